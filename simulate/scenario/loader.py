@@ -1,0 +1,202 @@
+"""Reading scenario files: TOML, ``extends``, overrides, origins of every key.
+
+``extends = "base.toml"`` (relative to the file) names a base whose values the
+file overrides, recursively; tables merge key by key, any other value (lists
+included) is replaced whole. Overrides (``--set key.path=value`` or
+``overrides={...}``) apply last. Each leaf key remembers where its value came
+from, so an error names the right file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, ScenarioError
+
+OVERRIDE = "--set"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; a missing or malformed file is a ScenarioError."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(Problem(str(path), "file", "an existing TOML file", "no such file"))
+    except IsADirectoryError:
+        raise ScenarioError(Problem(str(path), "file", "a TOML file", "a directory"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(Problem(str(path), "file", "valid TOML", f"a syntax error: {exc}"))
+
+
+def _leaves(doc: Mapping[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for k, v in doc.items():
+        path = f"{prefix}.{k}" if prefix else k
+        if isinstance(v, dict) and v:
+            out.extend(_leaves(v, path))
+        else:
+            out.append(path)
+    return out
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in top.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def resolve(path: Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
+    """The merged document of ``path`` and its ``extends`` chain, and each leaf's origin."""
+    path = path.resolve()
+    if path in _seen:
+        chain = " -> ".join(p.name for p in (*_seen, path))
+        raise ScenarioError(
+            Problem(str(_seen[-1]), "extends", "a chain of files without a loop", chain)
+        )
+    doc = read_toml(path)
+    origins = {leaf: str(path) for leaf in _leaves(doc)}
+    base_name = doc.pop("extends", None)
+    origins.pop("extends", None)
+    if base_name is None:
+        return doc, origins
+    if not isinstance(base_name, str):
+        raise ScenarioError(Problem(str(path), "extends", "a file name (string)", repr(base_name)))
+    base_path = (path.parent / base_name)
+    if not base_path.exists():
+        raise ScenarioError(
+            Problem(str(path), "extends", "an existing scenario file", f"{base_name!r} (no such file)")
+        )
+    base_doc, base_origins = resolve(base_path, (*_seen, path))
+    merged = _merge(base_doc, doc)
+    # a key set in this file hides everything its base had under it
+    for leaf in list(base_origins):
+        if any(leaf == o or leaf.startswith(o + ".") for o in origins):
+            del base_origins[leaf]
+    return merged, {**base_origins, **origins}
+
+
+def parse_set(item: str) -> tuple[str, Any]:
+    """``key.path=value`` from the command line; the value is read as TOML, else text."""
+    if "=" not in item:
+        raise ScenarioError(Problem(OVERRIDE, item, "key.path=value", repr(item)))
+    key, _, text = item.partition("=")
+    key = key.strip()
+    if not key:
+        raise ScenarioError(Problem(OVERRIDE, item, "key.path=value", repr(item)))
+    try:
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text.strip()
+    return key, value
+
+
+def apply_overrides(
+    doc: dict[str, Any], origins: dict[str, str], overrides: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``doc`` with each ``key.path: value`` set; origins record ``--set``."""
+    doc = _merge({}, doc)
+    for key, value in overrides.items():
+        parts = key.split(".")
+        node = doc
+        for i, part in enumerate(parts[:-1]):
+            nxt = node.get(part)
+            if nxt is None:
+                nxt = node[part] = {}
+            elif not isinstance(nxt, dict):
+                where = ".".join(parts[: i + 1])
+                raise ScenarioError(
+                    Problem(OVERRIDE, key, f"{where} to be a table", repr(nxt))
+                )
+            else:
+                nxt = node[part] = dict(nxt)
+            node = nxt
+        node[parts[-1]] = value
+        for leaf in list(origins):
+            if leaf == key or leaf.startswith(key + "."):
+                del origins[leaf]
+        if isinstance(value, dict):
+            for leaf in _leaves(value, key):
+                origins[leaf] = OVERRIDE
+        else:
+            origins[key] = OVERRIDE
+    return doc
+
+
+def origin_of(origins: Mapping[str, str], default: str) -> Any:
+    """A function key -> file: the file of the key, of its first leaf, or ``default``."""
+
+    def find(key: str) -> str:
+        k = key.split("[")[0]
+        while k:
+            if k in origins:
+                return origins[k]
+            below = [v for leaf, v in origins.items() if leaf.startswith(k + ".")]
+            if below:
+                return below[0]
+            k = k.rpartition(".")[0]
+        return default
+
+    return find
+
+
+def to_toml(doc: Mapping[str, Any]) -> str:
+    """A document as TOML text (tables after plain keys), for provenance and ``spsim new``."""
+    lines: list[str] = []
+    _emit(doc, [], lines)
+    return "\n".join(lines).strip() + "\n"
+
+
+def _emit(doc: Mapping[str, Any], path: list[str], lines: list[str]) -> None:
+    plain = {k: v for k, v in doc.items() if not _is_section(v, len(path))}
+    sections = {k: v for k, v in doc.items() if _is_section(v, len(path))}
+    if path and (plain or not sections):
+        lines.append("")
+        lines.append("[" + ".".join(_key(p) for p in path) + "]")
+    for k, v in plain.items():
+        if v is None:
+            continue
+        lines.append(f"{_key(k)} = {_value(v)}")
+    for k, v in sections.items():
+        _emit(v, [*path, k], lines)
+
+
+def _depth(v: Any) -> int:
+    if isinstance(v, dict) and v:
+        return 1 + max(_depth(x) for x in v.values())
+    return 0
+
+
+def _is_section(v: Any, level: int) -> bool:
+    """Top-level tables, and tables nesting tables of tables, are [sections]; others inline."""
+    return isinstance(v, dict) and (level == 0 or _depth(v) >= 3)
+
+
+def _key(k: Any) -> str:
+    k = str(k)
+    return k if k.replace("_", "").replace("-", "").isalnum() else '"' + k.replace('"', '\\"') + '"'
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return {True: "nan"}.get(v != v, "inf" if v > 0 else "-inf")
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items() if x is not None) + " }"
+    raise TypeError(f"cannot write {type(v).__name__} as TOML")

@@ -1,0 +1,255 @@
+"""Typed, immutable scenario objects, built from a validated document."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from ..errors import Problem, ScenarioError
+from . import schema
+from .loader import apply_overrides, origin_of, resolve, to_toml
+from .paths import YearPath
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One eligibility condition on a column: ``lo <= value < hi`` or value in ``values``.
+
+    ``column`` is a population column or one of the dynamic variables ``age``,
+    ``age_months`` and ``pregnant``. ``key`` is the key path, for messages.
+    """
+
+    column: str
+    lo: float = -np.inf
+    hi: float = np.inf
+    values: tuple[Any, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """Amount per period in start_year prices; period month/year/once; indexation."""
+
+    amount: float
+    period: str = "month"
+    indexation: str | float = "cpi"
+
+    @property
+    def payments_per_year(self) -> int:
+        """12 for a monthly benefit, 1 otherwise."""
+        return 12 if self.period == "month" else 1
+
+
+@dataclass(frozen=True)
+class Targeting:
+    """Poverty targeting: ``method`` "none" or "poverty"; errors are shares in [0, 1]."""
+
+    method: str = "none"
+    welfare_percentile_max: float | None = None
+    poverty_line: float | None = None
+    exclusion_error: float = 0.0
+    inclusion_error: float = 0.0
+
+
+@dataclass(frozen=True)
+class Admin:
+    """Administration costs in start_year prices (indexed to the CPI)."""
+
+    share_of_transfers: float = 0.0
+    per_beneficiary_year: float = 0.0
+    fixed_year: YearPath = field(default_factory=lambda: YearPath.constant(0.0))
+    setup: tuple[tuple[int, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A benefit programme: who is eligible, what they get, how many are reached."""
+
+    id: str
+    label: str
+    unit: str
+    eligibility: tuple[tuple[Condition, ...], ...]
+    benefit: Benefit
+    take_up: float
+    targeting: Targeting
+    rollout: YearPath
+    admin: Admin
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. ``text`` is the resolved scenario as TOML (provenance)."""
+
+    id: str
+    name: str
+    description: str
+    country: str
+    start_year: int
+    end_year: int
+    currency: str | None
+    seed: int
+    population_source: str
+    records: int
+    mortality: str
+    births: str
+    macro: Mapping[str, Any]
+    fiscal: Mapping[str, Any]
+    programmes: tuple[Programme, ...]
+    path: FsPath | None
+    text: str
+    origins: Mapping[str, str]
+
+    @property
+    def years(self) -> np.ndarray:
+        """Calendar years of the projection, start_year..end_year inclusive."""
+        return np.arange(self.start_year, self.end_year + 1)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the resolved scenario text."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    @property
+    def base_dir(self) -> FsPath:
+        """Folder that relative paths in the scenario are relative to."""
+        return self.path.parent if self.path else FsPath.cwd()
+
+    def where(self, key: str) -> str:
+        """The file (or --set) a key came from, for messages."""
+        return origin_of(self.origins, str(self.path or "<scenario>"))(key)
+
+    def programme(self, pid: str) -> Programme:
+        """The programme named ``pid``."""
+        for p in self.programmes:
+            if p.id == pid:
+                return p
+        raise KeyError(pid)
+
+
+def _conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition, ...], ...]:
+    out = []
+    for i, group in enumerate(groups):
+        gkey = f"{key}[{i}]" if len(groups) > 1 else key
+        conds = []
+        for col, v in group.items():
+            ck = f"{gkey}.{col}"
+            if v is None:
+                continue
+            if isinstance(v, tuple) and col != "region":
+                conds.append(Condition(col, lo=v[0], hi=v[1], key=ck))
+            elif col == "sex":
+                conds.append(Condition("sex", values=(1 if v == "f" else 0,), key=ck))
+            elif isinstance(v, bool):
+                conds.append(Condition(col, values=(1 if v else 0,), key=ck))
+            elif isinstance(v, tuple):
+                conds.append(Condition(col, values=v, key=ck))
+            else:
+                conds.append(Condition(col, values=(v,), key=ck))
+        out.append(tuple(conds))
+    return tuple(out)
+
+
+def _programme(pid: str, d: Mapping[str, Any], ctx: schema.Context) -> Programme:
+    key = f"programmes.{pid}"
+    t = d["targeting"]
+    if t["method"] == "poverty" and (t["welfare_percentile_max"] is None) == (
+        t["poverty_line"] is None
+    ):
+        ctx.bad(f"{key}.targeting", "exactly one of welfare_percentile_max or poverty_line "
+                "with method = \"poverty\"", "both" if t["poverty_line"] else "neither")
+    if t["method"] == "none" and (
+        t["welfare_percentile_max"] is not None or t["poverty_line"] is not None
+    ):
+        ctx.bad(f"{key}.targeting.method", '"poverty" when a percentile or line is given',
+                repr(t["method"]))
+    b = d["benefit"]
+    a = d["admin"]
+    return Programme(
+        id=pid,
+        label=d["label"] or pid,
+        unit=d["unit"],
+        eligibility=_conditions(d["eligibility"] or [], f"{key}.eligibility"),
+        benefit=Benefit(b["amount"], b["period"], b["indexation"]),
+        take_up=d["take_up"],
+        targeting=Targeting(
+            t["method"], t["welfare_percentile_max"], t["poverty_line"],
+            t["exclusion_error"], t["inclusion_error"],
+        ),
+        rollout=YearPath.from_value(d["rollout"]),
+        admin=Admin(
+            a["share_of_transfers"], a["per_beneficiary_year"],
+            YearPath.from_value(a["fixed_year"]),
+            tuple(sorted((a["setup"] or {}).items())),
+        ),
+    )
+
+
+def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> Scenario:
+    """Validate a resolved document and build the Scenario; every problem at once."""
+    default_where = str(path) if path else "<scenario>"
+    ctx = schema.Context(origin_of(origins, default_where))
+    v = schema.SCENARIO.parse(doc, ctx, "")
+    if ctx.problems:
+        raise ScenarioError(ctx.problems)
+    s = v["scenario"]
+    if s["end_year"] < s["start_year"]:
+        ctx.bad("scenario.end_year", f"a year >= start_year ({s['start_year']})", s["end_year"])
+    if not v["programmes"]:
+        ctx.bad("programmes", "at least one programme", v["programmes"])
+    programmes = tuple(_programme(pid, p, ctx) for pid, p in (v["programmes"] or {}).items())
+    if ctx.problems:
+        raise ScenarioError(ctx.problems)
+    sid = s["id"] or (path.stem if path else "scenario")
+    return Scenario(
+        id=sid,
+        name=s["name"],
+        description=s["description"],
+        country=s["country"],
+        start_year=s["start_year"],
+        end_year=s["end_year"],
+        currency=s["currency"],
+        seed=s["seed"],
+        population_source=v["population"]["source"],
+        records=v["population"]["records"],
+        mortality=v["demography"]["mortality"],
+        births=v["demography"]["births"],
+        macro=MappingProxyType({k: x for k, x in v["macro"].items() if x is not None}),
+        fiscal=MappingProxyType({k: x for k, x in v["fiscal"].items() if x is not None}),
+        programmes=programmes,
+        path=path,
+        text=to_toml(doc),
+        origins=MappingProxyType(dict(origins)),
+    )
+
+
+def load_scenario(
+    path: str | FsPath, overrides: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Read, resolve (``extends``), override and validate a scenario file.
+
+    ``overrides`` maps dotted key paths to values, e.g.
+    ``{"programmes.mecg.take_up": 0.7}``. Raises :class:`ScenarioError` listing
+    every problem (file, key, expected, found).
+    """
+    path = FsPath(path)
+    doc, origins = resolve(path)
+    if overrides:
+        doc = apply_overrides(doc, origins, overrides)
+    return build(doc, origins, path.resolve())
+
+
+def scenario_from_dict(doc: Mapping[str, Any], name: str = "<scenario>") -> Scenario:
+    """A Scenario from an in-memory document (tests, notebooks)."""
+    from .loader import _leaves
+
+    doc = dict(doc)
+    if "extends" in doc:
+        raise ScenarioError(Problem(name, "extends", "a file (use load_scenario)", "a dict"))
+    origins = {leaf: name for leaf in _leaves(doc)}
+    return build(doc, origins, None)

@@ -1,0 +1,626 @@
+"""The scenario file's parameters: one metadata record per key.
+
+Each key has a type, a unit, an allowed range, a default and a description.
+Validation walks a parsed TOML document against :data:`SCENARIO`, collects every
+problem (unknown keys with the nearest valid one, wrong types, values out of
+range) and returns plain values with defaults filled in. The scenario reference
+in ``docs/scenario-reference.md`` is generated from this registry
+(``spsim reference``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Problem, did_you_mean
+
+REQUIRED: Any = object()
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass
+class Context:
+    """Where each key came from, and the problems found so far."""
+
+    origin: Callable[[str], str]
+    problems: list[Problem] = field(default_factory=list)
+
+    def bad(self, key: str, expected: str, found: Any, hint: str = "", raw: bool = False) -> None:
+        shown = str(found) if raw else _show(found)
+        self.problems.append(Problem(self.origin(key), key, expected, shown, hint))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return repr(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Base of every parameter spec."""
+
+    description: str = ""
+    unit: str = ""
+    default: Any = None
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        raise NotImplementedError
+
+    def type_name(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Number(Spec):
+    """A number, optionally an integer, within [min, max] (or (min, max] when min_open)."""
+
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    min_open: bool = False
+
+    def type_name(self) -> str:
+        kind = "an integer" if self.integer else "a number"
+        return kind + _bounds(self.min, self.max, self.min_open)
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not _is_number(value) or (self.integer and not float(value).is_integer()):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            ctx.bad(key, "a finite number", value)
+            return None
+        low_bad = self.min is not None and (
+            value <= self.min if self.min_open else value < self.min
+        )
+        if low_bad or (self.max is not None and value > self.max):
+            ctx.bad(key, self.type_name() + _unit(self.unit), value)
+            return None
+        return int(value) if self.integer else float(value)
+
+
+def _bounds(lo: float | None, hi: float | None, lo_open: bool = False) -> str:
+    if lo is not None and hi is not None:
+        return f" in {'(' if lo_open else '['}{_num(lo)}, {_num(hi)}]"
+    if lo is not None:
+        return f" {'>' if lo_open else '>='} {_num(lo)}"
+    if hi is not None:
+        return f" <= {_num(hi)}"
+    return ""
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _unit(unit: str) -> str:
+    return f" ({unit})" if unit and unit != "1" else ""
+
+
+@dataclass(frozen=True)
+class Text(Spec):
+    """A string, optionally one of ``choices``; ``pattern`` a regex it must match."""
+
+    choices: tuple[str, ...] = ()
+    pattern: str = ""
+
+    def type_name(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        return "a string"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, str):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        if self.choices and value not in self.choices:
+            ctx.bad(key, self.type_name(), value, did_you_mean(value, self.choices))
+            return None
+        if self.pattern and not re.match(self.pattern, value):
+            ctx.bad(key, f"a string matching {self.pattern}", value)
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class Boolean(Spec):
+    """true or false."""
+
+    def type_name(self) -> str:
+        return "true or false"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, bool):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return value
+
+
+@dataclass(frozen=True)
+class NumberOrText(Spec):
+    """A number in [min, max] or one of ``choices`` (e.g. indexation = "cpi" or 0.03)."""
+
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+    def type_name(self) -> str:
+        opts = ", ".join(repr(c) for c in self.choices)
+        return f"{opts} or a number{_bounds(self.min, self.max)}"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if isinstance(value, str):
+            if value in self.choices:
+                return value
+            ctx.bad(key, self.type_name(), value, did_you_mean(value, self.choices))
+            return None
+        return Number(min=self.min, max=self.max).parse(value, ctx, key) if _is_number(
+            value
+        ) else ctx.bad(key, self.type_name(), value)
+
+
+def _parse_year(k: Any, ctx: Context, key: str) -> int | None:
+    try:
+        year = int(str(k))
+    except ValueError:
+        ctx.bad(f"{key}.{k}", "a calendar year as key", k)
+        return None
+    if not 1900 <= year <= 2300:
+        ctx.bad(f"{key}.{k}", "a calendar year in [1900, 2300]", year)
+        return None
+    return year
+
+
+@dataclass(frozen=True)
+class Path(Spec):
+    """A number, or a table ``{year = number}`` interpolated between years."""
+
+    min: float | None = None
+    max: float | None = None
+
+    def type_name(self) -> str:
+        return f"a number{_bounds(self.min, self.max)} or a table of year = number"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        inner = Number(min=self.min, max=self.max, unit=self.unit)
+        if isinstance(value, dict):
+            if not value:
+                ctx.bad(key, "at least one year = value", value)
+                return None
+            out: dict[int, float] = {}
+            for k, v in value.items():
+                year = _parse_year(k, ctx, key)
+                parsed = inner.parse(v, ctx, f"{key}.{k}")
+                if year is not None and parsed is not None:
+                    out[year] = parsed
+            return out
+        if _is_number(value):
+            return inner.parse(value, ctx, key)
+        ctx.bad(key, self.type_name(), value)
+        return None
+
+
+@dataclass(frozen=True)
+class YearAmounts(Spec):
+    """A table ``{year = amount}`` of one-off amounts (not interpolated)."""
+
+    min: float | None = 0.0
+
+    def type_name(self) -> str:
+        return "a table of year = amount"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[int, float] = {}
+        for k, v in value.items():
+            year = _parse_year(k, ctx, key)
+            parsed = Number(min=self.min).parse(v, ctx, f"{key}.{k}")
+            if year is not None and parsed is not None:
+                out[year] = parsed
+        return out
+
+
+@dataclass(frozen=True)
+class Range(Spec):
+    """A pair [lo, hi] of numbers with lo < hi (lo <= x < hi)."""
+
+    min: float | None = None
+    integer: bool = False
+
+    def type_name(self) -> str:
+        return "a pair [lo, hi] with lo < hi"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        lo, hi = float(value[0]), float(value[1])
+        if lo >= hi or (self.min is not None and lo < self.min):
+            bound = f", lo >= {_num(self.min)}" if self.min is not None else ""
+            ctx.bad(key, f"a pair [lo, hi] with lo < hi{bound}", value)
+            return None
+        return (lo, hi)
+
+
+@dataclass(frozen=True)
+class Table(Spec):
+    """A table with a fixed set of keys; unknown keys are errors."""
+
+    fields: dict[str, Spec] = field(default_factory=dict)
+
+    def type_name(self) -> str:
+        return "a table"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            sub = f"{key}.{k}" if key else k
+            if k not in self.fields:
+                ctx.bad(sub, "a known key", "an unknown key", did_you_mean(k, list(self.fields)),
+                        raw=True)
+                continue
+            out[k] = self.fields[k].parse(v, ctx, sub)
+        for k, spec in self.fields.items():
+            if k in out:
+                continue
+            sub = f"{key}.{k}" if key else k
+            if spec.default is REQUIRED:
+                ctx.problems.append(
+                    Problem(ctx.origin(key or k), sub, spec.type_name() + _unit(spec.unit), "nothing")
+                )
+            elif isinstance(spec, Table):
+                out[k] = spec.parse({}, ctx, sub) if spec.default is not None else None
+            else:
+                out[k] = spec.default
+        return out
+
+
+@dataclass(frozen=True)
+class MapOf(Spec):
+    """A table whose keys are names chosen by the user (identifiers)."""
+
+    value: Spec = field(default_factory=Spec)
+
+    def type_name(self) -> str:
+        return "a table of named entries"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out = {}
+        for k, v in value.items():
+            if not _IDENT.match(k):
+                ctx.bad(f"{key}.{k}", "a name of letters, digits and _", k)
+                continue
+            out[k] = self.value.parse(v, ctx, f"{key}.{k}")
+        return out
+
+
+#: Condition keys with a fixed meaning in eligibility groups; any other key
+#: names a column of the population (microdata) and is checked when the
+#: population is known.
+CONDITION_KEYS = {
+    "age": "age in whole years at the start of the year, [lo, hi)",
+    "age_months": "age in months (12*age + months), [lo, hi)",
+    "sex": '"f" or "m"',
+    "pregnant": "true or false (simulated from fertility unless the data carry it)",
+    "disabled": "true or false",
+    "urban": "true or false",
+    "region": "a region name or a list of names",
+}
+
+
+@dataclass(frozen=True)
+class Eligibility(Spec):
+    """Eligibility: a table of conditions (all must hold), or a list of such tables
+    (any of them suffices). Values: [lo, hi) ranges, booleans, names."""
+
+    def type_name(self) -> str:
+        return "a table of conditions or a list of tables (any-of)"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        groups = value if isinstance(value, list) else [value]
+        if not groups:
+            ctx.bad(key, "at least one group of conditions", value)
+            return None
+        out = []
+        for i, group in enumerate(groups):
+            gkey = f"{key}[{i}]" if isinstance(value, list) else key
+            if not isinstance(group, dict):
+                ctx.bad(gkey, "a table of conditions", group)
+                continue
+            conds: dict[str, Any] = {}
+            for k, v in group.items():
+                ck = f"{gkey}.{k}"
+                if k in ("age", "age_months"):
+                    conds[k] = Range(min=0).parse(v, ctx, ck)
+                elif k == "sex":
+                    conds[k] = Text(choices=("f", "m")).parse(v, ctx, ck)
+                elif k in ("pregnant", "disabled", "urban"):
+                    conds[k] = Boolean().parse(v, ctx, ck)
+                elif k == "region":
+                    if isinstance(v, str) or (
+                        isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+                    ):
+                        conds[k] = (v,) if isinstance(v, str) else tuple(v)
+                    else:
+                        ctx.bad(ck, "a region name or a list of names", v)
+                elif not _IDENT.match(k):
+                    ctx.bad(ck, "a condition key or a column name", k,
+                            did_you_mean(k, list(CONDITION_KEYS)))
+                elif isinstance(v, bool) or _is_number(v) or isinstance(v, str):
+                    conds[k] = v
+                elif isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)):
+                    conds[k] = Range().parse(v, ctx, ck)
+                else:
+                    ctx.bad(ck, "[lo, hi), a boolean, a number or a name", v)
+            if not group:
+                ctx.bad(gkey, "at least one condition", group)
+            out.append(conds)
+        return out
+
+
+# ---------------------------------------------------------------------------
+# The registry
+# ---------------------------------------------------------------------------
+
+SHARE = {"min": 0.0, "max": 1.0, "unit": "1"}
+
+PROGRAMME = Table(
+    description="One benefit programme.",
+    fields={
+        "label": Text(description="Name shown in tables and charts.", default=""),
+        "unit": Text(
+            choices=("person",),
+            default="person",
+            description="Who receives the benefit: a person (household programmes come "
+            "with means tests).",
+        ),
+        "eligibility": Eligibility(
+            default=REQUIRED,
+            description="Who is eligible: a table of conditions that must all hold, or a "
+            "list of such tables of which any suffices.",
+        ),
+        "benefit": Table(
+            default=REQUIRED,
+            description="The benefit paid to each beneficiary.",
+            fields={
+                "amount": Number(
+                    min=0, default=REQUIRED, unit="currency per period",
+                    description="Amount per period in start_year prices.",
+                ),
+                "period": Text(
+                    choices=("month", "year", "once"), default="month",
+                    description="month: paid 12 times a year; year: once a year; once: "
+                    "once in a lifetime, in the first year the person is a beneficiary.",
+                ),
+                "indexation": NumberOrText(
+                    choices=("cpi", "none"), min=-0.5, max=1.0, default="cpi",
+                    description='"cpi": grows with the scenario\'s inflation; "none": '
+                    "fixed nominal amount; a number: a fixed yearly growth rate.",
+                ),
+            },
+        ),
+        "take_up": Number(
+            **SHARE, default=1.0,
+            description="Share of reached eligible units that take the benefit up.",
+        ),
+        "targeting": Table(
+            default={},
+            description="Poverty targeting, applied after the eligibility conditions.",
+            fields={
+                "method": Text(
+                    choices=("none", "poverty"), default="none",
+                    description='"none": categorical; "poverty": only the poorest are '
+                    "eligible, by welfare percentile or poverty line.",
+                ),
+                "welfare_percentile_max": Number(
+                    min=0, max=100, unit="percent", default=None,
+                    description="Eligible when the household's welfare percentile (0 = "
+                    "poorest, weighted over persons in the first year) is below this.",
+                ),
+                "poverty_line": Number(
+                    min=0, min_open=True, unit="currency per person per year", default=None,
+                    description="Eligible when welfare per capita is below this line "
+                    "(start_year prices).",
+                ),
+                "exclusion_error": Number(
+                    **SHARE, default=0.0,
+                    description="Share of eligible poor wrongly left out (random draw per "
+                    "person, fixed over years).",
+                ),
+                "inclusion_error": Number(
+                    **SHARE, default=0.0,
+                    description="Share of the categorically eligible non-poor wrongly "
+                    "included (random draw per person, fixed over years).",
+                ),
+            },
+        ),
+        "rollout": Path(
+            **SHARE, default=1.0,
+            description="Share of eligible units reached by the programme, by year "
+            "(geographic or phased expansion).",
+        ),
+        "admin": Table(
+            default={},
+            description="Administration costs, in start_year prices, indexed to the CPI.",
+            fields={
+                "share_of_transfers": Number(
+                    min=0, max=5, unit="1", default=0.0,
+                    description="Administration as a share of transfers.",
+                ),
+                "per_beneficiary_year": Number(
+                    min=0, unit="currency per beneficiary per year", default=0.0,
+                    description="Cost per beneficiary per year.",
+                ),
+                "fixed_year": Path(
+                    min=0, unit="currency per year", default=0.0,
+                    description="Fixed cost per year, in the years the programme operates "
+                    "(roll-out above zero).",
+                ),
+                "setup": YearAmounts(
+                    unit="currency", default=None,
+                    description="One-off set-up costs by year.",
+                ),
+            },
+        ),
+    },
+)
+
+SCENARIO = Table(
+    fields={
+        "extends": Text(description="A base scenario file, relative to this one.", default=None),
+        "scenario": Table(
+            default=REQUIRED,
+            description="What the analysis is.",
+            fields={
+                "name": Text(default=REQUIRED, description="Title of the analysis."),
+                "id": Text(
+                    pattern=r"^[A-Za-z0-9_.-]+$", default=None,
+                    description="Short name used for the output folder; default: the "
+                    "scenario file's name without .toml.",
+                ),
+                "description": Text(default="", description="A longer description."),
+                "country": Text(
+                    default=REQUIRED,
+                    description="A country profile in simulate/data/profiles (lao, khm, ukr, "
+                    "irq) or a path to a profile file.",
+                ),
+                "start_year": Number(min=1950, max=2200, integer=True, default=REQUIRED,
+                                     unit="year", description="First year of the projection."),
+                "end_year": Number(min=1950, max=2300, integer=True, default=REQUIRED,
+                                   unit="year", description="Last year of the projection."),
+                "currency": Text(
+                    default=None,
+                    description="Local currency code; must match the country profile.",
+                ),
+                "seed": Number(min=0, max=2**63 - 1, integer=True, default=0,
+                               description="Seed of every random draw."),
+            },
+        ),
+        "population": Table(
+            default={},
+            description="Where the records come from.",
+            fields={
+                "source": Text(
+                    default="synthetic",
+                    description='"synthetic" (generated from the country profile) or a path '
+                    "to household microdata (.csv or .parquet), relative to the scenario.",
+                ),
+                "records": Number(
+                    min=100, max=100_000_000, integer=True, default=200_000, unit="records",
+                    description="Number of synthetic person records; weights scale them to "
+                    "the national population.",
+                ),
+            },
+        ),
+        "demography": Table(
+            default={},
+            description="How the population changes over the horizon.",
+            fields={
+                "mortality": Text(
+                    choices=("profile", "none"), default="profile",
+                    description='"profile": deaths from the country\'s life table; "none": '
+                    "nobody dies.",
+                ),
+                "births": Text(
+                    choices=("profile", "none"), default="profile",
+                    description='"profile": births from the country\'s fertility; "none": no '
+                    "births.",
+                ),
+            },
+        ),
+        "macro": Table(
+            default={},
+            description="Overrides of the country profile's macro figures.",
+            fields={
+                "gdp": Number(min=0, min_open=True, unit="currency", default=None,
+                              description="Nominal GDP of start_year."),
+                "real_gdp_growth": Path(min=-0.5, max=0.5, unit="1 per year", default=None,
+                                        description="Real GDP growth rate."),
+                "inflation": Path(min=-0.5, max=10.0, unit="1 per year", default=None,
+                                  description="Consumer price inflation."),
+                "exchange_rate": Path(min=0, unit="currency per USD", default=None,
+                                      description="Local currency per US dollar."),
+            },
+        ),
+        "fiscal": Table(
+            default={},
+            description="The government budget.",
+            fields={
+                "revenue_pct_gdp": Path(min=0, max=1, unit="1", default=None,
+                                        description="Government revenue / GDP (profile by "
+                                        "default)."),
+                "expenditure_pct_gdp": Path(min=0, max=1, unit="1", default=None,
+                                            description="Government expenditure / GDP "
+                                            "(profile by default)."),
+            },
+        ),
+        "programmes": MapOf(
+            value=PROGRAMME, default=REQUIRED,
+            description="The benefit programmes, each under its own name.",
+        ),
+    }
+)
+
+
+def walk(spec: Spec, prefix: str = "") -> list[tuple[str, Spec]]:
+    """Every (key path, spec) of the registry, depth first (for the reference)."""
+    out: list[tuple[str, Spec]] = []
+    if isinstance(spec, Table):
+        for k, sub in spec.fields.items():
+            path = f"{prefix}.{k}" if prefix else k
+            out.append((path, sub))
+            out.extend(walk(sub, path))
+    elif isinstance(spec, MapOf):
+        out.extend(walk(spec.value, f"{prefix}.<name>"))
+    return out
+
+
+def reference_markdown() -> str:
+    """The scenario reference (docs/scenario-reference.md), generated from the registry."""
+    lines = [
+        "# Scenario reference",
+        "",
+        "Generated from `simulate/scenario/schema.py` by `spsim reference`; do not edit by "
+        "hand.",
+        "",
+        "| key | type | unit | default | description |",
+        "|---|---|---|---|---|",
+    ]
+    for path, spec in walk(SCENARIO):
+        if spec.default is REQUIRED:
+            default = "required"
+        elif spec.default is None or spec.default == {}:
+            default = ""
+        else:
+            default = f"`{spec.default!r}`"
+        unit = spec.unit if spec.unit not in ("", "1") else ""
+        lines.append(
+            f"| `{path}` | {spec.type_name()} | {unit} | {default} | {spec.description} |"
+        )
+    lines += ["", "Eligibility condition keys:", ""]
+    lines += [f"* `{k}`: {v}" for k, v in CONDITION_KEYS.items()]
+    lines += ["* any other key: a column of the population (numeric `[lo, hi)`, a boolean or "
+              "a value)"]
+    return "\n".join(lines) + "\n"
