@@ -136,3 +136,33 @@ def run(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
         scenario, prep.macro, totals, population, births, prep.rules.rollout, n_groups,
         prep.population.source, prep.population.n,
     )
+
+
+def check(scenario: Scenario) -> None:
+    """Validate everything a run would need (profile, population, rules) without projecting.
+
+    A synthetic population is built small (the columns do not depend on its size).
+    """
+    if scenario.population_source == "synthetic":
+        scenario = replace(scenario, records=min(scenario.records, 2000))
+    prepare(scenario)
+
+
+WARMUP_SCENARIO = {
+    "scenario": {"name": "warm-up", "country": "lao", "start_year": 2025, "end_year": 2027},
+    "population": {"records": 300},
+    "programmes": {
+        "a": {"eligibility": [{"pregnant": True}, {"age_months": [0, 24]}],
+              "benefit": {"amount": 1.0}, "rollout": {"2025": 0.5, "2027": 1.0}},
+        "b": {"eligibility": {"age": [6, 18], "region": "North", "sex": "f"},
+              "benefit": {"amount": 1.0, "period": "once"},
+              "targeting": {"method": "poverty", "welfare_percentile_max": 40}},
+    },
+}
+
+
+def warmup() -> None:
+    """Compile every kernel on a tiny scenario (fills numba's on-disk cache)."""
+    from .scenario import scenario_from_dict
+
+    run(scenario_from_dict(WARMUP_SCENARIO, "<warm-up>"))

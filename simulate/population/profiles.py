@@ -91,7 +91,7 @@ PROFILE = S.Table(fields={
         "gdp": S.Number(min=0, min_open=True, default=S.REQUIRED),
         "real_gdp_growth": S.Path(min=-0.5, max=0.5, default=S.REQUIRED),
         "inflation": S.Path(min=-0.5, max=10, default=S.REQUIRED),
-        "exchange_rate": S.Path(min=0, default=S.REQUIRED),
+        "exchange_rate": S.Path(min=0, min_open=True, default=S.REQUIRED),
         "revenue_pct_gdp": S.Path(min=0, max=1, default=S.REQUIRED),
         "expenditure_pct_gdp": S.Path(min=0, max=1, default=S.REQUIRED),
     }),

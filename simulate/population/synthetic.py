@@ -139,18 +139,47 @@ def rake(counts: np.ndarray, targets: np.ndarray, base: np.ndarray,
     raise ValueError("raking did not converge")
 
 
+def _cells(house, cell, n_house, targets, n_cells):
+    """Household-by-cell counts and targets, empty cells merged into the nearest
+    non-empty cell of the same sex (small populations)."""
+    present = np.bincount(cell, minlength=n_cells) > 0
+    half = n_cells // 2
+    merge = np.arange(n_cells)
+    for c in np.nonzero(~present)[0]:
+        s0 = (c // half) * half
+        same = [s0 + g for g in range(half) if present[s0 + g]] or list(np.nonzero(present)[0])
+        merge[c] = min(same, key=lambda d: (abs(d - c), d))
+    merged = np.bincount(merge, weights=targets, minlength=n_cells)
+    counts = np.zeros((n_house, n_cells))
+    np.add.at(counts, (house, cell), 1.0)
+    return counts[:, present], merged[present]
+
+
+def calibrate(house, age, sex, n_house, targets, base) -> np.ndarray:
+    """Household weights matching persons by sex x five-year group (``targets``: males'
+    17 groups then females'). Small populations where that is infeasible fall back to
+    sex x ten-year groups, then to the total alone."""
+    group5 = np.minimum(age // 5, N_GROUPS - 1)
+    for group, n_groups, tgt in (
+        (group5, N_GROUPS, targets),
+        (group5 // 2, (N_GROUPS + 1) // 2,
+         np.bincount(np.r_[np.arange(N_GROUPS) // 2, 9 + np.arange(N_GROUPS) // 2],
+                     weights=targets, minlength=18)),
+    ):
+        counts, tg = _cells(house, sex * n_groups + group, n_house, tgt, 2 * n_groups)
+        try:
+            return rake(counts, tg, base)
+        except ValueError:
+            continue
+    return base * (targets.sum() / (base @ np.bincount(house, minlength=n_house)))
+
+
 def synthetic_population(profile: Profile, n_records: int, seed: int) -> Population:
     """About ``n_records`` person records for ``profile.base_year`` (see module docstring)."""
     rng = np.random.default_rng([seed, 0x5E7])
     house, age, sex, n_house, size = _households(profile, n_records, rng)
-    # calibration cells: sex x five-year group (80+ open)
-    group = np.minimum(age // 5, N_GROUPS - 1)
-    cell = sex * N_GROUPS + group
-    counts = np.zeros((n_house, 2 * N_GROUPS))
-    np.add.at(counts, (house, cell), 1.0)
-    targets = np.r_[profile.male, profile.female]
     base = np.full(n_house, profile.total_population / len(age))
-    hweight = rake(counts, targets, base)
+    hweight = calibrate(house, age, sex, n_house, np.r_[profile.male, profile.female], base)
     weight = hweight[house]
 
     region_h = rng.choice(len(profile.region_names), size=n_house, p=profile.region_shares)

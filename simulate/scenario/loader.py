@@ -25,11 +25,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ScenarioError(Problem(str(path), "file", "an existing TOML file", "no such file"))
+        raise ScenarioError(Problem(str(path), "file", "an existing TOML file", "no such file")) from None
     except IsADirectoryError:
-        raise ScenarioError(Problem(str(path), "file", "a TOML file", "a directory"))
+        raise ScenarioError(Problem(str(path), "file", "a TOML file", "a directory")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(Problem(str(path), "file", "valid TOML", f"a syntax error: {exc}"))
+        raise ScenarioError(Problem(str(path), "file", "valid TOML", f"a syntax error: {exc}")) from None
 
 
 def _leaves(doc: Mapping[str, Any], prefix: str = "") -> list[str]:

@@ -191,12 +191,13 @@ class Path(Spec):
 
     min: float | None = None
     max: float | None = None
+    min_open: bool = False
 
     def type_name(self) -> str:
-        return f"a number{_bounds(self.min, self.max)} or a table of year = number"
+        return f"a number{_bounds(self.min, self.max, self.min_open)} or a table of year = number"
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
-        inner = Number(min=self.min, max=self.max, unit=self.unit)
+        inner = Number(min=self.min, max=self.max, unit=self.unit, min_open=self.min_open)
         if isinstance(value, dict):
             if not value:
                 ctx.bad(key, "at least one year = value", value)
@@ -560,7 +561,7 @@ SCENARIO = Table(
                                         description="Real GDP growth rate."),
                 "inflation": Path(min=-0.5, max=10.0, unit="1 per year", default=None,
                                   description="Consumer price inflation."),
-                "exchange_rate": Path(min=0, unit="currency per USD", default=None,
+                "exchange_rate": Path(min=0, min_open=True, unit="currency per USD", default=None,
                                       description="Local currency per US dollar."),
             },
         ),

@@ -1,0 +1,626 @@
+"""Projection benchmark: the engine against a minimal fused kernel and numpy.
+
+Not part of the test suite (never run in CI). Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_projection.py [--records N] [--years Y] [--repeat R]
+
+Defaults: 1,000,000 synthetic base records (Lao profile; births add records
+for the later cohorts), 30 years (2025-2054), best of 3. Three programmes:
+
+* child grant: age [0, 2), 150,000 a month, CPI-indexed, take-up 0.9,
+  roll-out 0.2 in 2025 rising linearly to 1 in 2030;
+* social pension: age [65, 200), 300,000 a month, take-up 0.95;
+* school grant: age [6, 18) in the poorest 40% (welfare percentile), 500,000
+  a year, take-up 0.8.
+
+Measured in one run, so that the ratios compare like with like:
+
+1. setup: synthetic population build, and the whole ``engine.prepare``;
+2. ``engine.project_totals(prep)`` warm, best of R, and ``simulate.run``
+   end to end (prepare + kernel + Dataset), best of R;
+3. compile time of the first ``project_totals`` call on a 1,000-record
+   scenario in a fresh process, with an empty ``NUMBA_CACHE_DIR`` (cold) and
+   again with the same directory (warm);
+4. peak resident memory of one ``simulate.run`` in a fresh process, and bytes
+   per record of the Population arrays and of the kernel inputs;
+5. a minimal hand-written fused numba kernel (hard-coded rules, only the draws
+   this scenario needs, no population-by-age table) on the same arrays;
+6. a numpy implementation vectorised over records, looping over years.
+
+Both references must reproduce the engine's per-year beneficiaries and
+transfers of every programme (asserted). Times are only compared as ratios
+within one run; nothing asserts on absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numba  # noqa: E402
+from numba import njit, prange  # noqa: E402
+
+from simulate import engine  # noqa: E402
+from simulate.kernels.rng import (  # noqa: E402
+    EXCLUSION,
+    INCLUSION,
+    PREGNANCY,
+    ROLLOUT,
+    TAKE_UP,
+    uniform,
+)
+from simulate.population.profiles import load_profile  # noqa: E402
+from simulate.programmes.rules import quintile_group, welfare_percentile  # noqa: E402
+from simulate.scenario import scenario_from_dict  # noqa: E402
+
+START_YEAR = 2025
+MAX_AGE = 100
+# programme order in the scenario (and in the minimal kernel)
+CHILD, PENSION, SCHOOL = 0, 1, 2
+POOR_PCT = 40.0
+TARGET_VS_MINIMAL = 3.0
+TARGET_VS_NUMPY = 10.0
+
+
+def scenario_doc(records: int, years: int) -> dict:
+    """The benchmark scenario as a document for ``scenario_from_dict``."""
+    return {
+        "scenario": {
+            "name": "Benchmark: child grant, social pension, school grant",
+            "id": "bench_projection",
+            "country": "lao",
+            "start_year": START_YEAR,
+            "end_year": START_YEAR + years - 1,
+        },
+        "population": {"source": "synthetic", "records": records},
+        "demography": {"mortality": "profile", "births": "profile"},
+        "programmes": {
+            "child_grant": {
+                "eligibility": {"age": [0, 2]},
+                "benefit": {"amount": 150_000, "period": "month", "indexation": "cpi"},
+                "take_up": 0.9,
+                "rollout": {"2025": 0.2, "2030": 1.0},
+            },
+            "social_pension": {
+                "eligibility": {"age": [65, 200]},
+                "benefit": {"amount": 300_000, "period": "month"},
+                "take_up": 0.95,
+            },
+            "school_grant": {
+                "eligibility": {"age": [6, 18]},
+                "targeting": {"method": "poverty", "welfare_percentile_max": POOR_PCT},
+                "benefit": {"amount": 500_000, "period": "year"},
+                "take_up": 0.8,
+            },
+        },
+    }
+
+
+# ---------------------------------------------------------------------------
+# Inputs shared by the two reference implementations
+# ---------------------------------------------------------------------------
+
+
+def reference_inputs(prep) -> dict:
+    """The prepared arrays the references read (computed once, outside the timings)."""
+    pop, r, t = prep.population, prep.rules, None
+    t = prep.rules
+    years = prep.rates.years.astype(np.int64)
+    # the references hard-code what this scenario does not need; check it holds
+    assert np.all(t.rollout[PENSION] >= 1.0) and np.all(t.rollout[SCHOOL] >= 1.0)
+    assert np.all(t.exclusion == 0.0) and np.all(t.inclusion == 0.0)
+    assert list(t.target_kind) == [0, 0, 1] and t.target_pct[SCHOOL] == POOR_PCT
+    assert t.static.shape[0] == 0
+    pct = np.nan_to_num(welfare_percentile(pop), nan=np.inf)
+    return dict(
+        age0=pop.age,  # int16
+        sex=pop.sex,  # int8
+        entry_idx=(pop.entry_year - years[0]).astype(np.int16),
+        weight0=pop.weight,
+        percentile=pct,
+        survival=r.survival,
+        n_years=len(years),
+        first_active=int(prep.scenario.start_year - years[0]),
+        take_up=t.take_up.astype(np.float64),
+        rollout_child=np.ascontiguousarray(t.rollout[CHILD], dtype=np.float64),
+        amount=t.amount.astype(np.float64),
+        stream=t.stream.astype(np.uint64),
+        seed=np.uint64(prep.scenario.seed),
+    )
+
+
+# ---------------------------------------------------------------------------
+# (5) Minimal hand-written fused kernel
+# ---------------------------------------------------------------------------
+
+
+@njit(cache=True, parallel=True)
+def minimal_kernel(age0, sex, entry_idx, weight0, percentile, survival, n_years, first_active,
+                   take_up, rollout_child, amount, stream, seed, n_blocks):
+    """out[year, programme, measure]: eligible, beneficiaries, transfers.
+
+    The rules of the benchmark scenario are hard-coded; draws are made only for
+    the programmes a record can ever be eligible for and only for the purposes
+    the scenario needs (take-up, and roll-out of the child grant).
+    """
+    n = age0.shape[0]
+    buf = np.zeros((n_blocks, n_years, 3, 3))
+    step = (n + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        acc = buf[b]
+        for i in range(b * step, min(n, (b + 1) * step)):
+            uu = np.uint64(i)
+            e = np.int64(entry_idx[i])
+            a0 = np.int64(age0[i])
+            age_last = a0 + (n_years - 1 - e)
+            poor = percentile[i] < 40.0
+            child_ok = a0 < 2
+            pension_ok = age_last >= 65
+            school_ok = poor and a0 < 18 and age_last >= 6
+            # 2.0 = "never reached" when the record can never be eligible
+            uc_take = uniform(seed, uu, stream[0], np.uint64(TAKE_UP)) if child_ok else 2.0
+            uc_roll = uniform(seed, uu, stream[0], np.uint64(ROLLOUT)) if child_ok else 2.0
+            up_take = uniform(seed, uu, stream[1], np.uint64(TAKE_UP)) if pension_ok else 2.0
+            us_take = uniform(seed, uu, stream[2], np.uint64(TAKE_UP)) if school_ok else 2.0
+            w = weight0[i]
+            sx = np.int64(sex[i])
+            for y in range(e, n_years):
+                age = a0 + (y - e)
+                if y >= first_active:
+                    if age < 2:
+                        acc[y, 0, 0] += w
+                        if uc_roll < rollout_child[y] and uc_take < take_up[0]:
+                            acc[y, 0, 1] += w
+                            acc[y, 0, 2] += w * amount[0, y]
+                    elif age >= 65 and age < 200:
+                        acc[y, 1, 0] += w
+                        if up_take < take_up[1]:
+                            acc[y, 1, 1] += w
+                            acc[y, 1, 2] += w * amount[1, y]
+                    elif poor and age >= 6 and age < 18:
+                        acc[y, 2, 0] += w
+                        if us_take < take_up[2]:
+                            acc[y, 2, 1] += w
+                            acc[y, 2, 2] += w * amount[2, y]
+                w *= survival[y, sx, min(age, 100)]
+    out = np.zeros((n_years, 3, 3))
+    for b in range(n_blocks):
+        out += buf[b]
+    return out
+
+
+@njit(cache=True, parallel=True)
+def ablation_kernel(age0, sex, entry_idx, weight0, percentile, survival, fertility, years,
+                    n_years, first_active, take_up, rollout, amount, stream, seed, n_blocks,
+                    all_draws, pregnancy_draws, pop_by_age):
+    """The minimal kernel plus, switched on at run time, work the engine does
+    whether or not the scenario needs it: 4 draws per programme and record
+    (``all_draws``), a pregnancy draw per woman and year (``pregnancy_draws``),
+    and the population by sex and age (``pop_by_age``). For the analysis only."""
+    n = age0.shape[0]
+    buf = np.zeros((n_blocks, n_years, 3, 3))
+    pop = np.zeros((n_blocks, n_years, 2, 101))
+    step = (n + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        acc = buf[b]
+        u = np.empty((3, 4))
+        for i in range(b * step, min(n, (b + 1) * step)):
+            uu = np.uint64(i)
+            e = np.int64(entry_idx[i])
+            a0 = np.int64(age0[i])
+            age_last = a0 + (n_years - 1 - e)
+            poor = percentile[i] < 40.0
+            if all_draws:
+                for p in range(3):
+                    u[p, 0] = uniform(seed, uu, stream[p], np.uint64(TAKE_UP))
+                    u[p, 1] = uniform(seed, uu, stream[p], np.uint64(ROLLOUT))
+                    u[p, 2] = uniform(seed, uu, stream[p], np.uint64(EXCLUSION))
+                    u[p, 3] = uniform(seed, uu, stream[p], np.uint64(INCLUSION))
+            else:
+                u[0, 0] = uniform(seed, uu, stream[0], np.uint64(TAKE_UP)) if a0 < 2 else 2.0
+                u[0, 1] = uniform(seed, uu, stream[0], np.uint64(ROLLOUT)) if a0 < 2 else 2.0
+                u[1, 0] = (uniform(seed, uu, stream[1], np.uint64(TAKE_UP))
+                           if age_last >= 65 else 2.0)
+                u[2, 0] = (uniform(seed, uu, stream[2], np.uint64(TAKE_UP))
+                           if poor and a0 < 18 and age_last >= 6 else 2.0)
+                u[1, 1] = 0.0
+                u[2, 1] = 0.0
+            w = weight0[i]
+            sx = np.int64(sex[i])
+            preg_count = 0
+            for y in range(e, n_years):
+                age = a0 + (y - e)
+                a = min(age, 100)
+                if pop_by_age:
+                    pop[b, y, sx, a] += w
+                if y >= first_active:
+                    if pregnancy_draws and sx == 1:
+                        if uniform(seed, uu, np.uint64(years[y]),
+                                   np.uint64(PREGNANCY)) < fertility[y, a]:
+                            preg_count += 1
+                    if age < 2:
+                        acc[y, 0, 0] += w
+                        if u[0, 1] < rollout[0, y] and u[0, 0] < take_up[0]:
+                            acc[y, 0, 1] += w
+                            acc[y, 0, 2] += w * amount[0, y]
+                    elif age >= 65 and age < 200:
+                        acc[y, 1, 0] += w
+                        if u[1, 1] < rollout[1, y] and u[1, 0] < take_up[1]:
+                            acc[y, 1, 1] += w
+                            acc[y, 1, 2] += w * amount[1, y]
+                    elif poor and age >= 6 and age < 18:
+                        acc[y, 2, 0] += w
+                        if u[2, 1] < rollout[2, y] and u[2, 0] < take_up[2]:
+                            acc[y, 2, 1] += w
+                            acc[y, 2, 2] += w * amount[2, y]
+                w *= survival[y, sx, a]
+            # keep the pregnancy draws alive (not optimised away)
+            acc[0, 0, 0] += 0.0 * preg_count
+    out = np.zeros((n_years, 3, 3))
+    for b in range(n_blocks):
+        out += buf[b]
+    return out, pop
+
+
+def run_minimal(ref: dict) -> np.ndarray:
+    return minimal_kernel(
+        ref["age0"], ref["sex"], ref["entry_idx"], ref["weight0"], ref["percentile"],
+        ref["survival"], ref["n_years"], ref["first_active"], ref["take_up"],
+        ref["rollout_child"], ref["amount"], ref["stream"], ref["seed"],
+        numba.get_num_threads(),
+    )
+
+
+# ---------------------------------------------------------------------------
+# (6) numpy, vectorised over records, one year at a time
+# ---------------------------------------------------------------------------
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix64_np(z: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser on a uint64 array (wrapping arithmetic), in place."""
+    z += _GOLDEN
+    z ^= z >> np.uint64(30)
+    z *= _M1
+    z ^= z >> np.uint64(27)
+    z *= _M2
+    z ^= z >> np.uint64(31)
+    return z
+
+
+def uniform_np(seed: np.uint64, uid: np.ndarray, stream: np.uint64, purpose: int) -> np.ndarray:
+    """``simulate.kernels.rng.uniform`` for an array of units."""
+    h0 = _mix64_np(np.array([seed], dtype=np.uint64))[0]
+    h = uid ^ h0
+    _mix64_np(h)
+    h ^= np.uint64(stream)
+    _mix64_np(h)
+    h ^= np.uint64(purpose)
+    _mix64_np(h)
+    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
+def run_numpy(ref: dict) -> np.ndarray:
+    """out[year, programme, measure], the same arithmetic as the kernels."""
+    age0 = ref["age0"].astype(np.int64)
+    sex = ref["sex"].astype(np.intp)
+    entry = ref["entry_idx"].astype(np.int64)
+    n_years, first = ref["n_years"], ref["first_active"]
+    take_up, amount, stream, seed = ref["take_up"], ref["amount"], ref["stream"], ref["seed"]
+    surv = ref["survival"]
+    n = len(age0)
+    uid = np.arange(n, dtype=np.uint64)
+    # draws fixed over years: one vector each
+    child_take = uniform_np(seed, uid, stream[CHILD], TAKE_UP) < take_up[CHILD]
+    child_roll = uniform_np(seed, uid, stream[CHILD], ROLLOUT)
+    pension_take = uniform_np(seed, uid, stream[PENSION], TAKE_UP) < take_up[PENSION]
+    poor = ref["percentile"] < POOR_PCT
+    school_take = uniform_np(seed, uid, stream[SCHOOL], TAKE_UP) < take_up[SCHOOL]
+    w = ref["weight0"].copy()
+    out = np.zeros((n_years, 3, 3))
+    for y in range(n_years):
+        age = age0 + (y - entry)
+        alive = age >= age0  # entered (y >= entry)
+        if y >= first:
+            elig = alive & (age < 2)
+            ben = elig & child_take & (child_roll < ref["rollout_child"][y])
+            out[y, CHILD, 0] = w.sum(where=elig)
+            out[y, CHILD, 1] = w.sum(where=ben)
+            elig = alive & (age >= 65) & (age < 200)
+            ben = elig & pension_take
+            out[y, PENSION, 0] = w.sum(where=elig)
+            out[y, PENSION, 1] = w.sum(where=ben)
+            elig = alive & poor & (age >= 6) & (age < 18)
+            ben = elig & school_take
+            out[y, SCHOOL, 0] = w.sum(where=elig)
+            out[y, SCHOOL, 1] = w.sum(where=ben)
+            out[y, :, 2] = out[y, :, 1] * amount[:, y]
+        a = np.clip(age, 0, MAX_AGE)
+        w = np.where(alive, w * surv[y][sex, a], w)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def best_of(fn, repeat: int):
+    """(best seconds, last result) of ``repeat`` calls."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def current_rss_bytes() -> int:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+    except ImportError:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def engine_kernel_input_bytes(prep) -> int:
+    """Bytes of the arrays ``engine.project_totals`` builds for the kernel (all records)."""
+    pop, t = prep.population, prep.rules
+    # age0, months, sex, entry_idx, group, pregnant_data as int64; weight0 and
+    # percentile as float64; unit id (int64, per batch, counted in full here)
+    per_record = 6 * 8 + 2 * 8 + 8
+    return pop.n * per_record + t.static.nbytes
+
+
+def population_bytes(pop) -> int:
+    from simulate.population.records import CORE_DTYPES
+
+    return sum(getattr(pop, k).nbytes for k in CORE_DTYPES) + sum(
+        v.nbytes for v in pop.extra.values())
+
+
+def child(args: list[str], env: dict | None = None) -> dict:
+    """Run this script in a fresh process; its last stdout line is JSON."""
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=str(ROOT))
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"child {args} failed")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------
+# Child-process probes
+# ---------------------------------------------------------------------------
+
+
+def probe_compile(years: int) -> dict:
+    """Time the first project_totals (and minimal kernel) call on 1,000 records."""
+    s = scenario_from_dict(scenario_doc(1000, years))
+    prep = engine.prepare(s)
+    t0 = time.perf_counter()
+    engine.project_totals(prep)
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    engine.project_totals(prep)
+    second = time.perf_counter() - t0
+    ref = reference_inputs(prep)
+    t0 = time.perf_counter()
+    run_minimal(ref)
+    minimal_first = time.perf_counter() - t0
+    return {"engine_first": first, "engine_second": second, "minimal_first": minimal_first}
+
+
+def probe_peak(records: int, years: int) -> dict:
+    """Peak RSS of one simulate.run (kernels loaded from a warm cache first)."""
+    import simulate
+
+    small = scenario_from_dict(scenario_doc(1000, years))
+    simulate.run(small)  # load compiled kernels, import everything
+    base = current_rss_bytes()
+    base_peak = peak_rss_bytes()
+    s = scenario_from_dict(scenario_doc(records, years))
+    t0 = time.perf_counter()
+    simulate.run(s)
+    wall = time.perf_counter() - t0
+    return {"baseline_rss": base, "baseline_peak": base_peak, "peak_rss": peak_rss_bytes(),
+            "wall": wall}
+
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+
+
+def compare(name: str, engine_out: np.ndarray, ref_out: np.ndarray) -> None:
+    for m, label in ((1, "beneficiaries"), (2, "transfers"), (0, "eligible")):
+        if not np.allclose(engine_out[..., m], ref_out[..., m], rtol=1e-9, atol=1e-6):
+            diff = np.abs(engine_out[..., m] - ref_out[..., m]).max()
+            raise AssertionError(f"{name}: {label} differ from the engine (max {diff:g})")
+
+
+def fmt_s(x: float) -> str:
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--years", type=int, default=30)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-ablation", action="store_true",
+                    help="skip the breakdown of the engine's extra work")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--_probe", choices=("compile", "peak"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+
+    if a._probe == "compile":
+        print(json.dumps(probe_compile(a.years)))
+        return
+    if a._probe == "peak":
+        print(json.dumps(probe_peak(a.records, a.years)))
+        return
+
+    R = a.repeat
+    fig: dict = {}
+    print(f"numba {numba.__version__}, numpy {np.__version__}, python "
+          f"{platform.python_version()}; numba threads {numba.get_num_threads()} "
+          f"(layer {numba.config.THREADING_LAYER}), CPUs {os.cpu_count()}")
+
+    # (3) compile time first, in fresh processes (cold, then warm cache)
+    with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
+        env = {"NUMBA_CACHE_DIR": cache}
+        cold = child(["--_probe", "compile", "--years", str(a.years)], env)
+        warm = child(["--_probe", "compile", "--years", str(a.years)], env)
+    fig["compile_cold"] = cold["engine_first"] - cold["engine_second"]
+    fig["compile_warm"] = warm["engine_first"] - warm["engine_second"]
+    fig["first_call_cold"] = cold["engine_first"]
+    fig["first_call_warm"] = warm["engine_first"]
+    fig["minimal_first_cold"] = cold["minimal_first"]
+    fig["minimal_first_warm"] = warm["minimal_first"]
+
+    # (1) setup
+    s = scenario_from_dict(scenario_doc(a.records, a.years))
+    profile = load_profile(s.country, s.base_dir)
+    fig["population_build"], _ = best_of(lambda: engine.base_population(s, profile), 1)
+    fig["prepare"], prep = best_of(lambda: engine.prepare(s), 1)
+    pop = prep.population
+    fig["base_records"] = a.records
+    fig["records"] = pop.n
+    fig["years"] = len(prep.rates.years)
+
+    # (2) engine warm
+    engine.project_totals(prep)  # load from cache / compile
+    fig["engine"], (totals, _pop, _ng) = best_of(lambda: engine.project_totals(prep), R)
+    engine_out = totals.sum(axis=2)  # over quintiles -> [year, programme, measure]
+
+    # engine breakdown: work outside the kernel inside project_totals
+    fig["engine_percentile"], pct = best_of(lambda: welfare_percentile(pop), R)
+    fig["engine_quintile"], _ = best_of(lambda: quintile_group(pct), R)
+
+    import simulate
+
+    fig["run"], _ = best_of(lambda: simulate.run(s), R)
+
+    # (5) minimal kernel
+    ref = reference_inputs(prep)
+    run_minimal(ref)
+    fig["minimal"], minimal_out = best_of(lambda: run_minimal(ref), R)
+    compare("minimal kernel", engine_out, minimal_out)
+
+    # (6) numpy per year
+    fig["numpy"], numpy_out = best_of(lambda: run_numpy(ref), max(1, min(R, 2)))
+    compare("numpy", engine_out, numpy_out)
+
+    # ablation: the minimal kernel plus the engine's unconditional work
+    if not a.no_ablation:
+        t = prep.rules
+        abl = [ref["age0"], ref["sex"], ref["entry_idx"], ref["weight0"], ref["percentile"],
+               ref["survival"], prep.rates.fertility, prep.rates.years.astype(np.int64),
+               ref["n_years"], ref["first_active"], ref["take_up"],
+               np.ascontiguousarray(t.rollout, dtype=np.float64), ref["amount"],
+               ref["stream"], ref["seed"], numba.get_num_threads()]
+        for key, flags in (("abl_none", (False, False, False)),
+                           ("abl_draws", (True, False, False)),
+                           ("abl_preg", (False, True, False)),
+                           ("abl_pop", (False, False, True)),
+                           ("abl_all", (True, True, True))):
+            ablation_kernel(*abl, *flags)
+            fig[key], (o, _) = best_of(lambda flags=flags: ablation_kernel(*abl, *flags), R)
+            compare(f"ablation {key}", engine_out, o)
+
+    # (4) memory
+    fig["population_bytes_per_record"] = population_bytes(pop) / pop.n
+    fig["kernel_input_bytes_per_record"] = engine_kernel_input_bytes(prep) / pop.n
+    fig["minimal_input_bytes_per_record"] = sum(
+        ref[k].nbytes for k in ("age0", "sex", "entry_idx", "weight0", "percentile")) / pop.n
+    fig["peak_rss_this_process"] = peak_rss_bytes()
+    peak = child(["--_probe", "peak", "--records", str(a.records), "--years", str(a.years)])
+    fig["run_peak_rss"] = peak["peak_rss"]
+    fig["run_baseline_rss"] = peak["baseline_rss"]
+    fig["run_peak_over_baseline_per_record"] = (peak["peak_rss"] - peak["baseline_rss"]) / pop.n
+
+    fig["ratio_engine_minimal"] = fig["engine"] / fig["minimal"]
+    fig["ratio_numpy_engine"] = fig["numpy"] / fig["engine"]
+    fig["ratio_run_minimal"] = fig["run"] / fig["minimal"]
+    fig["ratio_numpy_run"] = fig["numpy"] / fig["run"]
+    fig["threads"] = numba.get_num_threads()
+    fig["cpus"] = os.cpu_count()
+
+    mib = 1024 * 1024
+    rows = [
+        ("records (base -> with birth cohorts)", f"{a.records:,} -> {pop.n:,}"),
+        ("years", f"{fig['years']}"),
+        ("setup: synthetic population build", fmt_s(fig["population_build"])),
+        ("setup: engine.prepare (incl. build)", fmt_s(fig["prepare"])),
+        (f"engine.project_totals warm (best of {R})", fmt_s(fig["engine"])),
+        ("  of which welfare_percentile + quintiles",
+         fmt_s(fig["engine_percentile"] + fig["engine_quintile"])),
+        (f"simulate.run end to end warm (best of {R})", fmt_s(fig["run"])),
+        (f"minimal fused numba kernel warm (best of {R})", fmt_s(fig["minimal"])),
+        ("numpy vectorised per year", fmt_s(fig["numpy"])),
+        ("ratio engine / minimal", f"{fig['ratio_engine_minimal']:.2f}x"),
+        ("ratio numpy / engine", f"{fig['ratio_numpy_engine']:.2f}x"),
+        ("ratio simulate.run / minimal", f"{fig['ratio_run_minimal']:.2f}x"),
+        ("ratio numpy / simulate.run", f"{fig['ratio_numpy_run']:.2f}x"),
+        ("compile, cold cache (first call - second call)", fmt_s(fig["compile_cold"])),
+        ("compile, warm cache (first call - second call)", fmt_s(fig["compile_warm"])),
+        ("peak RSS of one simulate.run (fresh process)", f"{fig['run_peak_rss'] / mib:.0f} MiB"),
+        ("  above the process after imports", f"{fig['run_peak_over_baseline_per_record']:.0f}"
+         " B/record"),
+        ("Population arrays", f"{fig['population_bytes_per_record']:.0f} B/record"),
+        ("engine kernel inputs", f"{fig['kernel_input_bytes_per_record']:.0f} B/record"),
+        ("minimal kernel inputs", f"{fig['minimal_input_bytes_per_record']:.0f} B/record"),
+        (f"target engine <= {TARGET_VS_MINIMAL:g}x minimal",
+         "met" if fig["ratio_engine_minimal"] <= TARGET_VS_MINIMAL else "MISSED"),
+        (f"target run <= {TARGET_VS_MINIMAL:g}x minimal",
+         "met" if fig["ratio_run_minimal"] <= TARGET_VS_MINIMAL else "MISSED"),
+        (f"target engine >= {TARGET_VS_NUMPY:g}x faster than numpy",
+         "met" if fig["ratio_numpy_engine"] >= TARGET_VS_NUMPY else "MISSED"),
+    ]
+    if not a.no_ablation:
+        rows[8:8] = [
+            ("ablation: minimal (runtime flags)", fmt_s(fig["abl_none"])),
+            ("  + 4 draws x 3 programmes per record", fmt_s(fig["abl_draws"])),
+            ("  + pregnancy draw per woman-year", fmt_s(fig["abl_preg"])),
+            ("  + population by sex and age", fmt_s(fig["abl_pop"])),
+            ("  + all three", fmt_s(fig["abl_all"])),
+        ]
+    width = max(len(k) for k, _ in rows)
+    print()
+    print(f"| {'measure':<{width}} | value |")
+    print(f"|{'-' * (width + 2)}|-------|")
+    for k, v in rows:
+        print(f"| {k:<{width}} | {v} |")
+    print()
+    print("totals agree: engine = minimal kernel = numpy (eligible, beneficiaries, transfers "
+          "per year and programme)")
+    if a.json:
+        a.json.write_text(json.dumps(fig, indent=2))
+
+
+if __name__ == "__main__":
+    main()

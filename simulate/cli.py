@@ -1,0 +1,171 @@
+"""The ``spsim`` command line: parses, calls the engine, prints. No logic of its own.
+
+Exit status: 0 success; 1 bad input (a scenario, profile or data file), with one
+message per problem and no traceback; 2 a usage error (click); 70 an internal
+error (set SPSIM_DEBUG=1 for the traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError
+
+EXIT_INPUT = 1
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+def _guard(func):
+    """Turn the engine's errors into one message and an exit status."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # a bug: say so plainly
+            if os.environ.get("SPSIM_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in simulate; run again with SPSIM_DEBUG=1 for the "
+                       "traceback and report it.", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _overrides(items: tuple[str, ...]) -> dict:
+    from .scenario import parse_set
+
+    return dict(parse_set(item) for item in items)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="spsim")
+def main() -> None:
+    """spsim: social-protection costing and financing simulation."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: outputs/<scenario id>/).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key, e.g. --set programmes.mecg.take_up=0.7.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@_guard
+def run(scenario: Path, out: Path | None, sets: tuple[str, ...], quiet: bool) -> None:
+    """Project SCENARIO and write results.nc, tables.csv and a summary."""
+    from .engine import run as run_scenario
+    from .report.tables import format_summary
+    from .report.writer import write_run
+    from .scenario import load_scenario
+
+    sc = load_scenario(scenario, overrides=_overrides(sets))
+    target = out or Path("outputs") / sc.id
+    show = not quiet and sys.stderr.isatty()
+    start = time.perf_counter()
+    if show:
+        with click.progressbar(length=1, label="projecting", file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            ds = run_scenario(sc, progress=progress)
+    else:
+        ds = run_scenario(sc)
+    write_run(ds, target)
+    if not quiet:
+        click.echo(format_summary(ds))
+        click.echo(f"\nwrote {target}/ (results.nc, tables.csv, summary.txt, scenario.toml) "
+                   f"in {time.perf_counter() - start:.1f} s")
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key.")
+@_guard
+def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
+    """Check SCENARIO files: every key, the country profile and the population columns."""
+    from .engine import check
+    from .scenario import load_scenario
+
+    failed = 0
+    for path in scenarios:
+        try:
+            check(load_scenario(path, overrides=_overrides(sets)))
+            click.echo(f"ok: {path}")
+        except InputError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("country")
+@click.option("--template", default="child_grant", show_default=True,
+              type=click.Choice(["child_grant", "social_pension", "school_grant"]),
+              help="Which programme to start from.")
+@_guard
+def new(country: str, template: str) -> None:
+    """Print a commented starting scenario for COUNTRY (e.g. lao, khm, ukr, irq)."""
+    from .population.profiles import load_profile
+    from .scenario.templates import render
+
+    click.echo(render(load_profile(country), template), nl=False)
+
+
+@main.command()
+@_guard
+def profiles() -> None:
+    """List the country profiles shipped with simulate."""
+    from .population.profiles import available, load_profile
+
+    for code in available():
+        p = load_profile(code)
+        click.echo(f"{code}  {p.name} ({p.currency}, {p.base_year}, "
+                   f"{p.total_population / 1e6:,.2f} million people)")
+
+
+@main.command()
+def reference() -> None:
+    """Print the scenario reference (Markdown), generated from the parameter registry."""
+    from .scenario.schema import reference_markdown
+
+    click.echo(reference_markdown(), nl=False)
+
+
+@main.command()
+@_guard
+def warmup() -> None:
+    """Compile every kernel on tiny arrays (fills numba's cache)."""
+    from .engine import warmup as warm
+
+    start = time.perf_counter()
+    warm()
+    click.echo(f"kernels compiled in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

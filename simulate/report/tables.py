@@ -1,0 +1,127 @@
+"""Tables from a results Dataset: the printed summary and tables.csv.
+
+Table data are built apart from their rendering: :func:`cost_table` returns
+rows (pure, tested); :func:`format_summary` and :func:`write_csv` render them.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+#: columns of the cost table: (variable, header, kind) where kind picks the format
+COLUMNS = (
+    ("eligible", "eligible", "count"),
+    ("beneficiaries", "beneficiaries", "count"),
+    ("coverage", "coverage", "share"),
+    ("transfers", "transfers", "money"),
+    ("admin_cost", "admin_cost", "money"),
+    ("cost", "cost", "money"),
+    ("cost_real", "cost_real", "money"),
+    ("cost_usd", "cost_usd", "money"),
+    ("cost_pct_gdp", "cost_pct_gdp", "share"),
+    ("cost_pct_revenue", "cost_pct_revenue", "share"),
+)
+TOTAL = "total"
+
+
+def cost_table(ds: xr.Dataset) -> list[dict[str, object]]:
+    """One row per (year, programme) plus a ``total`` row per year, with every column.
+
+    The total's coverage is left empty (programmes' eligible overlap); its shares of
+    GDP and revenue are the sums of the programmes'.
+    """
+    rows: list[dict[str, object]] = []
+    for y, year in enumerate(ds["year"].values):
+        for p, pid in enumerate(ds["programme"].values):
+            row: dict[str, object] = {"year": int(year), "programme": str(pid),
+                                      "label": str(ds["programme_label"].values[p])}
+            for var, _, _ in COLUMNS:
+                row[var] = float(ds[var].values[y, p])
+            rows.append(row)
+        total: dict[str, object] = {"year": int(year), "programme": TOTAL, "label": "All programmes"}
+        for var, _, _ in COLUMNS:
+            total[var] = (float("nan") if var == "coverage"
+                          else float(np.nansum(ds[var].values[y, :])))
+        rows.append(total)
+    return rows
+
+
+def csv_header(ds: xr.Dataset) -> list[str]:
+    """Column names of tables.csv, with units: ``cost [LAK]``."""
+    out = ["year", "programme", "label"]
+    for var, header, _ in COLUMNS:
+        units = ds[var].attrs.get("units", "")
+        out.append(f"{header} [{units}]" if units and units != "1" else
+                   f"{header} [share]" if units == "1" else header)
+    return out
+
+
+def write_csv(ds: xr.Dataset, path: Path) -> None:
+    """tables.csv: the cost table, full precision, units in the header."""
+    rows = cost_table(ds)
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(csv_header(ds))
+        for row in rows:
+            writer.writerow([row["year"], row["programme"], row["label"]]
+                            + ["" if np.isnan(row[v]) else repr(row[v]) for v, _, _ in COLUMNS])
+
+
+def summary_years(years: np.ndarray) -> list[int]:
+    """The years the printed summary shows: first, second, every fifth after, last."""
+    ys = [int(y) for y in years]
+    picked = [ys[0]] + ys[1:2] + [y for y in ys[2:] if (y - ys[0]) % 5 == 0] + ys[-1:]
+    return sorted(set(picked))
+
+
+def _money(x: float) -> str:
+    if not np.isfinite(x):
+        return "-"
+    for div, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:,.2f} {suffix}"
+    return f"{x:,.0f}"
+
+
+def _count(x: float) -> str:
+    return "-" if not np.isfinite(x) else f"{x:,.0f}"
+
+
+def _share(x: float) -> str:
+    return "-" if not np.isfinite(x) else f"{100 * x:.2f}%"
+
+
+def format_summary(ds: xr.Dataset) -> str:
+    """A readable text summary: per programme and in total, selected years."""
+    currency = ds.attrs.get("currency", "")
+    years = summary_years(ds["year"].values)
+    rows = [r for r in cost_table(ds) if r["year"] in years]
+    header = ["year", "beneficiaries", "coverage", f"cost ({currency})", "cost (USD)",
+              "% GDP", "% revenue"]
+    lines = [f"{ds.attrs.get('title', '')}",
+             f"{ds.attrs.get('country', '').upper()}, {ds.attrs.get('start_year')}-"
+             f"{ds.attrs.get('end_year')}; nominal {currency}; seed {ds.attrs.get('seed')}; "
+             f"{ds.attrs.get('records'):,} records"]
+    order = [*map(str, ds["programme"].values), TOTAL]
+    labels = dict(zip(ds["programme"].values, ds["programme_label"].values, strict=True))
+    for pid in order:
+        if pid == TOTAL and len(order) == 2:
+            continue
+        lines += ["", f"{labels.get(pid, 'All programmes')} ({pid})"]
+        table = [header]
+        for r in rows:
+            if r["programme"] != pid:
+                continue
+            table.append([str(r["year"]), _count(r["beneficiaries"]), _share(r["coverage"]),
+                          _money(r["cost"]), _money(r["cost_usd"]), _share(r["cost_pct_gdp"]),
+                          _share(r["cost_pct_revenue"])])
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        for i, row in enumerate(table):
+            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+            if i == 0:
+                lines.append("  " + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
