@@ -117,8 +117,7 @@ def scenario_doc(records: int, years: int) -> dict:
 
 def reference_inputs(prep) -> dict:
     """The prepared arrays the references read (computed once, outside the timings)."""
-    pop, r, t = prep.population, prep.rules, None
-    t = prep.rules
+    pop, r, t = prep.population, prep.rates, prep.rules
     years = prep.rates.years.astype(np.int64)
     # the references hard-code what this scenario does not need; check it holds
     assert np.all(t.rollout[PENSION] >= 1.0) and np.all(t.rollout[SCHOOL] >= 1.0)

@@ -1,0 +1,123 @@
+"""Properties of the projection that hold for any parameters: coupled draws make cost
+monotone in take-up and roll-out; eligibility does not depend on record order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulate.engine import prepare, project_totals
+from simulate.kernels.projection import BENEFICIARIES, ELIGIBLE, TRANSFERS
+from simulate.programmes.rules import compile_rules
+from simulate.scenario import scenario_from_dict
+
+SCENARIO = {
+    "scenario": {"name": "properties", "country": "lao", "start_year": 2025, "end_year": 2029,
+                 "seed": 11},
+    "population": {"records": 2000},
+    "programmes": {
+        "child": {"eligibility": [{"pregnant": True}, {"age_months": [0, 24]}],
+                  "benefit": {"amount": 150_000}, "take_up": 0.8,
+                  "rollout": {"2025": 0.2, "2029": 1.0}},
+        "pension": {"eligibility": {"age": [65, 200]},
+                    "benefit": {"amount": 300_000, "indexation": 0.03},
+                    "targeting": {"method": "poverty", "welfare_percentile_max": 40,
+                                  "exclusion_error": 0.2, "inclusion_error": 0.1}},
+        "school": {"eligibility": {"age": [6, 12], "region": ["North", "South"]},
+                   "benefit": {"amount": 500_000, "period": "once"}, "take_up": 0.6},
+    },
+}
+STATIC = {  # no pregnancy condition: eligibility is free of random draws
+    **SCENARIO,
+    "programmes": {
+        "child": {"eligibility": [{"age_months": [0, 24]}, {"age": [60, 200], "sex": "f"}],
+                  "benefit": {"amount": 1.0}},
+        "disab": {"eligibility": {"disabled": True, "region": "Central"},
+                  "benefit": {"amount": 1.0}},
+        "poor": {"eligibility": {"age": [0, 18]}, "benefit": {"amount": 1.0},
+                 "targeting": {"method": "poverty", "welfare_percentile_max": 30}},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def prep():
+    return prepare(scenario_from_dict(SCENARIO))
+
+
+def totals_with(prep, **rule_arrays) -> np.ndarray:
+    p = replace(prep, rules=replace(prep.rules, **rule_arrays))
+    return project_totals(p, chunk_size=512)[0].sum(axis=2)  # [year, programme, measure]
+
+
+shares = st.floats(0.0, 1.0)
+
+
+@given(a=shares, b=shares)
+def test_cost_monotone_in_take_up(prep, a, b) -> None:
+    lo, hi = sorted((a, b))
+    n_prog = len(prep.rules.take_up)
+    t_lo = totals_with(prep, take_up=np.full(n_prog, lo))
+    t_hi = totals_with(prep, take_up=np.full(n_prog, hi))
+    assert np.array_equal(t_lo[..., ELIGIBLE], t_hi[..., ELIGIBLE])
+    assert (t_lo[..., BENEFICIARIES] <= t_hi[..., BENEFICIARIES]).all()
+    assert (t_lo[..., TRANSFERS] <= t_hi[..., TRANSFERS]).all()
+
+
+@given(a=shares, b=shares)
+def test_cost_monotone_in_rollout(prep, a, b) -> None:
+    lo, hi = sorted((a, b))
+    shape = prep.rules.rollout.shape
+    t_lo = totals_with(prep, rollout=np.full(shape, lo))
+    t_hi = totals_with(prep, rollout=np.full(shape, hi))
+    assert np.array_equal(t_lo[..., ELIGIBLE], t_hi[..., ELIGIBLE])
+    # a once-only benefit paid earlier is not paid again later, so only the recurrent
+    # programmes are monotone year by year; the once-only one is monotone in total
+    once = prep.rules.once
+    assert (t_lo[:, ~once, BENEFICIARIES] <= t_hi[:, ~once, BENEFICIARIES]).all()
+    assert (t_lo[:, ~once, TRANSFERS] <= t_hi[:, ~once, TRANSFERS]).all()
+    assert (t_lo[:, once, BENEFICIARIES].sum(axis=0)
+            <= t_hi[:, once, BENEFICIARIES].sum(axis=0)).all()
+
+
+def test_cost_monotone_along_a_grid(prep) -> None:
+    """Beneficiaries strictly rise with take-up on a grid (the property is not vacuous)."""
+    n_prog = len(prep.rules.take_up)
+    ben = [totals_with(prep, take_up=np.full(n_prog, t))[..., BENEFICIARIES].sum()
+           for t in (0.0, 0.3, 0.6, 1.0)]
+    assert ben[0] == 0.0
+    assert ben[0] < ben[1] < ben[2] < ben[3]
+
+
+def test_full_take_up_and_rollout_reach_every_eligible(prep) -> None:
+    t = totals_with(prep, take_up=np.ones(3), rollout=np.ones_like(prep.rules.rollout))
+    # the child grant has no targeting errors: beneficiaries = eligible
+    assert np.allclose(t[:, 0, BENEFICIARIES], t[:, 0, ELIGIBLE], rtol=1e-12)
+    # a once-only benefit pays each person at most once
+    assert (t[:, 2, BENEFICIARIES] <= t[:, 2, ELIGIBLE]).all()
+    assert t[:, 2, BENEFICIARIES].sum() > 0
+
+
+@pytest.fixture(scope="module")
+def static_prep():
+    return prepare(scenario_from_dict(STATIC))
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_eligible_invariant_under_record_permutation(static_prep, perm_seed) -> None:
+    prep = static_prep
+    perm = np.random.default_rng(perm_seed).permutation(prep.population.n)
+    pop = prep.population.take(perm)
+    rules = compile_rules(prep.scenario, pop, prep.rates.years, prep.macro.price_index)
+    permuted = replace(prep, population=pop, rules=rules)
+    t0, pop0, _ = project_totals(prep, chunk_size=700)
+    t1, pop1, _ = project_totals(permuted, chunk_size=700)
+    np.testing.assert_allclose(t1[..., ELIGIBLE], t0[..., ELIGIBLE], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(pop1, pop0, rtol=1e-12, atol=1e-9)
+    # with take-up and roll-out 1 and no targeting errors everyone eligible benefits
+    np.testing.assert_allclose(t1[..., BENEFICIARIES], t0[..., BENEFICIARIES], rtol=1e-12)
+    assert (t0[..., ELIGIBLE].sum(axis=(0, 2)) > 0).all()
