@@ -133,7 +133,7 @@ def new(country: str, template: str) -> None:
     from .population.profiles import load_profile
     from .scenario.templates import render
 
-    click.echo(render(load_profile(country), template), nl=False)
+    click.echo(render(load_profile(country, where="spsim new"), template), nl=False)
 
 
 @main.command()

@@ -60,8 +60,8 @@ def base_population(scenario: Scenario, profile: Profile) -> Population:
 
 def prepare(scenario: Scenario) -> Prepared:
     """Build the population, projection, macro path and rule tables of ``scenario``."""
-    profile = load_profile(scenario.country, scenario.base_dir)
     where = scenario.where("scenario.country")
+    profile = load_profile(scenario.country, scenario.base_dir, where)
     if scenario.currency and scenario.currency != profile.currency:
         raise ScenarioError(Problem(scenario.where("scenario.currency"), "scenario.currency",
                                     f"{profile.currency!r} (the currency of profile "

@@ -49,14 +49,16 @@ class Hazard:
 
     def life_expectancy(self) -> float:
         """e0 = integral of survival exp(-H(x)), years."""
-        s = np.exp(-self.cumulative(_GRID))
+        with np.errstate(under="ignore"):  # survival to 130 underflows to 0, as it should
+            s = np.exp(-self.cumulative(_GRID))
         return float(np.sum((s[1:] + s[:-1]) * 0.5 * np.diff(_GRID)))
 
     def survival(self) -> np.ndarray:
         """P(alive at x+1 | alive at x) for x = 0..MAX_AGE (the last row is the open age)."""
         ages = np.arange(MAX_AGE + 2, dtype=np.float64)
         h = self.cumulative(ages)
-        return np.exp(-(h[1:] - h[:-1]))
+        with np.errstate(under="ignore"):
+            return np.exp(-(h[1:] - h[:-1]))
 
 
 def _adult_h1(k: float) -> float:

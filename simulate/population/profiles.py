@@ -195,16 +195,19 @@ def available() -> list[str]:
     return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
 
 
-def load_profile(name: str, base_dir: Path | None = None) -> Profile:
-    """A shipped profile by code (``"lao"``) or a profile file by path."""
+def load_profile(name: str, base_dir: Path | None = None, where: str = "scenario") -> Profile:
+    """A shipped profile by code (``"lao"``) or a profile file by path.
+
+    ``where`` names the file that asked for it, for the error message.
+    """
     candidate = Path(name)
     if candidate.suffix == ".toml":
         path = candidate if candidate.is_absolute() else (base_dir or Path.cwd()) / candidate
     else:
         path = PROFILE_DIR / f"{name.lower()}.toml"
-        if not path.exists():
-            raise DataError(Problem("scenario", "scenario.country", "a country profile",
-                                    repr(name), did_you_mean(name, available())))
+    if not path.exists():
+        raise DataError(Problem(where, "scenario.country", "a country profile",
+                                repr(name), did_you_mean(name, available())))
     return _load(path.resolve())
 
 
