@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+import reference as ref
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import reference as ref
 from simulate.kernels import projection as kp
 from simulate.kernels import rng
 
@@ -52,10 +52,11 @@ def kernel_cases(draw):
     n_static = draw(st.integers(0, 3))
     r = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     static_pool = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 2.5, 62.0, 63.0, np.nan])
-    fert_scale = draw(st.sampled_from([0.0, 0.3, 1.0]))
+    no_months = draw(st.sampled_from([0.0, 0.3, 1.0]))  # share of records without months
+    fert_scale = draw(st.sampled_from([0.0, 0.5, 1.0]))
     case = dict(
         age0=r.integers(0, 106, n).astype(np.int64),
-        months=r.integers(-1, 12, n).astype(np.int64),
+        months=np.where(r.random(n) < no_months, -1, r.integers(0, 12, n)).astype(np.int64),
         sex=r.integers(0, 2, n).astype(np.int64),
         entry_idx=np.where(r.random(n) < 0.7, 0, r.integers(0, n_years, n)).astype(np.int64),
         weight0=r.uniform(0.1, 1e4, n),
@@ -71,39 +72,52 @@ def kernel_cases(draw):
         first_active=first_active,
         has_pregnant_data=draw(st.booleans()),
     )
-    # rule tables
+    # rule tables; bounds are drawn near the records' own values so that boundaries
+    # (lo <= v < hi, months, codes 0 and 62) are hit often
     n_prog = draw(st.integers(1, 3))
     prog_group_start, group_cond_start = [0], [0]
     var, kind, lo, hi, mask = [], [], [], [], []
     dyn = [kp.VAR_AGE, kp.VAR_AGE_MONTHS, kp.VAR_PREGNANT]
+    codes_pool = st.sets(st.sampled_from([0, 1, 2, 3, 62]), max_size=4)
     for _ in range(n_prog):
         for _ in range(draw(st.integers(1, 3))):
-            for _ in range(draw(st.integers(0, 3))):
+            for _ in range(draw(st.integers(0, 2))):
                 v = draw(st.sampled_from(dyn + list(range(n_static))))
+                j = draw(st.integers(0, n - 1))  # a record whose value the bounds are near
+                k = draw(st.integers(0, n_years - 1))
+                age_j = int(case["age0"][j]) + k
                 var.append(v)
-                if draw(st.booleans()):  # a code set (bit mask)
+                if v == kp.VAR_PREGNANT:
+                    kind.append(draw(st.integers(0, 1)))
+                    pair = draw(st.sampled_from([(1, 2), (0, 1), (0, 2)]))
+                    lo.append(float(pair[0]) if kind[-1] == 0 else 0.0)
+                    hi.append(float(pair[1]) if kind[-1] == 0 else 0.0)
+                    mask.append(0 if kind[-1] == 0 else sum(1 << c for c in range(*pair)))
+                elif draw(st.booleans()):  # a code set (bit mask)
                     kind.append(1)
                     lo.append(0.0)
                     hi.append(0.0)
-                    codes = draw(st.sets(st.integers(0, 62), max_size=4))
-                    if v == kp.VAR_AGE:
-                        codes |= draw(st.sets(st.integers(0, 10), max_size=3))
+                    codes = draw(codes_pool)
+                    if v == kp.VAR_AGE and age_j < 63:
+                        codes |= {age_j}
                     mask.append(sum(1 << c for c in codes))
                 else:
                     kind.append(0)
                     if v == kp.VAR_AGE_MONTHS:
-                        a, b = sorted(draw(st.lists(st.integers(0, 1300), min_size=2, max_size=2)))
-                    elif v == kp.VAR_PREGNANT:
-                        a, b = draw(st.sampled_from([(1, 2), (0, 1), (0, 2)]))
+                        a = 12 * age_j + max(0, int(case["months"][j])) + draw(st.sampled_from([0, -1, 1]))
+                        width = draw(st.sampled_from([1, 2, 12, 24, 600]))
+                    elif v == kp.VAR_AGE:
+                        a = age_j + draw(st.integers(-1, 1))
+                        width = draw(st.sampled_from([1, 2, 5, 200]))
                     else:
-                        a, b = sorted(draw(st.lists(st.integers(-2, 110), min_size=2,
-                                                    max_size=2)))
+                        a = draw(st.sampled_from([-1, 0, 1, 2, 62]))
+                        width = draw(st.sampled_from([1, 2, 100]))
                     lo.append(float(a))
-                    hi.append(float(b) + draw(st.sampled_from([0.0, 0.5, np.inf])))
+                    hi.append(float(a + width) + draw(st.sampled_from([0.0, 0.5, np.inf])))
                     mask.append(0)
             group_cond_start.append(len(var))
         prog_group_start.append(len(group_cond_start) - 1)
-    share = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.0, 1.0))
+    share = st.one_of(st.just(1.0), st.just(1.0), st.floats(0.0, 1.0), st.just(0.0))
     case.update(
         prog_group_start=np.array(prog_group_start, dtype=np.int64),
         group_cond_start=np.array(group_cond_start, dtype=np.int64),
@@ -143,6 +157,9 @@ def run_kernel(case: dict, n_q: int, chunk_size: int) -> tuple[np.ndarray, np.nd
     return totals, population
 
 
+# cheap examples: more of them, so that rare branches (first-year pregnancy flags, records
+# without months, code 62) are reached in every run
+@settings(max_examples=max(300, settings.default.max_examples))
 @given(kernel_cases())
 def test_kernel_matches_reference(data) -> None:
     case, n_q = data

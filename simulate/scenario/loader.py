@@ -155,8 +155,15 @@ def to_toml(doc: Mapping[str, Any]) -> str:
 
 
 def _emit(doc: Mapping[str, Any], path: list[str], lines: list[str]) -> None:
-    plain = {k: v for k, v in doc.items() if not _is_section(v, len(path))}
-    sections = {k: v for k, v in doc.items() if _is_section(v, len(path))}
+    # a table after a [section] is a section too, so tables keep their order
+    # (the order of programmes is the order of the results)
+    plain: dict[str, Any] = {}
+    sections: dict[str, Any] = {}
+    for k, v in doc.items():
+        if isinstance(v, dict) and (sections or _is_section(v, len(path))):
+            sections[k] = v
+        else:
+            plain[k] = v
     if path and (plain or not sections):
         lines.append("")
         lines.append("[" + ".".join(_key(p) for p in path) + "]")
