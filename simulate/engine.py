@@ -22,7 +22,7 @@ from .kernels.projection import N_MEASURES, project_records, reduce_chunks
 from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
-from .population.synthetic import synthetic_population
+from .population.synthetic import disability_by_age, synthetic_population
 from .programmes.rules import RuleTables, compile_rules, quintile_group, welfare_percentile
 from .scenario import Scenario
 
@@ -45,6 +45,7 @@ class Prepared:
     projection: Projection
     macro: MacroPath
     rules: RuleTables
+    disability: np.ndarray  # prevalence by age 0..100 for records without data
 
 
 def base_population(scenario: Scenario, profile: Profile) -> Population:
@@ -72,12 +73,13 @@ def prepare(scenario: Scenario) -> Prepared:
             f"a year >= {profile.base_year} (the base year of profile {profile.code!r}, {where})",
             scenario.start_year))
     pop = base_population(scenario, profile)
+    disability = disability_by_age(profile.disability_prevalence, pop.age, pop.weight)
     years = np.arange(pop.year, scenario.end_year + 1)
     r = rates(profile, years, scenario.mortality, scenario.births)
     pop, projection = add_birth_cohorts(pop, r, scenario.seed)
     macro = macro_path(scenario, profile, years)
     rules = compile_rules(scenario, pop, years, macro.price_index)
-    return Prepared(scenario, profile, pop, r, projection, macro, rules)
+    return Prepared(scenario, profile, pop, r, projection, macro, rules, disability)
 
 
 def project_totals(prep: Prepared, progress: Progress | None = None,
@@ -97,6 +99,7 @@ def project_totals(prep: Prepared, progress: Progress | None = None,
         weight0=pop.weight.astype(np.float64),
         group=group.astype(np.int64), percentile=np.nan_to_num(pct, nan=np.inf),
         pregnant_data=pop.pregnant.astype(np.int64),
+        disabled_data=pop.disabled.astype(np.int64),
     )
     totals = np.zeros((n_years, n_prog, n_groups, N_MEASURES))
     population = np.zeros((n_years, 2, N_AGES))
@@ -110,9 +113,10 @@ def project_totals(prep: Prepared, progress: Progress | None = None,
         project_records(
             part["age0"], part["months"], part["sex"], part["entry_idx"], part["weight0"],
             np.arange(lo, hi, dtype=np.int64),  # unit id: the record's index
-            part["group"], part["percentile"], part["pregnant_data"],
+            part["group"], part["percentile"], part["pregnant_data"], part["disabled_data"],
             np.ascontiguousarray(t.static[:, lo:hi]),
-            r.survival, r.fertility, years, first_active, bool(pop.has_pregnant),
+            r.survival, r.fertility, prep.disability, years, first_active,
+            bool(pop.has_pregnant), bool(pop.has_disabled),
             t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo,
             t.cond_hi, t.cond_mask, t.take_up, t.rollout, t.amount, t.once.astype(np.bool_),
             t.target_kind.astype(np.int64), t.target_pct, t.exclusion, t.inclusion, t.stream,

@@ -22,11 +22,13 @@ ROLLOUT = 2
 EXCLUSION = 3
 INCLUSION = 4
 PREGNANCY = 5
+DISABILITY = 6
 
 # condition variables and measures, as in kernels/projection.py
 VAR_AGE = -1
 VAR_AGE_MONTHS = -2
 VAR_PREGNANT = -3
+VAR_DISABLED = -4
 ELIGIBLE, BENEFICIARIES, TRANSFERS = 0, 1, 2
 N_MEASURES = 3
 MAX_AGE = 100
@@ -59,8 +61,9 @@ def holds(v: float, kind: int, lo: float, hi: float, mask: int) -> bool:
 
 
 def project_records(
-    age0, months, sex, entry_idx, weight0, uid, group, percentile, pregnant_data, static,
-    survival, fertility, years, first_active, has_pregnant_data,
+    age0, months, sex, entry_idx, weight0, uid, group, percentile, pregnant_data,
+    disabled_data, static, survival, fertility, disability, years, first_active,
+    has_pregnant_data, has_disabled_data,
     prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
     take_up, rollout, amount, once, target_kind, target_pct, exclusion, inclusion, stream,
     seed, n_groups,
@@ -90,8 +93,12 @@ def project_records(
                     preg = pregnant_data[i] == 1
                 else:
                     preg = sx == 1 and uniform(seed, uid[i], years[y], PREGNANCY) < fertility[y, a]
+                if has_disabled_data and entry_idx[i] == 0:
+                    dis = disabled_data[i] == 1
+                else:
+                    dis = uniform(seed, uid[i], 0, DISABILITY) < disability[a]
                 dynamic = {VAR_AGE: float(age), VAR_AGE_MONTHS: float(12 * age + mo),
-                           VAR_PREGNANT: 1.0 if preg else 0.0}
+                           VAR_PREGNANT: 1.0 if preg else 0.0, VAR_DISABLED: 1.0 if dis else 0.0}
                 for p in range(n_prog):
                     eligible = False
                     for g in range(prog_group_start[p], prog_group_start[p + 1]):

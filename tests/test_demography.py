@@ -176,3 +176,24 @@ def test_small_synthetic_population_keeps_the_national_total(records: int) -> No
     pop = synthetic_population(profile, records, seed=1)
     assert pop.total == pytest.approx(profile.total_population, rel=1e-9)
     assert np.all(pop.weight > 0)
+
+
+def test_disability_prevalence_holds_for_later_birth_cohorts() -> None:
+    """Children born during the projection become disabled at the profile's rates:
+    the caseload of disabled children under six does not fade as the first-year
+    cohorts age out (with a static flag it fell to zero by the sixth year)."""
+    from simulate import run
+    from simulate.scenario import scenario_from_dict
+
+    ds = run(scenario_from_dict({
+        "scenario": {"name": "disability", "country": "ukr", "start_year": 2025,
+                     "end_year": 2040, "seed": 3},
+        "population": {"records": 40_000},
+        "programmes": {"dis": {"eligibility": {"age": [0, 6], "disabled": True},
+                               "benefit": {"amount": 1.0}}},
+    }))
+    under6 = ds["population_by_age"].isel(age=slice(0, 6)).sum(dim=("sex", "age"))
+    rate = (ds["eligible"].sel(programme="dis") / under6).values
+    assert rate[0] > 0
+    assert 0.6 < rate[-1] / rate[0] < 1.4
+    assert 0.6 < rate[8] / rate[0] < 1.4

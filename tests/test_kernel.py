@@ -64,20 +64,23 @@ def kernel_cases(draw):
         group=r.integers(0, n_q, n).astype(np.int64),
         percentile=np.where(r.random(n) < 0.2, np.inf, r.uniform(0, 100, n)),
         pregnant_data=r.integers(0, 2, n).astype(np.int64),
+        disabled_data=r.integers(0, 2, n).astype(np.int64),
         static=np.ascontiguousarray(static_pool[r.integers(0, len(static_pool), (n_static, n))]),
         survival=np.where(r.random((n_years, 2, 101)) < 0.2, 1.0,
                           r.uniform(0.0, 1.0, (n_years, 2, 101))),
         fertility=fert_scale * r.uniform(0.0, 1.0, (n_years, 101)),
+        disability=draw(st.sampled_from([0.0, 0.5, 1.0])) * r.uniform(0.0, 1.0, 101),
         years=(draw(st.integers(1990, 2100)) + np.arange(n_years)).astype(np.int64),
         first_active=first_active,
         has_pregnant_data=draw(st.booleans()),
+        has_disabled_data=draw(st.booleans()),
     )
     # rule tables; bounds are drawn near the records' own values so that boundaries
     # (lo <= v < hi, months, codes 0 and 62) are hit often
     n_prog = draw(st.integers(1, 3))
     prog_group_start, group_cond_start = [0], [0]
     var, kind, lo, hi, mask = [], [], [], [], []
-    dyn = [kp.VAR_AGE, kp.VAR_AGE_MONTHS, kp.VAR_PREGNANT]
+    dyn = [kp.VAR_AGE, kp.VAR_AGE_MONTHS, kp.VAR_PREGNANT, kp.VAR_DISABLED]
     codes_pool = st.sets(st.sampled_from([0, 1, 2, 3, 62]), max_size=4)
     for _ in range(n_prog):
         for _ in range(draw(st.integers(1, 3))):
@@ -87,7 +90,7 @@ def kernel_cases(draw):
                 k = draw(st.integers(0, n_years - 1))
                 age_j = int(case["age0"][j]) + k
                 var.append(v)
-                if v == kp.VAR_PREGNANT:
+                if v in (kp.VAR_PREGNANT, kp.VAR_DISABLED):
                     kind.append(draw(st.integers(0, 1)))
                     pair = draw(st.sampled_from([(1, 2), (0, 1), (0, 2)]))
                     lo.append(float(pair[0]) if kind[-1] == 0 else 0.0)
@@ -180,10 +183,12 @@ def test_kernel_reference_nontrivial() -> None:
         weight0=r.uniform(1, 10, n), uid=np.arange(n, dtype=np.int64),
         group=r.integers(0, 5, n).astype(np.int64), percentile=r.uniform(0, 100, n),
         pregnant_data=r.integers(0, 2, n).astype(np.int64),
+        disabled_data=r.integers(0, 2, n).astype(np.int64),
+        disability=np.linspace(0.0, 0.6, 101),
         static=np.ascontiguousarray(r.integers(0, 3, (1, n)).astype(np.float64)),
         survival=np.full((n_years, 2, 101), 0.9), fertility=np.full((n_years, 101), 0.2),
         years=np.arange(2025, 2025 + n_years, dtype=np.int64), first_active=1,
-        has_pregnant_data=True,
+        has_pregnant_data=True, has_disabled_data=False,
         # programme 0: pregnant or age < 5 (group 0), or static code in {1} (group 1)
         # programme 1: age_months in [0, 600) with poverty targeting, once
         prog_group_start=np.array([0, 2, 3]), group_cond_start=np.array([0, 1, 2, 3, 4]),

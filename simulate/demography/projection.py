@@ -181,6 +181,7 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     # person-level survey columns are unknown for people not yet born
     extra = {name: np.full(n_new, np.nan) for name in pop.extra}
     newborns = Population(year=pop.year, **arrays, region_names=pop.region_names,
-                          has_pregnant=pop.has_pregnant, has_months=pop.has_months,
+                          has_pregnant=pop.has_pregnant, has_disabled=pop.has_disabled,
+                          has_months=pop.has_months,
                           extra=extra, extra_labels=pop.extra_labels, source=pop.source)
     return Population.concat(pop, newborns), projection

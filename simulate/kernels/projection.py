@@ -14,6 +14,10 @@ Per record and year (y = year index, k = years since the record entered):
 * age = age0 + k; the population tables read ages above 100 as 100;
 * pregnant: the data's flag in the first year if the data carry it, otherwise
   a draw ``u(seed, uid, year, PREGNANCY) < fertility[y, age]`` (women only);
+* disabled: the data's flag for records of the first population year if the
+  data carry it, otherwise ``u(seed, uid, 0, DISABILITY) < disability[age]``:
+  one draw per person against a prevalence rising with age, so a person who
+  becomes disabled stays so and prevalence by age follows the profile;
 * eligibility: any-of groups, each all-of its conditions
   (range ``lo <= v < hi`` or a set of integer codes as a bit mask);
 * poverty targeting: poor if the welfare percentile < the threshold; the poor
@@ -31,12 +35,13 @@ Per record and year (y = year index, k = years since the record entered):
 import numpy as np
 from numba import njit, prange
 
-from .rng import EXCLUSION, INCLUSION, PREGNANCY, ROLLOUT, TAKE_UP, uniform
+from .rng import DISABILITY, EXCLUSION, INCLUSION, PREGNANCY, ROLLOUT, TAKE_UP, uniform
 
 # condition variables (cond_var < 0); >= 0 indexes a row of `static`
 VAR_AGE = -1
 VAR_AGE_MONTHS = -2
 VAR_PREGNANT = -3
+VAR_DISABLED = -4
 # measures in the programme totals
 ELIGIBLE = 0
 BENEFICIARIES = 1
@@ -56,8 +61,9 @@ def _holds(v, kind, lo, hi, mask):
 
 @njit(cache=True, parallel=True)
 def project_records(
-    age0, months, sex, entry_idx, weight0, uid, group, percentile, pregnant_data, static,
-    survival, fertility, years, first_active, has_pregnant_data,
+    age0, months, sex, entry_idx, weight0, uid, group, percentile, pregnant_data,
+    disabled_data, static, survival, fertility, disability, years, first_active,
+    has_pregnant_data, has_disabled_data,
     prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
     take_up, rollout, amount, once, target_kind, target_pct, exclusion, inclusion, stream,
     seed, chunk_size, out, pop_out,
@@ -96,6 +102,8 @@ def project_records(
                         ok = False
                         break
                 static_ok[g] = ok
+            dis_from_data = has_disabled_data and entry_idx[i] == 0
+            u_dis = uniform(useed, uu, np.uint64(0), np.uint64(DISABILITY))
             w = weight0[i]
             sx = sex[i]
             grp = group[i]
@@ -125,8 +133,12 @@ def project_records(
                                     v = float(age)
                                 elif var == VAR_AGE_MONTHS:
                                     v = float(12 * age + mo)
-                                else:
+                                elif var == VAR_PREGNANT:
                                     v = 1.0 if preg else 0.0
+                                elif dis_from_data:
+                                    v = float(disabled_data[i])
+                                else:
+                                    v = 1.0 if u_dis < disability[a] else 0.0
                                 if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q],
                                               cond_mask[q]):
                                     ok = False

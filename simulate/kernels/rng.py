@@ -25,6 +25,7 @@ ROLLOUT = 2
 EXCLUSION = 3
 INCLUSION = 4
 PREGNANCY = 5
+DISABILITY = 6
 
 
 @njit(cache=True)
@@ -44,3 +45,13 @@ def uniform(seed, a, b, c):
     h = mix64(h ^ b)
     h = mix64(h ^ c)
     return float(h >> _S11) * _TO_UNIT
+
+
+@njit(cache=True)
+def uniform_units(seed, units, b, c):
+    """``uniform(seed, unit, b, c)`` for each unit id of an int64 array."""
+    out = np.empty(units.shape[0])
+    useed = np.uint64(seed)
+    for i in range(units.shape[0]):
+        out[i] = uniform(useed, np.uint64(units[i]), np.uint64(b), np.uint64(c))
+    return out

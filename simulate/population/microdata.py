@@ -476,6 +476,7 @@ def _build(
         year=year,
         region_names=labels_out,
         has_pregnant="pregnant" in cols,
+        has_disabled="disabled" in cols,
         has_months="months" in cols,
         extra=extra,
         extra_labels=labels,

@@ -50,7 +50,8 @@ class Population:
 
     ``region_names[k]`` labels region code ``k``. ``has_pregnant`` says whether
     the ``pregnant`` flags come from data (True) or are to be simulated from
-    fertility (False). ``source`` says where the records came from (a file path,
+    fertility (False); ``has_disabled`` likewise for ``disabled`` (simulated from
+    the profile's prevalence by age when False). ``source`` says where the records came from (a file path,
     or ``"synthetic:<profile>"``).
     """
 
@@ -68,6 +69,7 @@ class Population:
     entry_year: np.ndarray
     region_names: tuple[str, ...] = ("national",)
     has_pregnant: bool = False
+    has_disabled: bool = False
     has_months: bool = False
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     extra_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -20,7 +20,9 @@ Method (docs/methods.md):
    poverty rate.
 5. Disability rises with age: ``p(age) = c * exp(0.035 * age)`` (at most 0.9),
    ``c`` chosen so the weighted prevalence equals the profile's (an inferred
-   age pattern).
+   age pattern). A person is disabled while their own fixed uniform draw
+   ``u(seed, record, 0, DISABILITY)`` is below ``p(age)``, so the status
+   persists and prevalence by age holds in every year (kernels/projection.py).
 6. Months since the last birthday are uniform 0-11.
 """
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
+from ..kernels.rng import DISABILITY, uniform_units
 from .profiles import N_GROUPS, Profile
 from .records import FEMALE, MALE, Population
 
@@ -174,6 +177,16 @@ def calibrate(house, age, sex, n_house, targets, base) -> np.ndarray:
     return base * (targets.sum() / (base @ np.bincount(house, minlength=n_house)))
 
 
+def disability_by_age(prevalence: float, age: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Prevalence of disability by age 0..100: ``min(0.9, c * exp(0.035 * age))`` with
+    ``c`` such that the weighted prevalence over (``age``, ``weight``) is ``prevalence``."""
+    ages = np.arange(101)
+    shape = np.exp(0.035 * ages)
+    at = shape[np.minimum(age, 100)]
+    c = prevalence * weight.sum() / float(weight @ at) if weight.sum() > 0 else 0.0
+    return np.minimum(0.9, c * shape)
+
+
 def synthetic_population(profile: Profile, n_records: int, seed: int) -> Population:
     """About ``n_records`` person records for ``profile.base_year`` (see module docstring)."""
     rng = np.random.default_rng([seed, 0x5E7])
@@ -197,10 +210,9 @@ def synthetic_population(profile: Profile, n_records: int, seed: int) -> Populat
     mu = np.log(profile.poverty_line) - sigma * z_p
     welfare_h = np.exp(mu + sigma * score)
 
-    p_dis = np.exp(0.035 * age)
-    c = profile.disability_prevalence * weight.sum() / float(weight @ p_dis)
-    p_dis = np.minimum(0.9, c * p_dis)
-    disabled = rng.random(len(age)) < p_dis
+    curve = disability_by_age(profile.disability_prevalence, age, weight)
+    disabled = uniform_units(seed, np.arange(len(age), dtype=np.int64), 0, DISABILITY) < curve[
+        np.minimum(age, len(curve) - 1)]
 
     n = len(age)
     return Population(

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import Problem, ScenarioError, did_you_mean
-from ..kernels.projection import VAR_AGE, VAR_AGE_MONTHS, VAR_PREGNANT
+from ..kernels.projection import VAR_AGE, VAR_AGE_MONTHS, VAR_DISABLED, VAR_PREGNANT
 from ..population.records import Population
 from ..scenario import Condition, Programme, Scenario
 
 N_QUINTILES = 5
-DYNAMIC = {"age": VAR_AGE, "age_months": VAR_AGE_MONTHS, "pregnant": VAR_PREGNANT}
+DYNAMIC = {"age": VAR_AGE, "age_months": VAR_AGE_MONTHS, "pregnant": VAR_PREGNANT,
+           "disabled": VAR_DISABLED}
 
 
 @dataclass(frozen=True)

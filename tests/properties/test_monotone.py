@@ -31,12 +31,13 @@ SCENARIO = {
                    "benefit": {"amount": 500_000, "period": "once"}, "take_up": 0.6},
     },
 }
-STATIC = {  # no pregnancy condition: eligibility is free of random draws
+STATIC = {  # no pregnancy or disability condition (both are per-person draws keyed by the
+    # record's id): eligibility is free of random draws
     **SCENARIO,
     "programmes": {
         "child": {"eligibility": [{"age_months": [0, 24]}, {"age": [60, 200], "sex": "f"}],
                   "benefit": {"amount": 1.0}},
-        "disab": {"eligibility": {"disabled": True, "region": "Central"},
+        "urban": {"eligibility": {"urban": True, "region": "Central"},
                   "benefit": {"amount": 1.0}},
         "poor": {"eligibility": {"age": [0, 18]}, "benefit": {"amount": 1.0},
                  "targeting": {"method": "poverty", "welfare_percentile_max": 30}},
