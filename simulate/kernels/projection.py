@@ -89,8 +89,9 @@ def project_records(
                 s = stream[p]
                 u_take[p] = uniform(useed, uu, s, np.uint64(TAKE_UP))
                 u_roll[p] = uniform(useed, uu, s, np.uint64(ROLLOUT))
-                u_excl[p] = uniform(useed, uu, s, np.uint64(EXCLUSION))
-                u_incl[p] = uniform(useed, uu, s, np.uint64(INCLUSION))
+                if target_kind[p] == 1:  # targeting-error draws only where they are used
+                    u_excl[p] = uniform(useed, uu, s, np.uint64(EXCLUSION))
+                    u_incl[p] = uniform(useed, uu, s, np.uint64(INCLUSION))
                 paid[p] = False
             # conditions on columns that do not change over time, once per record
             for g in range(n_groups):
@@ -113,12 +114,8 @@ def project_records(
                 a = min(age, MAX_AGE)
                 pop_out[c, y, sx, a] += w
                 if y >= first_active:
-                    if has_pregnant_data and y == first_active:
-                        preg = pregnant_data[i] == 1
-                    else:
-                        preg = sx == 1 and uniform(
-                            useed, uu, np.uint64(years[y]), np.uint64(PREGNANCY)
-                        ) < fertility[y, a]
+                    preg_known = False  # the pregnancy draw is made only if a rule asks
+                    preg = False
                     for p in range(n_prog):
                         elig = False
                         for g in range(prog_group_start[p], prog_group_start[p + 1]):
@@ -134,6 +131,14 @@ def project_records(
                                 elif var == VAR_AGE_MONTHS:
                                     v = float(12 * age + mo)
                                 elif var == VAR_PREGNANT:
+                                    if not preg_known:
+                                        preg_known = True
+                                        if has_pregnant_data and y == first_active:
+                                            preg = pregnant_data[i] == 1
+                                        else:
+                                            preg = sx == 1 and uniform(
+                                                useed, uu, np.uint64(years[y]),
+                                                np.uint64(PREGNANCY)) < fertility[y, a]
                                     v = 1.0 if preg else 0.0
                                 elif dis_from_data:
                                     v = float(disabled_data[i])
