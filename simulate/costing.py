@@ -14,7 +14,7 @@ import xarray as xr
 
 from . import __version__
 from .fiscal import MacroPath
-from .kernels.projection import BENEFICIARIES, ELIGIBLE, TRANSFERS
+from .kernels.projection import BENEFICIARIES, BENEFICIARIES_AT_BIRTH, ELIGIBLE, TRANSFERS
 from .scenario import Programme, Scenario
 from .variables import VARIABLES
 
@@ -62,6 +62,7 @@ def build_dataset(scenario: Scenario, macro: MacroPath, totals: np.ndarray,
     data = {
         "eligible": eligible,
         "beneficiaries": beneficiaries,
+        "beneficiaries_at_birth": by_prog[:, :, BENEFICIARIES_AT_BIRTH],
         "coverage": _ratio(beneficiaries, eligible),
         "transfers": transfers,
         "admin_cost": admin,

@@ -31,6 +31,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
     Variable("beneficiaries", YP, "persons", "beneficiaries",
              "Weighted persons receiving the benefit in the year (a once-only benefit counts "
              "people in the year they are paid)."),
+    Variable("beneficiaries_at_birth", YP, "persons", "beneficiaries in their year of birth",
+             "Beneficiaries aged 0 (born in the year): a birth cohort's covered children, "
+             "followed by the stunting channel."),
     Variable("coverage", YP, "1", "beneficiaries / eligible",
              "Share of the eligible who receive the benefit; inclusion errors can raise it "
              "above take-up x roll-out; NaN when nobody is eligible."),

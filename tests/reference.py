@@ -30,7 +30,8 @@ VAR_AGE_MONTHS = -2
 VAR_PREGNANT = -3
 VAR_DISABLED = -4
 ELIGIBLE, BENEFICIARIES, TRANSFERS = 0, 1, 2
-N_MEASURES = 3
+BENEFICIARIES_AT_BIRTH = 3
+N_MEASURES = 4
 MAX_AGE = 100
 
 
@@ -130,6 +131,8 @@ def project_records(
                             continue
                         paid[p] = True
                     out[y, p, group[i], BENEFICIARIES] += w
+                    if age == 0:
+                        out[y, p, group[i], BENEFICIARIES_AT_BIRTH] += w
                     out[y, p, group[i], TRANSFERS] += w * amount[p, y]
             w *= survival[y, sx, a]
     return out, pop

@@ -46,7 +46,8 @@ VAR_DISABLED = -4
 ELIGIBLE = 0
 BENEFICIARIES = 1
 TRANSFERS = 2
-N_MEASURES = 3
+BENEFICIARIES_AT_BIRTH = 3  # beneficiaries aged 0 (the stunting channel's covered births)
+N_MEASURES = 4
 MAX_AGE = 100
 
 
@@ -171,6 +172,8 @@ def project_records(
                             paid[p] = True
                         out[c, y, p, grp, BENEFICIARIES] += w
                         out[c, y, p, grp, TRANSFERS] += w * amount[p, y]
+                        if age == 0:
+                            out[c, y, p, grp, BENEFICIARIES_AT_BIRTH] += w
                 w *= survival[y, sx, a]
 
 

@@ -104,6 +104,14 @@ class Scenario:
     path: FsPath | None
     text: str
     origins: Mapping[str, str]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """A validated top-level table (defaults filled in), e.g. ``section("fiscal")``.
+
+        Read-only by convention; every key in it was checked against the registry.
+        """
+        return self.settings.get(name) or {}
 
     @property
     def years(self) -> np.ndarray:
@@ -225,6 +233,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         path=path,
         text=to_toml(doc),
         origins=MappingProxyType(dict(origins)),
+        settings=MappingProxyType(v),
     )
 
 
