@@ -13,10 +13,26 @@ import numpy as np
 import xarray as xr
 
 from . import __version__
-from .fiscal import MacroPath
-from .kernels.projection import BENEFICIARIES, BENEFICIARIES_AT_BIRTH, ELIGIBLE, TRANSFERS
+from typing import TYPE_CHECKING
+
+from .kernels.projection import (
+    BENEFICIARIES,
+    BENEFICIARIES_AT_BIRTH,
+    BENEFICIARIES_ELIGIBLE,
+    ELIGIBLE,
+    HOUSEHOLDS_BENEFICIARIES,
+    HOUSEHOLDS_ELIGIBLE,
+    POV_GAP,
+    POV_PERSONS,
+    POV_POOR,
+    POV_SEVERITY,
+    TRANSFERS,
+)
 from .scenario import Programme, Scenario
 from .variables import VARIABLES
+
+if TYPE_CHECKING:
+    from .engine import Prepared, Totals
 
 
 def admin_cost(prog: Programme, years: np.ndarray, transfers: np.ndarray,
@@ -37,33 +53,61 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def build_dataset(scenario: Scenario, macro: MacroPath, totals: np.ndarray,
-                  population: np.ndarray, births: np.ndarray, rollout: np.ndarray,
-                  n_quintiles: int, population_source: str, records: int) -> xr.Dataset:
-    """The results Dataset for start_year..end_year.
+def gini_from_histogram(hist: np.ndarray) -> float:
+    """Gini from a histogram of welfare sorted ascending: ``hist[bin] = (persons, welfare
+    sum)``, treating persons within a bin as equal (bins are 0.8 % wide in welfare)."""
+    weights, sums = hist[:, 0], hist[:, 1]
+    if weights.sum() <= 0 or sums.sum() <= 0:
+        return float("nan")
+    p = np.r_[0.0, np.cumsum(weights)] / weights.sum()
+    lorenz = np.r_[0.0, np.cumsum(sums)] / sums.sum()
+    return float(1.0 - np.sum(np.diff(p) * (lorenz[1:] + lorenz[:-1])))
 
-    ``totals[year, programme, group, measure]`` and ``population[year, sex, age]`` cover
-    the simulated years ``macro.years``; only the scenario's years are kept.
+
+def combination_labels(programmes: list[str], n_combos: int) -> list[str]:
+    """``a+b`` for the bit mask of programmes a and b; ``none`` for 0."""
+    labels = []
+    for k in range(n_combos):
+        names = [programmes[j] for j in range(len(programmes)) if k >> j & 1]
+        labels.append("+".join(names) if names else "none")
+    return labels
+
+
+def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Dataset:
+    """The results Dataset for start_year..end_year from the kernel's totals.
+
+    Totals cover the simulated years ``prep.macro.years`` (which may start before
+    start_year); only the scenario's years are kept.
     """
+    macro = prep.macro
     keep = macro.years >= scenario.start_year
     years = macro.years[keep]
-    totals = totals[keep]
+    t = totals.programmes[keep]
     pi = macro.price_index[keep]
-    by_prog = totals.sum(axis=2)
+    by_prog = t.sum(axis=2)
     eligible = by_prog[:, :, ELIGIBLE]
     beneficiaries = by_prog[:, :, BENEFICIARIES]
     transfers = by_prog[:, :, TRANSFERS]
+    rightly = by_prog[:, :, BENEFICIARIES_ELIGIBLE]
+    rollout = prep.rules.rollout[:, keep]
     admin = np.column_stack([
-        admin_cost(p, years, transfers[:, j], beneficiaries[:, j], pi, rollout[j, keep])
+        admin_cost(p, years, transfers[:, j], beneficiaries[:, j], pi, rollout[j])
         for j, p in enumerate(scenario.programmes)
     ])
     cost = transfers + admin
     gdp, revenue = macro.gdp[keep], macro.revenue[keep]
+    household = np.array([p.unit == "household" for p in scenario.programmes])
+    population = totals.population[keep]
     data = {
         "eligible": eligible,
         "beneficiaries": beneficiaries,
         "beneficiaries_at_birth": by_prog[:, :, BENEFICIARIES_AT_BIRTH],
+        "households_eligible": np.where(household, by_prog[:, :, HOUSEHOLDS_ELIGIBLE], np.nan),
+        "households_beneficiaries": np.where(household,
+                                             by_prog[:, :, HOUSEHOLDS_BENEFICIARIES], np.nan),
         "coverage": _ratio(beneficiaries, eligible),
+        "inclusion_error_rate": 1.0 - _ratio(rightly, beneficiaries),
+        "exclusion_error_rate": 1.0 - _ratio(rightly, eligible),
         "transfers": transfers,
         "admin_cost": admin,
         "cost": cost,
@@ -78,14 +122,10 @@ def build_dataset(scenario: Scenario, macro: MacroPath, totals: np.ndarray,
         "expenditure": macro.expenditure[keep],
         "price_index": pi,
         "exchange_rate": macro.exchange_rate[keep],
-        "population": population[keep].sum(axis=(1, 2)),
-        "births": births[keep],
-        "population_by_age": population[keep],
+        "population": population.sum(axis=(1, 2)),
+        "births": prep.projection.births.sum(axis=1)[keep],
+        "population_by_age": population,
     }
-    if n_quintiles > 1:
-        data["beneficiaries_by_quintile"] = totals[:, :, :, BENEFICIARIES]
-        data["transfers_by_quintile"] = totals[:, :, :, TRANSFERS]
-    currency = scenario.currency or ""
     coords = {
         "year": years,
         "programme": [p.id for p in scenario.programmes],
@@ -93,8 +133,38 @@ def build_dataset(scenario: Scenario, macro: MacroPath, totals: np.ndarray,
         "sex": ["male", "female"],
         "age": np.arange(population.shape[2]),
     }
-    if n_quintiles > 1:
-        coords["quintile"] = np.arange(1, n_quintiles + 1)
+    if totals.n_groups > 1:
+        deciles = t[..., [BENEFICIARIES, TRANSFERS]]
+        quint = deciles.reshape(*deciles.shape[:2], 5, 2, 2).sum(axis=3)
+        persons_q = totals.groups[keep].reshape(len(years), 5, 2).sum(axis=2)
+        data.update({
+            "beneficiaries_by_decile": deciles[..., 0],
+            "transfers_by_decile": deciles[..., 1],
+            "beneficiaries_by_quintile": quint[..., 0],
+            "transfers_by_quintile": quint[..., 1],
+            "persons_by_quintile": persons_q,
+            "share_to_poorest_quintile": _ratio(quint[:, :, 0, 1], transfers),
+            "coverage_poorest_quintile": _ratio(quint[:, :, 0, 0], persons_q[:, :1]),
+        })
+        coords["decile"] = np.arange(1, 11)
+        coords["quintile"] = np.arange(1, 6)
+        pov = totals.poverty[keep]
+        persons = pov[..., POV_PERSONS]
+        data.update({
+            "poverty_line": np.full(len(years), prep.poverty_line),
+            "poverty_headcount": _ratio(pov[..., POV_POOR], persons),
+            "poverty_gap": _ratio(pov[..., POV_GAP], persons),
+            "poverty_severity": _ratio(pov[..., POV_SEVERITY], persons),
+            "poor_persons": pov[..., POV_POOR],
+            "gini": np.array([[gini_from_histogram(totals.histogram[k, s]) for s in range(2)]
+                              for k in np.flatnonzero(keep)]),
+        })
+        coords["stage"] = ["before", "after"]
+    if totals.overlap.shape[1] > 1:
+        data["overlap"] = totals.overlap[keep]
+        coords["combination"] = combination_labels(coords["programme"], totals.overlap.shape[1])
+        coords["status"] = ["eligible", "receiving"]
+    currency = scenario.currency or ""
     ds = xr.Dataset(coords=coords)
     for name, values in data.items():
         spec = VARIABLES[name]
@@ -114,8 +184,8 @@ def build_dataset(scenario: Scenario, macro: MacroPath, totals: np.ndarray,
         "start_year": scenario.start_year,
         "end_year": scenario.end_year,
         "seed": scenario.seed,
-        "population_source": population_source,
-        "records": records,
+        "population_source": prep.population.source,
+        "records": prep.population.n,
         "scenario": scenario.text,
         "scenario_sha256": scenario.sha256,
         "simulate_version": __version__,

@@ -18,12 +18,18 @@ from . import costing
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import Problem, ScenarioError
 from .fiscal import MacroPath, macro_path
-from .kernels.projection import N_MEASURES, project_records, reduce_chunks
+from .kernels.projection import (
+    HIST_BINS,
+    N_MEASURES,
+    N_POV,
+    project_households,
+    reduce_chunks,
+)
 from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
-from .programmes.rules import RuleTables, compile_rules, quintile_group, welfare_percentile
+from .programmes.rules import RuleTables, compile_rules, welfare_group, welfare_percentile
 from .scenario import Scenario
 
 #: records per chunk; fixed so results do not depend on threads or batches
@@ -46,6 +52,7 @@ class Prepared:
     macro: MacroPath
     rules: RuleTables
     disability: np.ndarray  # prevalence by age 0..100 for records without data
+    poverty_line: float  # per person per year, start_year prices
 
 
 def base_population(scenario: Scenario, profile: Profile) -> Population:
@@ -77,69 +84,115 @@ def prepare(scenario: Scenario) -> Prepared:
     years = np.arange(pop.year, scenario.end_year + 1)
     r = rates(profile, years, scenario.mortality, scenario.births)
     pop, projection = add_birth_cohorts(pop, r, scenario.seed)
+    # households contiguous, newborns with their mothers' households (stable: reproducible)
+    pop = pop.take(np.argsort(pop.household_id, kind="stable"))
     macro = macro_path(scenario, profile, years)
     rules = compile_rules(scenario, pop, years, macro.price_index)
-    return Prepared(scenario, profile, pop, r, projection, macro, rules, disability)
+    line = scenario.section("poverty").get("line")
+    if line is None:  # the profile's line, from its base year's prices to start_year's
+        p = macro_path(scenario, profile, np.array([profile.base_year])).price_index[0]
+        line = profile.poverty_line / p
+    return Prepared(scenario, profile, pop, r, projection, macro, rules, disability,
+                    float(line))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the kernel accumulated, summed over chunks (see kernels/projection.py).
+
+    ``programmes[year, programme, decile, measure]``, ``population[year, sex, age]``,
+    ``poverty[year, before/after, measure]``, ``histogram[year, before/after, bin, 2]``,
+    ``overlap[year, combination, eligible/receiving]``, ``groups[year, decile]`` (persons);
+    ``n_groups`` is 10 (welfare deciles)
+    or 1 when the population has no welfare.
+    """
+
+    programmes: np.ndarray
+    population: np.ndarray
+    poverty: np.ndarray
+    histogram: np.ndarray
+    overlap: np.ndarray
+    groups: np.ndarray
+    n_groups: int
+
+
+MAX_OVERLAP_PROGRAMMES = 12
+
+
+def household_chunks(household_id: np.ndarray, chunk_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Household start offsets (records sorted by household) and chunk boundaries in
+    households: a chunk begins at the first household starting at or after each
+    multiple of ``chunk_size`` records (fixed, whatever the threads)."""
+    n = len(household_id)
+    starts = np.flatnonzero(np.r_[True, household_id[1:] != household_id[:-1]])
+    hh_start = np.r_[starts, n].astype(np.int64)
+    chunk_hh = np.unique(np.r_[np.searchsorted(starts, np.arange(0, n, chunk_size)),
+                               len(starts)]).astype(np.int64)
+    return hh_start, chunk_hh
 
 
 def project_totals(prep: Prepared, progress: Progress | None = None,
-                   chunk_size: int = CHUNK_SIZE) -> tuple[np.ndarray, np.ndarray, int]:
-    """Run the kernel: totals[year, programme, quintile, measure], population[year, sex, age],
-    and the number of quintile groups."""
-    pop, r, t = prep.population, prep.rates, prep.rules
-    pct = welfare_percentile(pop)
-    group, n_groups = quintile_group(pct)
+                   chunk_size: int = CHUNK_SIZE) -> Totals:
+    """Run the kernel over every household and year and return its totals."""
+    pop, r, t, sc = prep.population, prep.rates, prep.rules, prep.scenario
+    group, n_groups = welfare_group(welfare_percentile(pop))
     years = r.years.astype(np.int64)
-    n_years, n_prog = len(years), len(t.take_up)
-    first_active = int(prep.scenario.start_year - years[0])
-    entry_idx = (pop.entry_year.astype(np.int64) - years[0]).astype(np.int64)
-    args = dict(
-        age0=pop.age.astype(np.int64), months=pop.months.astype(np.int64),
-        sex=pop.sex.astype(np.int64), entry_idx=entry_idx,
-        weight0=pop.weight.astype(np.float64),
-        group=group.astype(np.int64), percentile=np.nan_to_num(pct, nan=np.inf),
-        pregnant_data=pop.pregnant.astype(np.int64),
-        disabled_data=pop.disabled.astype(np.int64),
+    n_years, n_prog = len(years), len(t.unit)
+    first_active = int(sc.start_year - years[0])
+    hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size)
+    max_members = int(np.diff(hh_start).max()) if len(hh_start) > 1 else 1
+    n_combos = 2 ** n_prog if n_prog <= MAX_OVERLAP_PROGRAMMES else 1
+    # welfare in start_year prices (the population's own year may be earlier)
+    welfare = pop.welfare / prep.macro.price_index[0]
+    line = np.full(n_years, prep.poverty_line)
+    arrays = (
+        pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
+        (pop.entry_year.astype(np.int64) - years[0]), pop.weight.astype(np.float64),
+        np.arange(pop.n, dtype=np.int64), group, pop.pregnant.astype(np.int64),
+        pop.disabled.astype(np.int64), t.static, welfare, t.target_value, t.income,
+        r.survival, r.fertility, prep.disability, years, first_active, bool(pop.has_pregnant),
+        bool(pop.has_disabled), prep.macro.price_index, line,
+        t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo, t.cond_hi,
+        t.cond_mask, t.unit, t.kind, t.take_up, t.rollout, t.amount, t.once.astype(np.bool_),
+        t.target_row, t.target_threshold, t.exclusion, t.inclusion, t.stream, t.income_row,
+        t.income_from, t.disregard, t.taper, t.cap, t.eq_first, t.eq_other, t.eq_child,
+        t.child_age, t.norm_cost, t.region_factor, t.band_upper, t.band_share,
+        pop.region.astype(np.int64), np.uint64(sc.seed), max_members,
     )
-    totals = np.zeros((n_years, n_prog, n_groups, N_MEASURES))
-    population = np.zeros((n_years, 2, N_AGES))
-    n_chunks = (pop.n + chunk_size - 1) // chunk_size
+    totals = Totals(
+        programmes=np.zeros((n_years, n_prog, n_groups, N_MEASURES)),
+        population=np.zeros((n_years, 2, N_AGES)),
+        poverty=np.zeros((n_years, 2, N_POV)),
+        histogram=np.zeros((n_years, 2, HIST_BINS, 2)),
+        overlap=np.zeros((n_years, n_combos, 2)),
+        groups=np.zeros((n_years, n_groups)),
+        n_groups=n_groups,
+    )
+    n_chunks = len(chunk_hh) - 1
     for start in range(0, n_chunks, CHUNKS_PER_BATCH):
         stop = min(n_chunks, start + CHUNKS_PER_BATCH)
-        lo, hi = start * chunk_size, min(pop.n, stop * chunk_size)
-        out = np.zeros((stop - start, n_years, n_prog, n_groups, N_MEASURES))
-        pop_out = np.zeros((stop - start, n_years, 2, N_AGES))
-        part = {k: np.ascontiguousarray(v[lo:hi]) for k, v in args.items()}
-        project_records(
-            part["age0"], part["months"], part["sex"], part["entry_idx"], part["weight0"],
-            np.arange(lo, hi, dtype=np.int64),  # unit id: the record's index
-            part["group"], part["percentile"], part["pregnant_data"], part["disabled_data"],
-            np.ascontiguousarray(t.static[:, lo:hi]),
-            r.survival, r.fertility, prep.disability, years, first_active,
-            bool(pop.has_pregnant), bool(pop.has_disabled),
-            t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo,
-            t.cond_hi, t.cond_mask, t.take_up, t.rollout, t.amount, t.once.astype(np.bool_),
-            t.target_kind.astype(np.int64), t.target_pct, t.exclusion, t.inclusion, t.stream,
-            np.uint64(prep.scenario.seed), chunk_size, out, pop_out,
-        )
-        reduce_chunks(out, totals)
-        reduce_chunks(pop_out, population)
+        k = stop - start
+        outs = (np.zeros((k, *totals.programmes.shape)), np.zeros((k, *totals.population.shape)),
+                np.zeros((k, *totals.poverty.shape)), np.zeros((k, *totals.histogram.shape)),
+                np.zeros((k, *totals.overlap.shape)), np.zeros((k, *totals.groups.shape)))
+        project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]), *arrays,
+                           *outs)
+        for part, total in zip(outs, (totals.programmes, totals.population, totals.poverty,
+                                      totals.histogram, totals.overlap, totals.groups),
+                               strict=True):
+            reduce_chunks(part, total)
         if progress is not None:
             progress(stop, n_chunks)
-    return totals, population, n_groups
+    return totals
 
 
 def run(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
     """Project ``scenario`` and return its results Dataset (see docs/results.md)."""
     prep = prepare(scenario)
-    totals, population, n_groups = project_totals(prep, progress)
-    births = prep.projection.births.sum(axis=1)
+    totals = project_totals(prep, progress)
     if scenario.currency is None:
         scenario = replace(scenario, currency=prep.profile.currency)
-    return costing.build_dataset(
-        scenario, prep.macro, totals, population, births, prep.rules.rollout, n_groups,
-        prep.population.source, prep.population.n,
-    )
+    return costing.build_dataset(scenario, prep, totals)
 
 
 def check(scenario: Scenario) -> None:

@@ -54,6 +54,51 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "Sum of cost over programmes, nominal."),
     Variable("total_cost_pct_gdp", ("year",), "1", "total cost as a share of GDP",
              "total_cost / nominal GDP."),
+    Variable("households_eligible", YP, "households", "eligible households",
+             "Weighted households eligible for a household programme (NaN for person "
+             "programmes)."),
+    Variable("households_beneficiaries", YP, "households", "beneficiary households",
+             "Weighted households receiving a household programme (NaN for person "
+             "programmes)."),
+    Variable("inclusion_error_rate", YP, "1", "inclusion error rate",
+             "Share of beneficiaries who are not truly eligible (not poor, or failing the "
+             "means test's targeting criterion)."),
+    Variable("exclusion_error_rate", YP, "1", "exclusion error rate",
+             "Share of the truly eligible who do not receive the benefit (targeting errors, "
+             "roll-out and take-up)."),
+    Variable("beneficiaries_by_decile", ("year", "programme", "decile"), "persons",
+             "beneficiaries by welfare decile",
+             "Beneficiaries by the welfare decile of their household in the population's first "
+             "year (1 = poorest)."),
+    Variable("transfers_by_decile", ("year", "programme", "decile"), "{currency}",
+             "transfers by welfare decile", "Transfers by welfare decile, nominal."),
+    Variable("persons_by_quintile", ("year", "quintile"), "persons",
+             "persons by welfare quintile",
+             "Persons alive by the welfare quintile of their household in the first year."),
+    Variable("share_to_poorest_quintile", YP, "1", "share of transfers to the poorest quintile",
+             "Transfers to the poorest welfare quintile / all transfers."),
+    Variable("coverage_poorest_quintile", YP, "1", "coverage of the poorest quintile",
+             "Beneficiaries in the poorest quintile / persons in the poorest quintile."),
+    Variable("poverty_line", ("year",), "{currency} per person per year",
+             "poverty line (start_year prices)",
+             "[poverty] line, or the profile's line moved to start_year prices."),
+    Variable("poverty_headcount", ("year", "stage"), "1", "poverty headcount ratio",
+             "Share of persons whose household welfare per capita is below the line, before "
+             "and after the transfers of all programmes (FGT 0)."),
+    Variable("poverty_gap", ("year", "stage"), "1", "poverty gap index",
+             "Mean of (line - welfare) / line over persons, 0 for the non-poor (FGT 1)."),
+    Variable("poverty_severity", ("year", "stage"), "1", "squared poverty gap",
+             "Mean of ((line - welfare) / line)^2 over persons (FGT 2)."),
+    Variable("poor_persons", ("year", "stage"), "persons", "persons in poverty",
+             "Persons below the poverty line, before and after transfers."),
+    Variable("gini", ("year", "stage"), "1", "Gini coefficient of welfare per capita",
+             "Gini over persons of household welfare per capita, before and after transfers "
+             "(from a histogram of 2,048 log-spaced bins)."),
+    Variable("overlap", ("year", "combination", "status"), "persons",
+             "persons by combination of programmes",
+             "Persons eligible for (status eligible) and receiving (status receiving) exactly "
+             "each combination of programmes; members of an eligible or beneficiary household "
+             "count for household programmes."),
     Variable("beneficiaries_by_quintile", ("year", "programme", "quintile"), "persons",
              "beneficiaries by welfare quintile",
              "Beneficiaries by the welfare quintile of their household in the population's "

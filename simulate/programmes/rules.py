@@ -1,11 +1,12 @@
 """Benefit rules compiled into the plain tables the kernel reads.
 
 Eligibility groups become rows of condition tables (variable, kind, bounds or
-code mask); amounts become a nominal annual amount per programme and year;
-roll-out becomes a share per programme and year. Everything that can be wrong
-about a rule given the population (a column the data do not have, a region
-that does not exist, poverty targeting without welfare) is reported here as a
-ScenarioError naming the scenario file and key.
+code mask); amounts, guarantees, caps and normative costs become nominal
+annual values per programme and year; targeting becomes a per-record value
+compared with a threshold; take-up becomes a rate per programme and record.
+Everything that can be wrong about a rule given the population (a column the
+data do not have, a region that does not exist, poverty targeting without
+welfare) is reported here as a ScenarioError naming the scenario file and key.
 """
 
 from __future__ import annotations
@@ -16,13 +17,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import Problem, ScenarioError, did_you_mean
-from ..kernels.projection import VAR_AGE, VAR_AGE_MONTHS, VAR_DISABLED, VAR_PREGNANT
+from ..kernels.projection import (
+    KIND_FLAT,
+    KIND_TOP_UP,
+    KIND_UTILITY,
+    UNIT_HOUSEHOLD,
+    UNIT_PERSON,
+    VAR_AGE,
+    VAR_AGE_MONTHS,
+    VAR_DISABLED,
+    VAR_PREGNANT,
+)
 from ..population.records import Population
 from ..scenario import Condition, Programme, Scenario
+from ..scenario.model import conditions
 
 N_QUINTILES = 5
+N_DECILES = 10
 DYNAMIC = {"age": VAR_AGE, "age_months": VAR_AGE_MONTHS, "pregnant": VAR_PREGNANT,
            "disabled": VAR_DISABLED}
+HOUSEHOLD_SIZE = "household_size"  # a virtual column: members in the first year
+KINDS = {"flat": KIND_FLAT, "top_up": KIND_TOP_UP, "utility": KIND_UTILITY}
 
 
 @dataclass(frozen=True)
@@ -38,15 +53,32 @@ class RuleTables:
     cond_mask: np.ndarray
     static: np.ndarray
     static_names: tuple[str, ...]
-    take_up: np.ndarray
+    unit: np.ndarray
+    kind: np.ndarray
+    take_up: np.ndarray  # [programme, record]
     rollout: np.ndarray
-    amount: np.ndarray
+    amount: np.ndarray  # flat amount or top-up guarantee, annual nominal [programme, year]
     once: np.ndarray
-    target_kind: np.ndarray
-    target_pct: np.ndarray
+    target_row: np.ndarray
+    target_threshold: np.ndarray
+    target_value: np.ndarray  # [row, record]
     exclusion: np.ndarray
     inclusion: np.ndarray
     stream: np.ndarray
+    income_row: np.ndarray
+    income: np.ndarray  # [row, record], annual, start_year prices
+    income_from: np.ndarray
+    disregard: np.ndarray
+    taper: np.ndarray
+    cap: np.ndarray
+    eq_first: np.ndarray
+    eq_other: np.ndarray
+    eq_child: np.ndarray
+    child_age: np.ndarray
+    norm_cost: np.ndarray  # [programme, year, size]
+    region_factor: np.ndarray  # [programme, region]
+    band_upper: np.ndarray  # [programme, band], annual per person, start_year prices
+    band_share: np.ndarray
 
 
 def welfare_percentile(pop: Population) -> np.ndarray:
@@ -74,12 +106,13 @@ def share_below(pop: Population, line: float) -> float:
     )
 
 
-def quintile_group(pct: np.ndarray) -> tuple[np.ndarray, int]:
-    """Welfare quintile 0 (poorest) .. 4 per record, or all 0 when welfare is unknown."""
+def welfare_group(pct: np.ndarray, n_groups: int = N_DECILES) -> tuple[np.ndarray, int]:
+    """Welfare group 0 (poorest) .. n_groups-1 per record, or all 0 when welfare is unknown."""
     if np.all(np.isnan(pct)):
-        return np.zeros(len(pct), dtype=np.int16), 1
-    q = np.where(np.isnan(pct), 0, np.minimum(N_QUINTILES - 1, pct // 20.0))
-    return q.astype(np.int16), N_QUINTILES
+        return np.zeros(len(pct), dtype=np.int64), 1
+    width = 100.0 / n_groups
+    q = np.where(np.isnan(pct), 0, np.minimum(n_groups - 1, pct // width))
+    return q.astype(np.int64), n_groups
 
 
 def stream_of(pid: str) -> int:
@@ -88,22 +121,31 @@ def stream_of(pid: str) -> int:
     return zlib.crc32(pid.encode())
 
 
-def _column_values(pop: Population, cond: Condition, scenario: Scenario) -> np.ndarray:
-    name = cond.column
-    if name == "weight" or name == "entry_year" or name == "household_id":
-        raise ScenarioError(Problem(scenario.where(cond.key), cond.key,
+def household_size(pop: Population) -> np.ndarray:
+    """Members of each record's household alive in the population's first year."""
+    alive = pop.entry_year <= pop.year
+    _, inverse = np.unique(pop.household_id, return_inverse=True)
+    return np.bincount(inverse, weights=alive.astype(np.float64))[inverse]
+
+
+def _column(pop: Population, name: str, key: str, scenario: Scenario,
+            expected: str = "a column of the population") -> np.ndarray:
+    if name in ("weight", "entry_year", "household_id"):
+        raise ScenarioError(Problem(scenario.where(key), key,
                                     "a condition on a person attribute", repr(name)))
+    if name == HOUSEHOLD_SIZE:
+        return household_size(pop)
     try:
         return pop.column(name).astype(np.float64)
     except KeyError:
         raise ScenarioError(Problem(
-            scenario.where(cond.key), cond.key, "a condition key or a column of the population",
-            repr(name), did_you_mean(name, [*DYNAMIC, *pop.columns()]),
+            scenario.where(key), key, expected, repr(name),
+            did_you_mean(name, [*DYNAMIC, *pop.columns(), HOUSEHOLD_SIZE]),
         )) from None
 
 
-def _codes(pop: Population, cond: Condition, scenario: Scenario) -> list[int]:
-    """Integer codes for the values of a set condition (region names, text labels)."""
+def _codes(pop: Population, cond: Condition, scenario: Scenario) -> list[float]:
+    """Numeric codes for the values of a set condition (region names, text labels)."""
     labels: tuple[str, ...] | None = None
     if cond.column == "region":
         labels = pop.region_names
@@ -118,10 +160,63 @@ def _codes(pop: Population, cond: Condition, scenario: Scenario) -> list[int]:
                     f"a value of column {cond.column!r}", repr(v),
                     did_you_mean(v, list(labels or ())),
                 ))
-            codes.append(labels.index(v))
+            codes.append(float(labels.index(v)))
         else:
-            codes.append(v)
+            codes.append(float(v))
     return codes
+
+
+def _condition_row(pop: Population, cond: Condition,
+                   scenario: Scenario) -> tuple[int, float, float, int]:
+    """(kind, lo, hi, mask) of one condition."""
+    if not cond.values:
+        return 0, cond.lo, cond.hi, 0
+    codes = _codes(pop, cond, scenario)
+    if all(c.is_integer() and 0 <= c < 63 for c in codes):
+        return 1, 0.0, 0.0, int(sum(1 << int(c) for c in set(codes)))
+    if len(codes) == 1:  # equality on a non-integer value
+        return 0, codes[0], float(np.nextafter(codes[0], np.inf)), 0
+    raise ScenarioError(Problem(scenario.where(cond.key), cond.key,
+                                "a single value, a [lo, hi) range or names", repr(cond.values)))
+
+
+def _static_mask(pop: Population, group: tuple[Condition, ...], scenario: Scenario) -> np.ndarray:
+    """Records meeting every (time-invariant) condition of a group."""
+    ok = np.ones(pop.n, dtype=bool)
+    for cond in group:
+        values = _column(pop, cond.column, cond.key, scenario)
+        kind, lo, hi, mask = _condition_row(pop, cond, scenario)
+        if kind == 0:
+            ok &= (values >= lo) & (values < hi)
+        else:
+            integral = np.isfinite(values) & (values >= 0) & (values < 63) & (
+                values == np.floor(values))
+            bits = np.where(integral, values, 0).astype(np.int64)
+            ok &= integral & (((mask >> bits) & 1) == 1)
+    return ok
+
+
+def _take_up(prog: Programme, pop: Population, scenario: Scenario) -> np.ndarray:
+    t = prog.take_up
+    if not isinstance(t, dict):
+        return np.full(pop.n, float(t))
+    rate = np.full(pop.n, float(t["default"]))
+    decided = np.zeros(pop.n, dtype=bool)
+    for k, (conds, share) in enumerate(t["groups"]):
+        key = f"programmes.{prog.id}.take_up.groups[{k}]"
+        group = conditions([conds], key)[0]
+        hit = _static_mask(pop, group, scenario) & ~decided
+        rate[hit] = share
+        decided |= hit
+    return rate
+
+
+def _index(b, years: np.ndarray, start_year: int, price_index: np.ndarray) -> np.ndarray:
+    if b.indexation == "cpi":
+        return price_index
+    if b.indexation == "none":
+        return np.ones(len(years))
+    return (1.0 + float(b.indexation)) ** (years - start_year)
 
 
 def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
@@ -136,10 +231,9 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
     group_cond_start = [0]
     var, kind, lo, hi, mask = [], [], [], [], []
     pct = welfare_percentile(pop)
-    n_prog = len(scenario.programmes)
-    target_kind = np.zeros(n_prog, dtype=np.int8)
-    target_pct = np.zeros(n_prog)
-    for p, prog in enumerate(scenario.programmes):
+    progs = scenario.programmes
+    n_prog, n_years = len(progs), len(years)
+    for prog in progs:
         for group in prog.eligibility:
             for cond in group:
                 if cond.column in DYNAMIC:
@@ -147,46 +241,90 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
                 else:
                     if cond.column not in static_names:
                         static_names.append(cond.column)
-                        static_rows.append(_column_values(pop, cond, scenario))
+                        static_rows.append(_column(pop, cond.column, cond.key, scenario,
+                                                   "a condition key or a column of the "
+                                                   "population"))
                     v = static_names.index(cond.column)
                 var.append(v)
-                if cond.values:
-                    codes = _codes(pop, cond, scenario)
-                    if all(float(c).is_integer() and 0 <= c < 63 for c in codes):
-                        kind.append(1)
-                        lo.append(0.0)
-                        hi.append(0.0)
-                        mask.append(int(sum(1 << int(c) for c in set(codes))))
-                    elif len(codes) == 1:  # equality on a non-integer value
-                        kind.append(0)
-                        lo.append(float(codes[0]))
-                        hi.append(float(np.nextafter(codes[0], np.inf)))
-                        mask.append(0)
-                    else:
-                        raise ScenarioError(Problem(
-                            scenario.where(cond.key), cond.key,
-                            "a single value, a [lo, hi) range or names", repr(cond.values)))
-                else:
-                    kind.append(0)
-                    lo.append(cond.lo)
-                    hi.append(cond.hi)
-                    mask.append(0)
+                k, a, b, m = _condition_row(pop, cond, scenario)
+                kind.append(k)
+                lo.append(a)
+                hi.append(b)
+                mask.append(m)
             group_cond_start.append(len(var))
         prog_group_start.append(len(group_cond_start) - 1)
-        target_kind[p], target_pct[p] = _targeting(prog, pop, pct, scenario, price_index[0])
 
-    n_years = len(years)
+    target_rows: list[np.ndarray] = []
+    target_row = np.full(n_prog, -1, dtype=np.int64)
+    target_threshold = np.zeros(n_prog)
+    income_rows: dict[tuple[str, ...], int] = {}
+    income_arrays: list[np.ndarray] = []
+    income_row = np.full(n_prog, -1, dtype=np.int64)
+    income_from = np.zeros(n_prog, dtype=np.int64)
     amount = np.zeros((n_prog, n_years))
-    for p, prog in enumerate(scenario.programmes):
+    disregard = np.zeros((n_prog, n_years))
+    cap = np.full((n_prog, n_years), np.inf)
+    taper = np.ones(n_prog)
+    eq = np.ones((n_prog, 3))
+    child_age = np.full(n_prog, 18, dtype=np.int64)
+    max_sizes = max([len(p.benefit.normative_cost) for p in progs] + [1])
+    max_bands = max([len(p.benefit.band_shares) for p in progs] + [1])
+    norm_cost = np.zeros((n_prog, n_years, max_sizes))
+    region_factor = np.ones((n_prog, len(pop.region_names)))
+    band_upper = np.full((n_prog, max_bands), np.inf)
+    band_share = np.zeros((n_prog, max_bands))
+    names = [p.id for p in progs]
+    for p, prog in enumerate(progs):
+        row = _targeting(prog, pop, pct, scenario, price_index[0])
+        if row is not None:
+            target_row[p] = len(target_rows)
+            target_rows.append(row[0])
+            target_threshold[p] = row[1]
         b = prog.benefit
-        if b.indexation == "cpi":
-            index = price_index
-        elif b.indexation == "none":
-            index = np.ones(n_years)
+        per_year = b.payments_per_year * _index(b, years, scenario.start_year, price_index)
+        key = f"programmes.{prog.id}.benefit"
+        if b.type == "flat":
+            amount[p] = b.amount * per_year
+            continue
+        if b.type == "top_up":
+            amount[p] = b.guaranteed_minimum * per_year
+            eq[p] = b.equivalence[:3]
+            child_age[p] = b.equivalence[3]
+            taper[p] = b.taper
+            if b.maximum is not None:
+                cap[p] = b.maximum * per_year
         else:
-            index = (1.0 + float(b.indexation)) ** (years - scenario.start_year)
-        amount[p] = b.amount * b.payments_per_year * index
-    static = (np.vstack(static_rows) if static_rows else np.zeros((0, pop.n)))
+            sizes = list(b.normative_cost)
+            sizes += [sizes[-1]] * (max_sizes - len(sizes))  # larger households: the last cost
+            norm_cost[p] = per_year[:, None] * np.asarray(sizes)[None, :]
+            for region, factor in b.region_factor.items():
+                if region not in pop.region_names:
+                    raise ScenarioError(Problem(
+                        scenario.where(f"{key}.region_factor"), f"{key}.region_factor.{region}",
+                        "a region of the population", repr(region),
+                        did_you_mean(region, list(pop.region_names))))
+                region_factor[p, pop.region_names.index(region)] = factor
+            shares = list(b.band_shares)
+            uppers = [u * b.payments_per_year for u in b.income_bands] + [np.inf]
+            shares += [shares[-1]] * (max_bands - len(shares))
+            uppers += [np.inf] * (max_bands - len(uppers))
+            band_share[p] = shares
+            band_upper[p] = uppers
+        disregard[p] = b.disregard * per_year
+        cols = tuple(b.income)
+        if cols:
+            if cols not in income_rows:
+                total = np.zeros(pop.n)
+                for col in cols:
+                    values = _column(pop, col, f"{key}.income", scenario,
+                                     "an income column of the population")
+                    total += np.nan_to_num(values, nan=0.0)
+                income_rows[cols] = len(income_arrays)
+                income_arrays.append(total)
+            income_row[p] = income_rows[cols]
+        for q in b.income_from:
+            income_from[p] |= 1 << names.index(q)
+    static = np.vstack(static_rows) if static_rows else np.zeros((0, pop.n))
     return RuleTables(
         prog_group_start=np.asarray(prog_group_start, dtype=np.int64),
         group_cond_start=np.asarray(group_cond_start, dtype=np.int64),
@@ -197,30 +335,64 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
         cond_mask=np.asarray(mask, dtype=np.int64),
         static=np.ascontiguousarray(static, dtype=np.float64),
         static_names=tuple(static_names),
-        take_up=np.array([p.take_up for p in scenario.programmes]),
-        rollout=np.vstack([p.rollout.at(years) for p in scenario.programmes]),
+        unit=np.array([UNIT_HOUSEHOLD if p.unit == "household" else UNIT_PERSON for p in progs],
+                      dtype=np.int64),
+        kind=np.array([KINDS[p.benefit.type] for p in progs], dtype=np.int64),
+        take_up=np.ascontiguousarray(np.vstack([_take_up(p, pop, scenario) for p in progs])),
+        rollout=np.vstack([p.rollout.at(years) for p in progs]),
         amount=amount,
-        once=np.array([p.benefit.period == "once" for p in scenario.programmes]),
-        target_kind=target_kind,
-        target_pct=target_pct,
-        exclusion=np.array([p.targeting.exclusion_error for p in scenario.programmes]),
-        inclusion=np.array([p.targeting.inclusion_error for p in scenario.programmes]),
-        stream=np.array([stream_of(p.id) for p in scenario.programmes], dtype=np.uint64),
+        once=np.array([p.benefit.period == "once" for p in progs]),
+        target_row=target_row,
+        target_threshold=target_threshold,
+        target_value=np.ascontiguousarray(np.vstack(target_rows) if target_rows
+                                          else np.zeros((0, pop.n))),
+        exclusion=np.array([p.targeting.exclusion_error for p in progs]),
+        inclusion=np.array([p.targeting.inclusion_error for p in progs]),
+        stream=np.array([stream_of(p.id) for p in progs], dtype=np.uint64),
+        income_row=income_row,
+        income=np.ascontiguousarray(np.vstack(income_arrays) if income_arrays
+                                    else np.zeros((0, pop.n))),
+        income_from=income_from,
+        disregard=disregard,
+        taper=taper,
+        cap=cap,
+        eq_first=np.ascontiguousarray(eq[:, 0]),
+        eq_other=np.ascontiguousarray(eq[:, 1]),
+        eq_child=np.ascontiguousarray(eq[:, 2]),
+        child_age=child_age,
+        norm_cost=norm_cost,
+        region_factor=region_factor,
+        band_upper=band_upper,
+        band_share=band_share,
     )
 
 
 def _targeting(prog: Programme, pop: Population, pct: np.ndarray, scenario: Scenario,
-               pop_year_prices: float) -> tuple[int, float]:
-    """(kind, percentile threshold); a poverty line in start_year prices is moved to the
-    population's year prices (``pop_year_prices`` = P(pop.year) / P(start_year))."""
+               pop_year_prices: float) -> tuple[np.ndarray, float] | None:
+    """(value per record, threshold): truly eligible where value < threshold; None if none.
+
+    A poverty line in start_year prices is moved to the population's year prices
+    (``pop_year_prices`` = P(pop.year) / P(start_year)).
+    """
     t = prog.targeting
-    if t.method == "none":
-        return 0, 0.0
     key = f"programmes.{prog.id}.targeting"
-    if np.all(np.isnan(pct)):
-        raise ScenarioError(Problem(scenario.where(key), key,
-                                    "a population with welfare for poverty targeting",
-                                    f"no welfare in {pop.source or 'the population'}"))
-    if t.welfare_percentile_max is not None:
-        return 1, float(t.welfare_percentile_max)
-    return 1, share_below(pop, float(t.poverty_line) * pop_year_prices)
+    if t.method == "none":
+        return None
+    if t.method == "poverty":
+        if np.all(np.isnan(pct)):
+            raise ScenarioError(Problem(scenario.where(key), key,
+                                        "a population with welfare for poverty targeting",
+                                        f"no welfare in {pop.source or 'the population'}"))
+        value = np.nan_to_num(pct, nan=np.inf)
+        if t.welfare_percentile_max is not None:
+            return value, float(t.welfare_percentile_max)
+        return value, share_below(pop, float(t.poverty_line) * pop_year_prices)
+    if t.method == "pmt":
+        score = np.full(pop.n, float(t.intercept))
+        for col, coef in t.coefficients.items():
+            score += coef * _column(pop, col, f"{key}.coefficients.{col}", scenario,
+                                    "a column of the population for the PMT formula")
+        return np.nan_to_num(score, nan=np.inf), float(t.cutoff)
+    values = _column(pop, t.column, f"{key}.column", scenario, "a registry column")
+    listed = np.isin(values, np.asarray(t.levels, dtype=np.float64))
+    return np.where(listed, 0.0, 1.0), 0.5

@@ -34,11 +34,28 @@ class Condition:
 
 @dataclass(frozen=True)
 class Benefit:
-    """Amount per period in start_year prices; period month/year/once; indexation."""
+    """What a beneficiary receives; amounts per period in start_year prices.
 
-    amount: float
+    ``type`` "flat" pays ``amount``; "top_up" pays
+    ``min(maximum, max(0, guaranteed_minimum x eq - taper x max(0, income - disregard)))``;
+    "utility" pays ``max(0, normative_cost[size] x region_factor - share x income)``.
+    """
+
+    amount: float | None
     period: str = "month"
     indexation: str | float = "cpi"
+    type: str = "flat"
+    guaranteed_minimum: float | None = None
+    equivalence: tuple[float, float, float, int] = (1.0, 1.0, 1.0, 18)
+    income: tuple[str, ...] = ("income",)
+    income_from: tuple[str, ...] = ()
+    disregard: float = 0.0
+    taper: float = 1.0
+    maximum: float | None = None
+    normative_cost: tuple[float, ...] = ()
+    region_factor: Mapping[str, float] = field(default_factory=dict)
+    income_bands: tuple[float, ...] = ()
+    band_shares: tuple[float, ...] = ()
 
     @property
     def payments_per_year(self) -> int:
@@ -55,6 +72,11 @@ class Targeting:
     poverty_line: float | None = None
     exclusion_error: float = 0.0
     inclusion_error: float = 0.0
+    intercept: float = 0.0
+    coefficients: Mapping[str, float] = field(default_factory=dict)
+    cutoff: float | None = None
+    column: str | None = None
+    levels: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,7 +98,7 @@ class Programme:
     unit: str
     eligibility: tuple[tuple[Condition, ...], ...]
     benefit: Benefit
-    take_up: float
+    take_up: float | Mapping[str, Any]
     targeting: Targeting
     rollout: YearPath
     admin: Admin
@@ -140,7 +162,7 @@ class Scenario:
         raise KeyError(pid)
 
 
-def _conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition, ...], ...]:
+def conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition, ...], ...]:
     out = []
     for i, group in enumerate(groups):
         gkey = f"{key}[{i}]" if len(groups) > 1 else key
@@ -163,31 +185,86 @@ def _conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition
     return tuple(out)
 
 
-def _programme(pid: str, d: Mapping[str, Any], ctx: schema.Context) -> Programme:
+def _check_benefit(pid: str, d: Mapping[str, Any], earlier: list[str],
+                   ctx: schema.Context) -> None:
+    key = f"programmes.{pid}.benefit"
+    b = d["benefit"]
+    kind = b["type"]
+    needs = {"flat": ("amount",), "top_up": ("guaranteed_minimum",),
+             "utility": ("normative_cost",)}[kind]
+    for k in needs:
+        if b[k] is None:
+            ctx.bad(f"{key}.{k}", f"a value (benefit type {kind!r})", "nothing", raw=True)
+    if kind != "flat":
+        if d["unit"] != "household":
+            ctx.bad(f"programmes.{pid}.unit", f'"household" (benefit type {kind!r})',
+                    d["unit"])
+        if b["period"] == "once":
+            ctx.bad(f"{key}.period", f'"month" or "year" (benefit type {kind!r})', "once")
+    if kind == "top_up" and not b["equivalence"]:
+        ctx.bad(f"{key}.equivalence.first", "the first adult's weight", "nothing", raw=True)
+    if kind == "utility":
+        bands, shares = b["income_bands"] or (), b["band_shares"] or ()
+        if b["share_of_income"] is None and not shares:
+            ctx.bad(f"{key}.share_of_income", "a share (or income_bands with band_shares)",
+                    "nothing", raw=True)
+        if shares and len(shares) != len(bands) + 1:
+            ctx.bad(f"{key}.band_shares", f"{len(bands) + 1} shares (one more than "
+                    "income_bands)", list(shares))
+        if any(x > 1 for x in shares):
+            ctx.bad(f"{key}.band_shares", "shares in [0, 1]", list(shares))
+    for q in b["income_from"]:
+        if q == pid or q not in earlier:
+            ctx.bad(f"{key}.income_from", "programmes declared before this one",
+                    repr(q), did_you_mean(q, earlier))
+
+
+def _programme(pid: str, d: Mapping[str, Any], ctx: schema.Context,
+               earlier: list[str]) -> Programme:
     key = f"programmes.{pid}"
+    _check_benefit(pid, d, earlier, ctx)
     t = d["targeting"]
+    if t["method"] == "pmt" and (not t["coefficients"] or t["cutoff"] is None):
+        ctx.bad(f"{key}.targeting", "coefficients and a cutoff with method = \"pmt\"",
+                "neither" if not t["coefficients"] and t["cutoff"] is None else "one of them",
+                raw=True)
+    if t["method"] == "registry" and (not t["column"] or not t["levels"]):
+        ctx.bad(f"{key}.targeting", "a column and levels with method = \"registry\"",
+                "a column without levels" if t["column"] else "no column", raw=True)
     if t["method"] == "poverty" and (t["welfare_percentile_max"] is None) == (
         t["poverty_line"] is None
     ):
         ctx.bad(f"{key}.targeting", "exactly one of welfare_percentile_max or poverty_line "
-                "with method = \"poverty\"", "both" if t["poverty_line"] else "neither")
-    if t["method"] == "none" and (
+                "with method = \"poverty\"", "both" if t["poverty_line"] else "neither",
+                raw=True)
+    if t["method"] != "poverty" and (
         t["welfare_percentile_max"] is not None or t["poverty_line"] is not None
     ):
         ctx.bad(f"{key}.targeting.method", '"poverty" when a percentile or line is given',
                 repr(t["method"]))
     b = d["benefit"]
     a = d["admin"]
+    eq = b["equivalence"] or {}
     return Programme(
         id=pid,
         label=d["label"] or pid,
         unit=d["unit"],
-        eligibility=_conditions(d["eligibility"] or [], f"{key}.eligibility"),
-        benefit=Benefit(b["amount"], b["period"], b["indexation"]),
+        eligibility=conditions(d["eligibility"] or [{}], f"{key}.eligibility"),
+        benefit=Benefit(
+            b["amount"], b["period"], b["indexation"], b["type"], b["guaranteed_minimum"],
+            (eq.get("first", 1.0), eq.get("other_adult", 1.0), eq.get("child", 1.0),
+             eq.get("child_age", 18)),
+            tuple(b["income"]), tuple(b["income_from"]), b["disregard"], b["taper"],
+            b["maximum"], tuple(b["normative_cost"] or ()), dict(b["region_factor"] or {}),
+            tuple(b["income_bands"] or ()),
+            tuple(b["band_shares"] or ((b["share_of_income"],) if b["share_of_income"]
+                                       is not None else ())),
+        ),
         take_up=d["take_up"],
         targeting=Targeting(
             t["method"], t["welfare_percentile_max"], t["poverty_line"],
-            t["exclusion_error"], t["inclusion_error"],
+            t["exclusion_error"], t["inclusion_error"], t["intercept"],
+            dict(t["coefficients"] or {}), t["cutoff"], t["column"], tuple(t["levels"] or ()),
         ),
         rollout=YearPath.from_value(d["rollout"]),
         admin=Admin(
@@ -210,7 +287,9 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         ctx.bad("scenario.end_year", f"a year >= start_year ({s['start_year']})", s["end_year"])
     if not v["programmes"]:
         ctx.bad("programmes", "at least one programme", v["programmes"])
-    programmes = tuple(_programme(pid, p, ctx) for pid, p in (v["programmes"] or {}).items())
+    names = list((v["programmes"] or {}).keys())
+    programmes = tuple(_programme(pid, p, ctx, names[:k])
+                       for k, (pid, p) in enumerate((v["programmes"] or {}).items()))
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")

@@ -381,6 +381,104 @@ class Eligibility(Spec):
         return out
 
 
+@dataclass(frozen=True)
+class Names(Spec):
+    """A list of names (strings)."""
+
+    def type_name(self) -> str:
+        return "a list of names"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return tuple(value)
+
+
+@dataclass(frozen=True)
+class NumberMap(Spec):
+    """A table of name = number."""
+
+    min: float | None = None
+
+    def type_name(self) -> str:
+        return "a table of name = number"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out = {}
+        for k, v in value.items():
+            parsed = Number(min=self.min).parse(v, ctx, f"{key}.{k}")
+            if parsed is not None:
+                out[k] = parsed
+        return out
+
+
+@dataclass(frozen=True)
+class NumberList(Spec):
+    """A non-empty list of numbers >= min (increasing when ``increasing``)."""
+
+    min: float | None = 0.0
+    increasing: bool = False
+
+    def type_name(self) -> str:
+        inc = " increasing" if self.increasing else ""
+        return f"a non-empty list of{inc} numbers{_bounds(self.min, None)}"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        ok = isinstance(value, list) and value and all(map(_is_number, value))
+        if ok and self.min is not None:
+            ok = all(x >= self.min for x in value)
+        if ok and self.increasing:
+            ok = all(b > a for a, b in zip(value, value[1:], strict=False))
+        if not ok:
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return tuple(float(x) for x in value)
+
+
+@dataclass(frozen=True)
+class TakeUp(Spec):
+    """A share, or ``{ default = share, groups = [{ <conditions>, rate = share }, ...] }``
+    where the first group whose conditions hold gives the rate."""
+
+    def type_name(self) -> str:
+        return "a share in [0, 1] or a table { default, groups }"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        share = Number(min=0.0, max=1.0)
+        if not isinstance(value, dict):
+            return share.parse(value, ctx, key)
+        unknown = set(value) - {"default", "groups"}
+        for k in unknown:
+            ctx.bad(f"{key}.{k}", "a known key", "an unknown key",
+                    did_you_mean(k, ["default", "groups"]), raw=True)
+        default = share.parse(value.get("default", 1.0), ctx, f"{key}.default")
+        groups = value.get("groups", [])
+        if not isinstance(groups, list):
+            ctx.bad(f"{key}.groups", "a list of tables", groups)
+            return None
+        out = []
+        for i, g in enumerate(groups):
+            gkey = f"{key}.groups[{i}]"
+            if not isinstance(g, dict) or "rate" not in g:
+                ctx.bad(gkey, "a table of conditions with a rate", g)
+                continue
+            rate = share.parse(g["rate"], ctx, f"{gkey}.rate")
+            conds = {k: v for k, v in g.items() if k != "rate"}
+            for k in ("age", "age_months", "pregnant"):
+                if k in conds:
+                    ctx.bad(f"{gkey}.{k}", "a condition that does not change over time "
+                            "(sex, region, urban, disabled or a column)", k)
+            parsed = Eligibility().parse(conds, ctx, gkey) if conds else [{}]
+            out.append((parsed[0] if parsed else {}, rate))
+        return {"default": default, "groups": out}
+
+
 # ---------------------------------------------------------------------------
 # The registry
 # ---------------------------------------------------------------------------
@@ -392,23 +490,99 @@ PROGRAMME = Table(
     fields={
         "label": Text(description="Name shown in tables and charts.", default=""),
         "unit": Text(
-            choices=("person",),
+            choices=("person", "household"),
             default="person",
-            description="Who receives the benefit: a person (household programmes come "
-            "with means tests).",
+            description="Who receives the benefit: a person, or a household (eligible when "
+            "any member meets the conditions; counted as households and as persons).",
         ),
         "eligibility": Eligibility(
-            default=REQUIRED,
+            default=None,
             description="Who is eligible: a table of conditions that must all hold, or a "
-            "list of such tables of which any suffices.",
+            "list of such tables of which any suffices; omitted: everyone.",
         ),
         "benefit": Table(
             default=REQUIRED,
             description="The benefit paid to each beneficiary.",
             fields={
+                "type": Text(
+                    choices=("flat", "top_up", "utility"), default="flat",
+                    description='"flat": the same amount to every beneficiary; "top_up": '
+                    "max(0, guaranteed_minimum x equivalence size - taper x (income - "
+                    'disregard)), capped at maximum (household unit); "utility": max(0, '
+                    "normative_cost[size] x region_factor - share_of_income x income) "
+                    "(household unit).",
+                ),
                 "amount": Number(
-                    min=0, default=REQUIRED, unit="currency per period",
-                    description="Amount per period in start_year prices.",
+                    min=0, default=None, unit="currency per period",
+                    description="Amount per period in start_year prices (type flat).",
+                ),
+                "guaranteed_minimum": Number(
+                    min=0, default=None, unit="currency per period per equivalent adult",
+                    description="Income guaranteed per equivalent adult (type top_up).",
+                ),
+                "equivalence": Table(
+                    default=None,
+                    description="Equivalence scale of a top-up: the first adult, each other "
+                    "adult, each child.",
+                    fields={
+                        "first": Number(min=0, min_open=True, default=REQUIRED, unit="1",
+                                        description="Weight of the first adult."),
+                        "other_adult": Number(min=0, default=1.0, unit="1",
+                                              description="Weight of each further adult."),
+                        "child": Number(min=0, default=1.0, unit="1",
+                                        description="Weight of each child."),
+                        "child_age": Number(min=1, max=30, integer=True, default=18,
+                                            unit="years",
+                                            description="Children are younger than this."),
+                    },
+                ),
+                "income": Names(
+                    default=("income",),
+                    description="Columns of the population summed over members as the "
+                    "household's income (annual, start_year prices).",
+                ),
+                "income_from": Names(
+                    default=(),
+                    description="Earlier programmes whose benefits count as income in this "
+                    "means test (declaration order).",
+                ),
+                "disregard": Number(
+                    min=0, default=0.0, unit="currency per period",
+                    description="Income ignored by the means test.",
+                ),
+                "taper": Number(
+                    min=0, max=1, default=1.0, unit="1",
+                    description="Withdrawal rate: benefit lost per unit of counted income "
+                    "(1 = full top-up).",
+                ),
+                "maximum": Number(
+                    min=0, default=None, unit="currency per period",
+                    description="Largest benefit a household can receive.",
+                ),
+                "normative_cost": NumberList(
+                    default=None, unit="currency per period",
+                    description="Utility: normative cost for households of 1, 2, ... persons "
+                    "(the last value for larger households).",
+                ),
+                "region_factor": NumberMap(
+                    min=0, default=None, unit="1",
+                    description="Utility: multiplier of the normative cost by region name "
+                    "(1 where not named).",
+                ),
+                "share_of_income": Number(
+                    min=0, max=1, default=None, unit="1",
+                    description="Utility: share of household income the household pays "
+                    "itself.",
+                ),
+                "income_bands": NumberList(
+                    increasing=True, default=None, unit="currency per person per period",
+                    description="Utility: upper limits of income per person for the bands of "
+                    "band_shares (the last band has no upper limit).",
+                ),
+                "band_shares": NumberList(
+                    default=None, unit="1",
+                    description="Utility: share of income paid by households in each band "
+                    "(one more than income_bands).",
                 ),
                 "period": Text(
                     choices=("month", "year", "once"), default="month",
@@ -422,19 +596,33 @@ PROGRAMME = Table(
                 ),
             },
         ),
-        "take_up": Number(
-            **SHARE, default=1.0,
-            description="Share of reached eligible units that take the benefit up.",
+        "take_up": TakeUp(
+            default=1.0, unit="1",
+            description="Share of reached eligible units that take the benefit up: a "
+            "number, or { default = 0.8, groups = [{ urban = true, rate = 0.9 }] } (the first "
+            "group whose conditions hold).",
         ),
         "targeting": Table(
             default={},
             description="Poverty targeting, applied after the eligibility conditions.",
             fields={
                 "method": Text(
-                    choices=("none", "poverty"), default="none",
-                    description='"none": categorical; "poverty": only the poorest are '
-                    "eligible, by welfare percentile or poverty line.",
+                    choices=("none", "poverty", "pmt", "registry"), default="none",
+                    description='"none": categorical; "poverty": the poorest by welfare '
+                    'percentile or poverty line; "pmt": a proxy-means-test score below a '
+                    'cut-off; "registry": a registry column with one of the given levels.',
                 ),
+                "intercept": Number(default=0.0, description="PMT: the score's constant."),
+                "coefficients": NumberMap(
+                    default=None,
+                    description="PMT: column = coefficient; the score is intercept + sum of "
+                    "coefficient x the household's first record's value (household_size is "
+                    "available as a column).",
+                ),
+                "cutoff": Number(default=None, description="PMT: eligible when score < cutoff."),
+                "column": Text(default=None, description="Registry: the column holding levels."),
+                "levels": NumberList(min=None, default=None,
+                                     description="Registry: the levels that are eligible."),
                 "welfare_percentile_max": Number(
                     min=0, max=100, unit="percent", default=None,
                     description="Eligible when the household's welfare percentile (0 = "
@@ -575,6 +763,17 @@ SCENARIO = Table(
                 "expenditure_pct_gdp": Path(min=0, max=1, unit="1", default=None,
                                             description="Government expenditure / GDP "
                                             "(profile by default)."),
+            },
+        ),
+        "poverty": Table(
+            default={},
+            description="Poverty and inequality measures before and after transfers.",
+            fields={
+                "line": Number(
+                    min=0, min_open=True, default=None, unit="currency per person per year",
+                    description="Poverty line, start_year prices (default: the profile's, "
+                    "moved to start_year prices).",
+                ),
             },
         ),
         "programmes": MapOf(
