@@ -8,13 +8,12 @@ transfers and beneficiaries); every variable is declared in
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
 
 from . import __version__
-from typing import TYPE_CHECKING
-
 from .kernels.projection import (
     BENEFICIARIES,
     BENEFICIARIES_AT_BIRTH,

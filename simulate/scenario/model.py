@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, did_you_mean
 from . import schema
 from .loader import apply_overrides, origin_of, resolve, to_toml
 from .paths import YearPath
