@@ -95,8 +95,8 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], quiet: bool) ->
     write_run(ds, target)
     if not quiet:
         click.echo(format_summary(ds))
-        click.echo(f"\nwrote {target}/ (results.nc, tables.csv, summary.txt, scenario.toml) "
-                   f"in {time.perf_counter() - start:.1f} s")
+        files = ", ".join(sorted(p.name for p in Path(target).iterdir()))
+        click.echo(f"\nwrote {target}/ ({files}) in {time.perf_counter() - start:.1f} s")
 
 
 @main.command()

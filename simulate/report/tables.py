@@ -119,9 +119,104 @@ def format_summary(ds: xr.Dataset) -> str:
             table.append([str(r["year"]), _count(r["beneficiaries"]), _share(r["coverage"]),
                           _money(r["cost"]), _money(r["cost_usd"]), _share(r["cost_pct_gdp"]),
                           _share(r["cost_pct_revenue"])])
-        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-        for i, row in enumerate(table):
-            lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-            if i == 0:
-                lines.append("  " + "  ".join("-" * w for w in widths))
+        lines += _aligned(table)
+    lines += targeting_summary(ds)
+    lines += poverty_summary(ds)
     return "\n".join(lines)
+
+
+def _aligned(table: list[list[str]]) -> list[str]:
+    """Rows right-aligned in columns, a rule under the header, indented two spaces."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    out = []
+    for i, row in enumerate(table):
+        out.append("  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+        if i == 0:
+            out.append("  " + "  ".join("-" * w for w in widths))
+    return out
+
+
+def targeting_table(ds: xr.Dataset, year: int) -> list[dict[str, object]]:
+    """Per programme in ``year``: households, error rates, the poorest quintile's share."""
+    rows = []
+    for pid in ds["programme"].values:
+        sel = ds.sel(programme=pid, year=year)
+        row: dict[str, object] = {"programme": str(pid)}
+        for var in ("households_beneficiaries", "inclusion_error_rate", "exclusion_error_rate",
+                    "share_to_poorest_quintile", "coverage_poorest_quintile"):
+            row[var] = float(sel[var]) if var in ds else float("nan")
+        rows.append(row)
+    return rows
+
+
+def targeting_summary(ds: xr.Dataset) -> list[str]:
+    """Targeting accuracy in the last year, for the run summary."""
+    year = int(ds["year"].values[-1])
+    header = ["programme", "households", "inclusion err", "exclusion err",
+              "to poorest 20%", "coverage poorest 20%"]
+    table = [header] + [
+        [str(r["programme"]), _count(r["households_beneficiaries"]),
+         _share(r["inclusion_error_rate"]), _share(r["exclusion_error_rate"]),
+         _share(r["share_to_poorest_quintile"]), _share(r["coverage_poorest_quintile"])]
+        for r in targeting_table(ds, year)
+    ]
+    return ["", f"Targeting accuracy, {year}", *_aligned(table)]
+
+
+def poverty_table(ds: xr.Dataset) -> list[dict[str, object]]:
+    """Per year and stage (before/after transfers): FGT 0-2, poor persons and the Gini."""
+    if "poverty_headcount" not in ds:
+        return []
+    rows = []
+    for year in ds["year"].values:
+        for stage in ds["stage"].values:
+            sel = ds.sel(year=year, stage=stage)
+            rows.append({"year": int(year), "stage": str(stage),
+                         "poverty_headcount": float(sel["poverty_headcount"]),
+                         "poverty_gap": float(sel["poverty_gap"]),
+                         "poverty_severity": float(sel["poverty_severity"]),
+                         "poor_persons": float(sel["poor_persons"]),
+                         "gini": float(sel["gini"])})
+    return rows
+
+
+def poverty_summary(ds: xr.Dataset) -> list[str]:
+    """Poverty and inequality before and after transfers, selected years."""
+    rows = poverty_table(ds)
+    if not rows:
+        return []
+    years = summary_years(ds["year"].values)
+    header = ["year", "headcount before", "after", "gap before", "after", "Gini before",
+              "after"]
+    table = [header]
+    for y in years:
+        b, a = [r for r in rows if r["year"] == y]
+        table.append([str(y), _share(b["poverty_headcount"]), _share(a["poverty_headcount"]),
+                      _share(b["poverty_gap"]), _share(a["poverty_gap"]),
+                      f"{b['gini']:.3f}", f"{a['gini']:.3f}"])
+    line = float(ds["poverty_line"].values[0])
+    return ["", f"Poverty and inequality before and after transfers (line {_money(line)} "
+            f"{ds.attrs.get('currency', '')} per person a year, start-year prices)",
+            *_aligned(table)]
+
+
+def write_rows(rows: list[dict[str, object]], path: Path) -> None:
+    """A list of dicts as CSV (full precision; empty cells for NaN)."""
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        if not rows:
+            return
+        writer.writerow(list(rows[0]))
+        for row in rows:
+            writer.writerow(["" if isinstance(v, float) and np.isnan(v) else
+                             (repr(v) if isinstance(v, float) else v) for v in row.values()])
+
+
+def overlap_table(ds: xr.Dataset) -> list[dict[str, object]]:
+    """Persons by combination of programmes, per year, eligible and receiving."""
+    if "overlap" not in ds:
+        return []
+    return [{"year": int(y), "combination": str(c),
+             "eligible": float(ds["overlap"].sel(year=y, combination=c, status="eligible")),
+             "receiving": float(ds["overlap"].sel(year=y, combination=c, status="receiving"))}
+            for y in ds["year"].values for c in ds["combination"].values]
