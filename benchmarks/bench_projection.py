@@ -16,19 +16,25 @@ for the later cohorts), 30 years (2025-2054), best of 3. Three programmes:
 Measured in one run, so that the ratios compare like with like:
 
 1. setup: synthetic population build, and the whole ``engine.prepare``;
-2. ``engine.project_totals(prep)`` warm, best of R, and ``simulate.run``
-   end to end (prepare + kernel + Dataset), best of R;
+2. ``engine.project_totals(prep)`` warm, best of R (and the part of it spent
+   in ``welfare_percentile``/``quintile_group``), and ``simulate.run`` end to
+   end (prepare + kernel + Dataset), best of R; all methods are timed in
+   interleaved rounds so that other load on the machine hits them alike;
 3. compile time of the first ``project_totals`` call on a 1,000-record
    scenario in a fresh process, with an empty ``NUMBA_CACHE_DIR`` (cold) and
    again with the same directory (warm);
-4. peak resident memory of one ``simulate.run`` in a fresh process, and bytes
-   per record of the Population arrays and of the kernel inputs;
+4. peak resident memory (VmHWM) of one ``simulate.run`` in a fresh process,
+   bytes per record of the Population arrays, and the peak numpy allocation
+   (tracemalloc) while ``project_totals`` runs;
 5. a minimal hand-written fused numba kernel (hard-coded rules, only the draws
    this scenario needs, no population-by-age table) on the same arrays;
-6. a numpy implementation vectorised over records, looping over years.
+6. a numpy implementation vectorised over records, looping over years;
+7. an ablation: the minimal kernel with optional extra work (all four draws
+   per programme, a pregnancy draw per woman-year, population by sex and age)
+   to price each (``--no-ablation`` skips it).
 
-Both references must reproduce the engine's per-year beneficiaries and
-transfers of every programme (asserted). Times are only compared as ratios
+Both references and the ablation must reproduce the engine's per-year
+eligible, beneficiaries and transfers of every programme (asserted). Times are only compared as ratios
 within one run; nothing asserts on absolute times.
 """
 
@@ -55,6 +61,7 @@ import numba  # noqa: E402
 from numba import njit, prange  # noqa: E402
 
 from simulate import engine  # noqa: E402
+from simulate.kernels.projection import BENEFICIARIES, ELIGIBLE, TRANSFERS  # noqa: E402
 from simulate.kernels.rng import (  # noqa: E402
     EXCLUSION,
     INCLUSION,
@@ -64,7 +71,10 @@ from simulate.kernels.rng import (  # noqa: E402
     uniform,
 )
 from simulate.population.profiles import load_profile  # noqa: E402
-from simulate.programmes.rules import quintile_group, welfare_percentile  # noqa: E402
+from simulate.programmes.rules import (  # noqa: E402
+    stream_of,
+    welfare_percentile,
+)
 from simulate.scenario import scenario_from_dict  # noqa: E402
 
 START_YEAR = 2025
@@ -116,14 +126,25 @@ def scenario_doc(records: int, years: int) -> dict:
 
 
 def reference_inputs(prep) -> dict:
-    """The prepared arrays the references read (computed once, outside the timings)."""
-    pop, r, t = prep.population, prep.rates, prep.rules
-    years = prep.rates.years.astype(np.int64)
-    # the references hard-code what this scenario does not need; check it holds
-    assert np.all(t.rollout[PENSION] >= 1.0) and np.all(t.rollout[SCHOOL] >= 1.0)
-    assert np.all(t.exclusion == 0.0) and np.all(t.inclusion == 0.0)
-    assert list(t.target_kind) == [0, 0, 1] and t.target_pct[SCHOOL] == POOR_PCT
-    assert t.static.shape[0] == 0
+    """The arrays the references read (computed once, outside the timings).
+
+    Rule parameters come from the scenario itself, not from the engine's rule
+    tables, so that the references check the engine rather than share its
+    preprocessing. Unit ids are record indices in ``prep.population``.
+    """
+    s, pop, r = prep.scenario, prep.population, prep.rates
+    years = r.years.astype(np.int64)
+    progs = s.programmes
+    assert [p.id for p in progs] == ["child_grant", "social_pension", "school_grant"]
+    # what the references leave out must indeed be idle in this scenario
+    for p in progs:
+        assert p.targeting.exclusion_error == 0.0 and p.targeting.inclusion_error == 0.0
+    assert np.all(progs[PENSION].rollout.at(years) >= 1.0)
+    assert np.all(progs[SCHOOL].rollout.at(years) >= 1.0)
+    price = np.asarray(prep.macro.price_index, dtype=np.float64)
+    amount = np.array([p.benefit.amount * p.benefit.payments_per_year
+                       * (price if p.benefit.indexation == "cpi" else 1.0) for p in progs])
+    assert all(p.benefit.indexation == "cpi" for p in progs)
     pct = np.nan_to_num(welfare_percentile(pop), nan=np.inf)
     return dict(
         age0=pop.age,  # int16
@@ -133,12 +154,13 @@ def reference_inputs(prep) -> dict:
         percentile=pct,
         survival=r.survival,
         n_years=len(years),
-        first_active=int(prep.scenario.start_year - years[0]),
-        take_up=t.take_up.astype(np.float64),
-        rollout_child=np.ascontiguousarray(t.rollout[CHILD], dtype=np.float64),
-        amount=t.amount.astype(np.float64),
-        stream=t.stream.astype(np.uint64),
-        seed=np.uint64(prep.scenario.seed),
+        first_active=int(s.start_year - years[0]),
+        take_up=np.array([p.take_up for p in progs], dtype=np.float64),
+        rollout=np.vstack([p.rollout.at(years) for p in progs]),
+        rollout_child=np.ascontiguousarray(progs[CHILD].rollout.at(years), dtype=np.float64),
+        amount=amount,
+        stream=np.array([stream_of(p.id) for p in progs], dtype=np.uint64),
+        seed=np.uint64(s.seed),
     )
 
 
@@ -206,10 +228,11 @@ def minimal_kernel(age0, sex, entry_idx, weight0, percentile, survival, n_years,
 def ablation_kernel(age0, sex, entry_idx, weight0, percentile, survival, fertility, years,
                     n_years, first_active, take_up, rollout, amount, stream, seed, n_blocks,
                     all_draws, pregnancy_draws, pop_by_age):
-    """The minimal kernel plus, switched on at run time, work the engine does
-    whether or not the scenario needs it: 4 draws per programme and record
+    """The minimal kernel plus, switched on at run time, work a generic kernel may
+    do whether or not the scenario needs it: 4 draws per programme and record
     (``all_draws``), a pregnancy draw per woman and year (``pregnancy_draws``),
-    and the population by sex and age (``pop_by_age``). For the analysis only."""
+    and the population by sex and age (``pop_by_age``). It prices each of them;
+    for the analysis only."""
     n = age0.shape[0]
     buf = np.zeros((n_blocks, n_years, 3, 3))
     pop = np.zeros((n_blocks, n_years, 2, 101))
@@ -372,6 +395,15 @@ def best_of(fn, repeat: int):
 
 
 def peak_rss_bytes() -> int:
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss on Linux, it
+    does not carry the parent's peak over fork + exec)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
@@ -385,13 +417,60 @@ def current_rss_bytes() -> int:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def engine_kernel_input_bytes(prep) -> int:
-    """Bytes of the arrays ``engine.project_totals`` builds for the kernel (all records)."""
-    pop, t = prep.population, prep.rules
-    # age0, months, sex, entry_idx, group, pregnant_data as int64; weight0 and
-    # percentile as float64; unit id (int64, per batch, counted in full here)
-    per_record = 6 * 8 + 2 * 8 + 8
-    return pop.n * per_record + t.static.nbytes
+# functions project_totals may call to rank records by welfare (names over versions)
+WELFARE_GROUPING = ("welfare_percentile", "quintile_group", "welfare_group")
+
+
+def programme_totals(result) -> np.ndarray:
+    """[year, programme, measure] from what ``project_totals`` returns, summed over
+    welfare groups (a ``Totals`` with ``programmes``, or a tuple whose first item is
+    the programme totals)."""
+    prog = result.programmes if hasattr(result, "programmes") else result[0]
+    return prog.sum(axis=2)
+
+
+def time_inside(module, names, fn, repeat: int) -> float:
+    """Least time (over ``repeat`` calls of ``fn``) spent in the functions ``names``
+    of ``module`` (those it has), timed by wrapping them for the duration."""
+    saved = {k: getattr(module, k) for k in names if hasattr(module, k)}
+    spent = [0.0]
+
+    def wrap(f):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - t0
+        return timed
+
+    best = float("inf")
+    try:
+        for k, f in saved.items():
+            setattr(module, k, wrap(f))
+        for _ in range(repeat):
+            spent[0] = 0.0
+            fn()
+            best = min(best, spent[0])
+    finally:
+        for k, f in saved.items():
+            setattr(module, k, f)
+    return best
+
+
+def transient_bytes(fn) -> tuple[int, object]:
+    """Peak bytes allocated (numpy arrays included) while ``fn`` runs, above what
+    was held before, by tracemalloc."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = fn()
+        return tracemalloc.get_traced_memory()[1] - before, result
+    finally:
+        tracemalloc.stop()
 
 
 def population_bytes(pop) -> int:
@@ -484,10 +563,10 @@ def main() -> None:
         return
 
     R = a.repeat
-    fig: dict = {}
+    fig: dict = {"load_before": os.getloadavg()}
     print(f"numba {numba.__version__}, numpy {np.__version__}, python "
-          f"{platform.python_version()}; numba threads {numba.get_num_threads()} "
-          f"(layer {numba.config.THREADING_LAYER}), CPUs {os.cpu_count()}")
+          f"{platform.python_version()}; numba threads {numba.get_num_threads()}, "
+          f"CPUs {os.cpu_count()}")
 
     # (3) compile time first, in fresh processes (cold, then warm cache)
     with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
@@ -498,6 +577,8 @@ def main() -> None:
     fig["compile_warm"] = warm["engine_first"] - warm["engine_second"]
     fig["first_call_cold"] = cold["engine_first"]
     fig["first_call_warm"] = warm["engine_first"]
+    fig["second_call_cold"] = cold["engine_second"]
+    fig["second_call_warm"] = warm["engine_second"]
     fig["minimal_first_cold"] = cold["minimal_first"]
     fig["minimal_first_warm"] = warm["minimal_first"]
 
@@ -511,49 +592,51 @@ def main() -> None:
     fig["records"] = pop.n
     fig["years"] = len(prep.rates.years)
 
-    # (2) engine warm
-    engine.project_totals(prep)  # load from cache / compile
-    fig["engine"], (totals, _pop, _ng) = best_of(lambda: engine.project_totals(prep), R)
-    engine_out = totals.sum(axis=2)  # over quintiles -> [year, programme, measure]
-
-    # engine breakdown: work outside the kernel inside project_totals
-    fig["engine_percentile"], pct = best_of(lambda: welfare_percentile(pop), R)
-    fig["engine_quintile"], _ = best_of(lambda: quintile_group(pct), R)
-
+    # (2), (5), (6) and the ablation, timed in interleaved rounds so that other
+    # load on the machine hits every method alike; best of R rounds each
     import simulate
 
-    fig["run"], _ = best_of(lambda: simulate.run(s), R)
-
-    # (5) minimal kernel
     ref = reference_inputs(prep)
-    run_minimal(ref)
-    fig["minimal"], minimal_out = best_of(lambda: run_minimal(ref), R)
-    compare("minimal kernel", engine_out, minimal_out)
-
-    # (6) numpy per year
-    fig["numpy"], numpy_out = best_of(lambda: run_numpy(ref), max(1, min(R, 2)))
-    compare("numpy", engine_out, numpy_out)
-
-    # ablation: the minimal kernel plus the engine's unconditional work
+    abl = [ref["age0"], ref["sex"], ref["entry_idx"], ref["weight0"], ref["percentile"],
+           ref["survival"], prep.rates.fertility, prep.rates.years.astype(np.int64),
+           ref["n_years"], ref["first_active"], ref["take_up"], ref["rollout"], ref["amount"],
+           ref["stream"], ref["seed"], numba.get_num_threads()]
+    methods = {
+        "engine": lambda: engine.project_totals(prep),
+        "minimal": lambda: run_minimal(ref),
+        "numpy": lambda: run_numpy(ref),
+        "run": lambda: simulate.run(s),
+    }
     if not a.no_ablation:
-        t = prep.rules
-        abl = [ref["age0"], ref["sex"], ref["entry_idx"], ref["weight0"], ref["percentile"],
-               ref["survival"], prep.rates.fertility, prep.rates.years.astype(np.int64),
-               ref["n_years"], ref["first_active"], ref["take_up"],
-               np.ascontiguousarray(t.rollout, dtype=np.float64), ref["amount"],
-               ref["stream"], ref["seed"], numba.get_num_threads()]
         for key, flags in (("abl_none", (False, False, False)),
                            ("abl_draws", (True, False, False)),
                            ("abl_preg", (False, True, False)),
                            ("abl_pop", (False, False, True)),
                            ("abl_all", (True, True, True))):
-            ablation_kernel(*abl, *flags)
-            fig[key], (o, _) = best_of(lambda flags=flags: ablation_kernel(*abl, *flags), R)
-            compare(f"ablation {key}", engine_out, o)
+            methods[key] = lambda flags=flags: ablation_kernel(*abl, *flags)[0]
+    results = {k: f() for k, f in methods.items()}  # compile / load, and check
+    # over quintiles: [year, programme, (eligible, beneficiaries, transfers)]
+    engine_out = programme_totals(results["engine"])[..., [ELIGIBLE, BENEFICIARIES, TRANSFERS]]
+    for k in ("minimal", "numpy", *(k for k in methods if k.startswith("abl_"))):
+        compare(k, engine_out, results[k])
+    del results
+    best = dict.fromkeys(methods, float("inf"))
+    for _ in range(R):
+        for k, f in methods.items():
+            t0 = time.perf_counter()
+            f()
+            best[k] = min(best[k], time.perf_counter() - t0)
+    fig.update(best)
+    fig["engine_percentile"] = time_inside(engine, WELFARE_GROUPING,
+                                           lambda: engine.project_totals(prep), R)
+    fig["load_after"] = os.getloadavg()
 
     # (4) memory
     fig["population_bytes_per_record"] = population_bytes(pop) / pop.n
-    fig["kernel_input_bytes_per_record"] = engine_kernel_input_bytes(prep) / pop.n
+    fig["engine_transient_bytes_per_record"] = transient_bytes(
+        lambda: engine.project_totals(prep))[0] / pop.n
+    fig["minimal_transient_bytes_per_record"] = transient_bytes(
+        lambda: run_minimal(ref))[0] / pop.n
     fig["minimal_input_bytes_per_record"] = sum(
         ref[k].nbytes for k in ("age0", "sex", "entry_idx", "weight0", "percentile")) / pop.n
     fig["peak_rss_this_process"] = peak_rss_bytes()
@@ -567,6 +650,7 @@ def main() -> None:
     fig["ratio_run_minimal"] = fig["run"] / fig["minimal"]
     fig["ratio_numpy_run"] = fig["numpy"] / fig["run"]
     fig["threads"] = numba.get_num_threads()
+    fig["threading_layer"] = numba.threading_layer()
     fig["cpus"] = os.cpu_count()
 
     mib = 1024 * 1024
@@ -576,8 +660,7 @@ def main() -> None:
         ("setup: synthetic population build", fmt_s(fig["population_build"])),
         ("setup: engine.prepare (incl. build)", fmt_s(fig["prepare"])),
         (f"engine.project_totals warm (best of {R})", fmt_s(fig["engine"])),
-        ("  of which welfare_percentile + quintiles",
-         fmt_s(fig["engine_percentile"] + fig["engine_quintile"])),
+        ("  of which in welfare percentile and groups", fmt_s(fig["engine_percentile"])),
         (f"simulate.run end to end warm (best of {R})", fmt_s(fig["run"])),
         (f"minimal fused numba kernel warm (best of {R})", fmt_s(fig["minimal"])),
         ("numpy vectorised per year", fmt_s(fig["numpy"])),
@@ -586,13 +669,23 @@ def main() -> None:
         ("ratio simulate.run / minimal", f"{fig['ratio_run_minimal']:.2f}x"),
         ("ratio numpy / simulate.run", f"{fig['ratio_numpy_run']:.2f}x"),
         ("compile, cold cache (first call - second call)", fmt_s(fig["compile_cold"])),
+        ("  first call / second call, cold cache",
+         f"{fmt_s(fig['first_call_cold'])} / {fmt_s(fig['second_call_cold'])}"),
         ("compile, warm cache (first call - second call)", fmt_s(fig["compile_warm"])),
+        ("  first call / second call, warm cache",
+         f"{fmt_s(fig['first_call_warm'])} / {fmt_s(fig['second_call_warm'])}"),
+        ("minimal kernel first call, cold / warm cache",
+         f"{fmt_s(fig['minimal_first_cold'])} / {fmt_s(fig['minimal_first_warm'])}"),
+        ("peak RSS of this benchmark process", f"{fig['peak_rss_this_process'] / mib:.0f} MiB"),
         ("peak RSS of one simulate.run (fresh process)", f"{fig['run_peak_rss'] / mib:.0f} MiB"),
-        ("  above the process after imports", f"{fig['run_peak_over_baseline_per_record']:.0f}"
-         " B/record"),
+        ("  above the process after imports and a warm-up",
+         f"{fig['run_peak_over_baseline_per_record']:.0f} B/record"),
         ("Population arrays", f"{fig['population_bytes_per_record']:.0f} B/record"),
-        ("engine kernel inputs", f"{fig['kernel_input_bytes_per_record']:.0f} B/record"),
-        ("minimal kernel inputs", f"{fig['minimal_input_bytes_per_record']:.0f} B/record"),
+        ("project_totals: peak allocated while it runs",
+         f"{fig['engine_transient_bytes_per_record']:.0f} B/record"),
+        ("minimal kernel inputs (held)", f"{fig['minimal_input_bytes_per_record']:.0f} B/record"),
+        ("minimal kernel: peak allocated while it runs",
+         f"{fig['minimal_transient_bytes_per_record']:.0f} B/record"),
         (f"target engine <= {TARGET_VS_MINIMAL:g}x minimal",
          "met" if fig["ratio_engine_minimal"] <= TARGET_VS_MINIMAL else "MISSED"),
         (f"target run <= {TARGET_VS_MINIMAL:g}x minimal",
@@ -603,8 +696,8 @@ def main() -> None:
     if not a.no_ablation:
         rows[8:8] = [
             ("ablation: minimal (runtime flags)", fmt_s(fig["abl_none"])),
-            ("  + 4 draws x 3 programmes per record", fmt_s(fig["abl_draws"])),
-            ("  + pregnancy draw per woman-year", fmt_s(fig["abl_preg"])),
+            ("  + 4 draws per programme per record (12)", fmt_s(fig["abl_draws"])),
+            ("  + a pregnancy draw per woman-year", fmt_s(fig["abl_preg"])),
             ("  + population by sex and age", fmt_s(fig["abl_pop"])),
             ("  + all three", fmt_s(fig["abl_all"])),
         ]
@@ -617,6 +710,11 @@ def main() -> None:
     print()
     print("totals agree: engine = minimal kernel = numpy (eligible, beneficiaries, transfers "
           "per year and programme)")
+    before = " ".join(f"{x:.2f}" for x in fig["load_before"])
+    after = " ".join(f"{x:.2f}" for x in fig["load_after"])
+    print(f"load average (1, 5, 15 min) before: {before}; after the timings: {after}")
+    print(f"numba threads {fig['threads']}, threading layer {fig['threading_layer']}, "
+          f"CPUs {fig['cpus']}")
     if a.json:
         a.json.write_text(json.dumps(fig, indent=2))
 

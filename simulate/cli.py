@@ -123,6 +123,42 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.argument("scenarios", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: outputs/compare/).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a key in every scenario file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing.")
+@_guard
+def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...],
+            quiet: bool) -> None:
+    """Compare options side by side: cost, % of GDP, coverage, financing gap, NPV.
+
+    Each SCENARIO is a scenario file (run now) or a results.nc of an earlier run.
+    Writes compare.csv, compare_summary.csv, compare.txt and PNG charts.
+    """
+    from .engine import run as run_scenario
+    from .report.compare import read_results, write_compare
+    from .scenario import load_scenario
+
+    overrides = _overrides(sets)
+    scenario_list = [load_scenario(p, overrides=overrides) if p.suffix != ".nc" else None
+                     for p in scenarios]  # every file validated before any run
+    datasets = []
+    for path, sc in zip(scenarios, scenario_list, strict=True):
+        if not quiet:
+            click.echo(f"{'reading' if sc is None else 'running'} {path}", err=True)
+        datasets.append(read_results(path) if sc is None else run_scenario(sc))
+    target = out or Path("outputs") / "compare"
+    text = write_compare(datasets, target)
+    if not quiet:
+        click.echo(text)
+        click.echo(f"\nwrote {target}/ (compare.csv, compare_summary.csv, compare.txt, "
+                   "charts *.png)")
+
+
+@main.command()
 @click.argument("country")
 @click.option("--template", default="child_grant", show_default=True,
               type=click.Choice(["child_grant", "social_pension", "school_grant"]),
@@ -165,6 +201,66 @@ def warmup() -> None:
     start = time.perf_counter()
     warm()
     click.echo(f"kernels compiled in {time.perf_counter() - start:.1f} s")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: outputs/<scenario id>_sensitivity/).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key, e.g. --set returns.discount_rate=0.1.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no tables.")
+@_guard
+def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], quiet: bool) -> None:
+    """Sensitivity of SCENARIO's economic returns: the cases of [sensitivity] (NPV, ERR,
+    BCR) and a tornado chart of one-way changes (tornado.png)."""
+    from .engine import run as run_scenario
+    from .errors import Problem, ScenarioError
+    from .report.tornado import (
+        sensitivity_text,
+        tornado_data,
+        tornado_plot,
+        write_cases_csv,
+        write_tornado_csv,
+    )
+    from .report.writer import write_atomically
+    from .returns import check
+    from .returns.tornado import one_way
+    from .scenario import load_scenario
+
+    sc = load_scenario(scenario, overrides=_overrides(sets))
+    if check(sc) is None:
+        raise ScenarioError(Problem(str(sc.path or scenario), "returns", "a [returns] table "
+                                    "(spsim sensitivity varies the economic returns)",
+                                    "nothing"))
+    target = out or Path("outputs") / f"{sc.id}_sensitivity"
+    show = not quiet and sys.stderr.isatty()
+    start = time.perf_counter()
+    ds = run_scenario(sc)
+    if show:
+        with click.progressbar(length=1, label="one-way runs", file=sys.stderr) as bar:
+            def progress(done: int, total: int, _label: str) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            results = one_way(sc, ds, progress=progress)
+    else:
+        results = one_way(sc, ds)
+    data = tornado_data(results, float(ds["npv"].sel(sensitivity="base")))
+    text = sensitivity_text(ds, data)
+    currency = str(ds.attrs.get("currency", ""))
+    units = str(ds["npv"].attrs.get("units", ""))
+    write_atomically(target, {
+        "sensitivity.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
+        "sensitivity.csv": lambda p: write_cases_csv(ds, p),
+        "tornado.csv": lambda p: write_tornado_csv(data, p, units),
+        "tornado.png": lambda p: tornado_plot(data, p, f"{sc.name}: one-way sensitivity of "
+                                              "the NPV", currency),
+    })
+    if not quiet:
+        click.echo(text)
+        click.echo(f"\nwrote {target}/ (sensitivity.txt, sensitivity.csv, tornado.csv, "
+                   f"tornado.png) in {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":  # pragma: no cover

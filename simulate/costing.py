@@ -141,6 +141,7 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
             "transfers_by_decile": deciles[..., 1],
             "beneficiaries_by_quintile": quint[..., 0],
             "transfers_by_quintile": quint[..., 1],
+            "persons_by_decile": totals.groups[keep],
             "persons_by_quintile": persons_q,
             "share_to_poorest_quintile": _ratio(quint[:, :, 0, 1], transfers),
             "coverage_poorest_quintile": _ratio(quint[:, :, 0, 0], persons_q[:, :1]),

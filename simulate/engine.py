@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import costing
+from . import costing, returns
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import Problem, ScenarioError
-from .fiscal import MacroPath, macro_path
+from .fiscal import MacroPath, add_fiscal, macro_path
 from .kernels.projection import (
     HIST_BINS,
     N_MEASURES,
@@ -188,11 +188,14 @@ def project_totals(prep: Prepared, progress: Progress | None = None,
 
 def run(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
     """Project ``scenario`` and return its results Dataset (see docs/results.md)."""
+    returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     prep = prepare(scenario)
     totals = project_totals(prep, progress)
     if scenario.currency is None:
         scenario = replace(scenario, currency=prep.profile.currency)
-    return costing.build_dataset(scenario, prep, totals)
+    ds = costing.build_dataset(scenario, prep, totals)
+    ds = add_fiscal(ds, scenario, prep.macro)
+    return returns.add_returns(ds, scenario, prep)
 
 
 def check(scenario: Scenario) -> None:
@@ -202,6 +205,7 @@ def check(scenario: Scenario) -> None:
     """
     if scenario.population_source == "synthetic":
         scenario = replace(scenario, records=min(scenario.records, 2000))
+    returns.check(scenario)
     prepare(scenario)
 
 

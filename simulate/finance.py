@@ -155,15 +155,17 @@ def irr_all(flows: Sequence[float] | np.ndarray) -> list[float]:
     pts = np.unique(np.concatenate([grid, extra]))
     with np.errstate(under="ignore"):
         vals = _scaled(f, pts)
+    # roots between consecutive points of opposite sign; a run of exact zeros between
+    # them is a root (the middle one); zeros between points of one sign only touch
+    nonzero = np.flatnonzero(vals != 0.0)
     out: list[float] = []
-    for i in range(len(pts) - 1):
-        a, b = vals[i], vals[i + 1]
-        if a == 0.0:
-            v = pts[i]
-        elif a * b < 0.0:
-            v = brentq(lambda x: _scaled(f, x), pts[i], pts[i + 1], xtol=1e-300, maxiter=200)
-        else:
+    for i, j in zip(nonzero[:-1], nonzero[1:], strict=True):
+        if vals[i] * vals[j] > 0.0:
             continue
+        if j == i + 1:
+            v = brentq(lambda x: _scaled(f, x), pts[i], pts[j], xtol=1e-300, maxiter=200)
+        else:
+            v = pts[(i + j + 1) // 2]
         out.append(float(1.0 / v - 1.0))
     return sorted(set(out))
 
@@ -257,7 +259,8 @@ def annuity_factor(rate: float, n: int, due: bool = False) -> float:
     rate = _check_rate(rate)
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    factor = float(n) if rate == 0.0 else (1.0 - (1.0 + rate) ** -n) / rate
+    # -expm1(-n log1p(r)) / r == (1 - (1 + r)^-n) / r, accurate for tiny r too
+    factor = float(n) if rate == 0.0 else float(-np.expm1(-n * np.log1p(rate)) / rate)
     return factor * (1.0 + rate) if due else factor
 
 

@@ -1,20 +1,35 @@
-"""The macro-fiscal path: GDP, prices, exchange rate, revenue and expenditure.
+"""The macro-fiscal path, fiscal space, the financing mix, the gap and public debt.
 
-Conventions (DESIGN.md): nominal GDP grows by (1 + real_gdp_growth) *
+Macro conventions (DESIGN.md): nominal GDP grows by (1 + real_gdp_growth) *
 (1 + inflation) a year, the rates of year t applying from t-1 to t. The
 profile's GDP is that of its base year; ``[macro] gdp`` in a scenario is the
-GDP of start_year. Consumer prices are 1 in start_year. Revenue and
-expenditure are their shares of GDP times GDP.
+GDP of ``[macro] gdp_year`` (start_year by default). Consumer prices are 1 in
+start_year. Revenue and total expenditure are their shares of GDP times GDP.
+
+After the costing, :func:`add_fiscal` adds to the results Dataset the fiscal
+space indicators, the financing by source and the gap, the scenario's loans and,
+when ``[fiscal] debt_pct_gdp`` is given, the public debt path. The formulas are
+in docs/fiscal.md; the array arithmetic is in :mod:`simulate.financing`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import xarray as xr
 
+from . import financing as fin_mod
+from .errors import Problem, ScenarioError, did_you_mean
 from .population.profiles import Profile
 from .scenario import Scenario, YearPath
+from .variables import VARIABLES
+
+#: terms of the market loan implied by DESIGN.md's shorthand ``borrowing_rate``
+SHORTHAND_GRACE_YEARS = 0
+SHORTHAND_MATURITY_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,11 @@ class MacroPath:
     revenue: np.ndarray
     expenditure: np.ndarray
 
+    @property
+    def nominal_gdp_growth(self) -> np.ndarray:
+        """(1 + real_gdp_growth) x (1 + inflation) - 1: growth of nominal GDP into each year."""
+        return (1.0 + self.real_gdp_growth) * (1.0 + self.inflation) - 1.0
+
 
 def _path(scenario_value, profile_value: YearPath) -> YearPath:
     return profile_value if scenario_value is None else YearPath.from_value(scenario_value)
@@ -37,10 +57,16 @@ def _path(scenario_value, profile_value: YearPath) -> YearPath:
 
 def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> MacroPath:
     """The macro path over ``years`` (which may start before start_year, at the
-    population's year); GDP and prices are anchored as the module docstring says."""
+    population's year); GDP and prices are anchored as the module docstring says.
+
+    Checks the scenario's [macro] and [fiscal] tables against each other and the
+    horizon first (:func:`check_fiscal`), so that ``spsim validate`` reports them.
+    """
+    check_fiscal(scenario)
     years = np.asarray(years)
-    first = min(int(years[0]), profile.base_year, scenario.start_year)
-    span = np.arange(first, int(years[-1]) + 1)
+    gdp_year = scenario.macro.get("gdp_year", scenario.start_year)
+    first = min(int(years[0]), profile.base_year, scenario.start_year, gdp_year)
+    span = np.arange(first, max(int(years[-1]), gdp_year) + 1)
     growth = _path(scenario.macro.get("real_gdp_growth"), profile.real_gdp_growth).at(span)
     inflation = _path(scenario.macro.get("inflation"), profile.inflation).at(span)
     step = (1.0 + growth) * (1.0 + inflation)
@@ -49,7 +75,7 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
     prices = np.cumprod(np.r_[1.0, 1.0 + inflation[1:]])
     s = scenario.start_year - first
     if "gdp" in scenario.macro:
-        gdp = scenario.macro["gdp"] * cum_nominal / cum_nominal[s]
+        gdp = scenario.macro["gdp"] * cum_nominal / cum_nominal[gdp_year - first]
     else:
         b = profile.base_year - first
         gdp = profile.gdp * cum_nominal / cum_nominal[b]
@@ -69,3 +95,266 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
         revenue=gdp[pick] * revenue_share.at(years),
         expenditure=gdp[pick] * spending_share.at(years),
     )
+
+
+# ---------------------------------------------------------------------------
+# Checks across keys (the schema checks each key on its own)
+# ---------------------------------------------------------------------------
+
+def _year_paths(fiscal: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(key path, value) of every year path of [fiscal] that must lie in the horizon."""
+    for k in ("interest_rate", "envelope", "envelope_pct_gdp"):
+        yield f"fiscal.{k}", fiscal.get(k)
+    fin = fiscal.get("financing") or {}
+    for k in ("reallocation_pct_gdp", "reallocation", "oda", "oda_usd", "grants"):
+        yield f"fiscal.financing.{k}", fin.get(k)
+    for name, m in (fin.get("tax") or {}).items():
+        for k in ("rate_change", "base_pct_gdp", "compliance"):
+            yield f"fiscal.financing.tax.{name}.{k}", m.get(k)
+    c = fin.get("contributions") or {}
+    for k in ("rate", "wage_bill_pct_gdp", "coverage", "compliance"):
+        yield f"fiscal.financing.contributions.{k}", c.get(k)
+    for loan in fin_mod.LOANS:
+        for k in ("amount", "max_pct_gdp"):
+            yield f"fiscal.financing.{loan}.{k}", (fin.get(loan) or {}).get(k)
+
+
+def fiscal_problems(scenario: Scenario) -> list[Problem]:
+    """Every problem across the keys of [macro] and [fiscal] (none: an empty list)."""
+    problems: list[Problem] = []
+
+    def bad(key: str, expected: str, found: Any) -> None:
+        problems.append(Problem(scenario.where(key), key, expected, str(found)))
+
+    macro = scenario.section("macro")
+    fiscal = scenario.section("fiscal")
+    start, end = scenario.start_year, scenario.end_year
+    horizon = f"a year in the scenario's horizon {start}-{end}"
+    if macro.get("gdp_year") is not None and macro.get("gdp") is None:
+        bad("macro.gdp_year", "macro.gdp given with it (gdp_year is the year of that GDP)",
+            "no macro.gdp")
+    if (fiscal.get("debt_pct_gdp") is None) != (fiscal.get("interest_rate") is None):
+        given, missing = (("debt_pct_gdp", "interest_rate") if fiscal.get("interest_rate")
+                          is None else ("interest_rate", "debt_pct_gdp"))
+        bad(f"fiscal.{given}", f"fiscal.{missing} given with it (the debt path needs both)",
+            f"no fiscal.{missing}")
+    if fiscal.get("envelope") is not None and fiscal.get("envelope_pct_gdp") is not None:
+        bad("fiscal.envelope", "one of envelope or envelope_pct_gdp", "both")
+    for key, value in _year_paths(fiscal):
+        if isinstance(value, Mapping):
+            for year in value:
+                if not start <= int(year) <= end:
+                    bad(f"{key}.{year}", horizon, year)
+    fin = fiscal.get("financing")
+    if fin is None:
+        return problems
+    if not any(fin.get(k) for k in fin):
+        bad("fiscal.financing", "at least one source (" + ", ".join(
+            k for k in fin_mod.SOURCE_ORDER if k != "fund") + ")", "an empty table")
+    if fin.get("reallocation") is not None and fin.get("reallocation_pct_gdp") is not None:
+        bad("fiscal.financing.reallocation", "one of reallocation or reallocation_pct_gdp",
+            "both")
+    gap_loans = []
+    for loan in fin_mod.LOANS:
+        cfg = fin.get(loan)
+        if not cfg:
+            continue
+        key = f"fiscal.financing.{loan}"
+        if (cfg["amount"] is None) == (not cfg["covers_gap"]):
+            bad(key, "exactly one of amount or covers_gap = true",
+                "both" if cfg["covers_gap"] else "neither")
+        if cfg["covers_gap"]:
+            gap_loans.append(key)
+        elif cfg["max_pct_gdp"] is not None:
+            bad(f"{key}.max_pct_gdp", "covers_gap = true with it (a cap on gap borrowing)",
+                "covers_gap = false")
+        if cfg["maturity_years"] <= cfg["grace_years"]:
+            bad(f"{key}.maturity_years",
+                f"more years than grace_years ({cfg['grace_years']})", cfg["maturity_years"])
+    if fin.get("borrowing_rate") is not None:
+        if fin.get("market"):
+            bad("fiscal.financing.borrowing_rate",
+                "either borrowing_rate (shorthand) or a [fiscal.financing.market] table",
+                "both")
+        else:
+            gap_loans.append("fiscal.financing.borrowing_rate")
+    if len(gap_loans) > 1:
+        bad(gap_loans[1], "one loan at most that covers the gap",
+            f"{len(gap_loans)} ({', '.join(gap_loans)})")
+    ids = [p.id for p in scenario.programmes]
+    for name, r in (fin.get("results_based") or {}).items():
+        key = f"fiscal.financing.results_based.{name}"
+        if r["programme"] not in ids:
+            problems.append(Problem(scenario.where(f"{key}.programme"), f"{key}.programme",
+                                    "one of the scenario's programmes", repr(r["programme"]),
+                                    did_you_mean(r["programme"], ids)))
+        if (r["amount"] is None) == (r["amount_usd"] is None):
+            bad(key, "exactly one of amount or amount_usd",
+                "neither" if r["amount"] is None else "both")
+        if r["indicator"] == "coverage" and r["target"] > 1:
+            bad(f"{key}.target", "a share in [0, 1] for indicator 'coverage'", r["target"])
+        if r["by_year"] is not None and not start <= r["by_year"] <= end:
+            bad(f"{key}.by_year", horizon, r["by_year"])
+    return problems
+
+
+def check_fiscal(scenario: Scenario) -> None:
+    """Raise a ScenarioError listing every problem of :func:`fiscal_problems`."""
+    problems = fiscal_problems(scenario)
+    if problems:
+        raise ScenarioError(problems)
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    num, den = np.broadcast_arrays(np.asarray(num, dtype=np.float64),
+                                   np.asarray(den, dtype=np.float64))
+    out = np.full(num.shape, np.nan)
+    ok = den > 0
+    out[ok] = num[ok] / den[ok]
+    return out
+
+
+def _put(ds: xr.Dataset, name: str, values: np.ndarray) -> None:
+    """Add variable ``name`` with the registry's dims, units and names (in place)."""
+    spec = VARIABLES[name]
+    currency = ds.attrs.get("currency", "")
+    ds[name] = xr.DataArray(np.asarray(values, dtype=np.float64), dims=spec.dims, attrs={
+        "units": spec.units.replace("{currency}", currency),
+        "long_name": spec.long_name,
+        "description": spec.description,
+    })
+
+
+def loans_of(fin: Mapping[str, Any], years: np.ndarray, gdp: np.ndarray) -> list[fin_mod.Loan]:
+    """The declared loans (and DESIGN.md's ``borrowing_rate`` shorthand) with their terms."""
+    loans = []
+    for name in fin_mod.LOANS:
+        cfg = fin.get(name)
+        if not cfg:
+            continue
+        loans.append(fin_mod.Loan(
+            name=name, rate=cfg["rate"], grace_years=cfg["grace_years"],
+            maturity_years=cfg["maturity_years"],
+            amount=None if cfg["covers_gap"] else fin_mod.path_at(cfg["amount"], years),
+            cap=(fin_mod.path_at(cfg["max_pct_gdp"], years) * gdp
+                 if cfg["max_pct_gdp"] is not None else None),
+        ))
+    if fin.get("borrowing_rate") is not None and not fin.get("market"):
+        loans.append(fin_mod.Loan("market", fin["borrowing_rate"], SHORTHAND_GRACE_YEARS,
+                                  SHORTHAND_MATURITY_YEARS))
+    return loans
+
+
+def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Dataset:
+    """``ds`` with the fiscal space indicators, financing, gap, loans and debt added.
+
+    ``ds`` is the costing's Dataset (cost, gdp, revenue, expenditure, population,
+    exchange_rate by year); ``macro`` the path it was built on. Variables are those of
+    docs/results.md ("Fiscal space and financing"); which appear depends on what the
+    scenario declares (envelope, financing, loans, debt).
+    """
+    years = ds["year"].values
+    at = np.searchsorted(macro.years, years)
+    fiscal = scenario.section("fiscal")
+    gdp = ds["gdp"].values
+    revenue = ds["revenue"].values
+    expenditure = ds["expenditure"].values
+    people = ds["population"].values
+    cost = ds["cost"].values
+    total = cost.sum(axis=1)
+    fx = ds["exchange_rate"].values
+
+    # macro path
+    _put(ds, "real_gdp_growth", macro.real_gdp_growth[at])
+    _put(ds, "inflation", macro.inflation[at])
+    growth = macro.nominal_gdp_growth[at]
+    _put(ds, "nominal_gdp_growth", growth)
+    _put(ds, "gdp_usd", gdp / fx)
+    _put(ds, "gdp_per_capita", _ratio(gdp, people))
+
+    # fiscal space
+    _put(ds, "cost_pct_expenditure", _ratio(cost, expenditure[:, None]))
+    _put(ds, "cost_per_capita", _ratio(cost, people[:, None]))
+    _put(ds, "total_cost_pct_revenue", _ratio(total, revenue))
+    _put(ds, "total_cost_pct_expenditure", _ratio(total, expenditure))
+    _put(ds, "total_cost_per_capita", _ratio(total, people))
+    envelope = None
+    if fiscal.get("envelope_pct_gdp") is not None:
+        envelope = fin_mod.path_at(fiscal["envelope_pct_gdp"], years) * gdp
+    elif fiscal.get("envelope") is not None:
+        envelope = fin_mod.path_at(fiscal["envelope"], years)
+    if envelope is not None:
+        _put(ds, "envelope", envelope)
+        _put(ds, "envelope_headroom", envelope - total)
+        _put(ds, "cost_pct_envelope", _ratio(cost, envelope[:, None]))
+        _put(ds, "total_cost_pct_envelope", _ratio(total, envelope))
+
+    # financing and the gap
+    fin = fiscal.get("financing")
+    amounts: dict[str, np.ndarray] = {}
+    schedules: dict[str, fin_mod.LoanSchedule] = {}
+    gap = None
+    if fin is not None:
+        indicators = {}
+        for p in scenario.programmes:
+            for name in ("coverage", "beneficiaries"):
+                indicators[(p.id, name)] = ds[name].sel(programme=p.id).values
+        inputs = fin_mod.Inputs(years, gdp, fx, indicators)
+        amounts = fin_mod.amount_sources(fin, inputs)
+        need = total - (np.sum(list(amounts.values()), axis=0) if amounts else 0.0)
+        schedules = fin_mod.schedule_loans(loans_of(fin, years, gdp), need)
+        flows = {**amounts, **{k: s.net for k, s in schedules.items()}}
+        sources = [s for s in fin_mod.SOURCE_ORDER if s in flows]
+        table = np.column_stack([flows[s] for s in sources])
+        ds = ds.assign_coords(source=sources, source_label=(
+            "source", [fin_mod.SOURCE_LABELS[s] for s in sources]))
+        ds["source"].attrs.update(long_name="financing source")
+        _put(ds, "financing", table)
+        _put(ds, "financing_pct_gdp", _ratio(table, gdp[:, None]))
+        financed = table.sum(axis=1)
+        gap = total - financed
+        _put(ds, "total_financing", financed)
+        _put(ds, "financing_gap", gap)
+        _put(ds, "financing_gap_pct_gdp", _ratio(gap, gdp))
+        rbf = fin_mod.results_based_disbursements(fin, inputs)
+        if rbf:
+            ds = ds.assign_coords(indicator=list(rbf))
+            ds["indicator"].attrs.update(long_name="results-based financing indicator")
+            _put(ds, "results_based_disbursement", np.column_stack(list(rbf.values())))
+        if schedules:
+            ds = ds.assign_coords(loan=list(schedules))
+            ds["loan"].attrs.update(long_name="loan (borrowing source)")
+            for var, attr in (("loan_disbursement", "disbursement"),
+                              ("loan_interest", "interest"), ("loan_principal", "principal"),
+                              ("loan_outstanding", "outstanding")):
+                _put(ds, var, np.column_stack([getattr(s, attr) for s in schedules.values()]))
+            _put(ds, "debt_service", sum(s.debt_service for s in schedules.values()))
+
+    # public debt
+    if fiscal.get("debt_pct_gdp") is not None:
+        rate = fin_mod.path_at(fiscal["interest_rate"], years)
+        gdp_before = gdp[0] / (1.0 + growth[0])  # GDP of start_year - 1
+        n = len(years)
+        zero = np.zeros(n)
+        amount_total = np.sum(list(amounts.values()), axis=0) if amounts else zero
+        path = fin_mod.debt_path(
+            fiscal["debt_pct_gdp"] * gdp_before, rate, revenue, expenditure, total,
+            amount_total, total - amount_total if gap is None else gap,
+            sum((s.interest for s in schedules.values()), zero),
+            sum((s.outstanding for s in schedules.values()), zero),
+        )
+        _put(ds, "debt", path.debt)
+        _put(ds, "debt_pct_gdp", path.debt / gdp)
+        _put(ds, "debt_baseline", path.debt_baseline)
+        _put(ds, "debt_baseline_pct_gdp", path.debt_baseline / gdp)
+        _put(ds, "debt_interest", path.interest)
+        _put(ds, "primary_balance", path.primary_balance)
+        _put(ds, "primary_balance_pct_gdp", path.primary_balance / gdp)
+        _put(ds, "overall_balance", path.overall_balance)
+        _put(ds, "overall_balance_pct_gdp", path.overall_balance / gdp)
+        ds.attrs["debt_initial"] = float(fiscal["debt_pct_gdp"] * gdp_before)
+    return ds

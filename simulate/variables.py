@@ -72,6 +72,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "year (1 = poorest)."),
     Variable("transfers_by_decile", ("year", "programme", "decile"), "{currency}",
              "transfers by welfare decile", "Transfers by welfare decile, nominal."),
+    Variable("persons_by_decile", ("year", "decile"), "persons",
+             "persons by welfare decile",
+             "Persons alive by the welfare decile of their household in the first year."),
     Variable("persons_by_quintile", ("year", "quintile"), "persons",
              "persons by welfare quintile",
              "Persons alive by the welfare quintile of their household in the first year."),
@@ -121,4 +124,132 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "Live births during the year (the first year's newborns come from the data)."),
     Variable("population_by_age", ("year", "sex", "age"), "persons",
              "population by sex and age", "Persons by sex and single year of age (100 = 100+)."),
+    # --- fiscal space and financing (simulate/fiscal.py; formulas in docs/fiscal.md) ---
+    Variable("real_gdp_growth", ("year",), "1 per year", "real GDP growth",
+             "Real GDP growth from the year before into this year."),
+    Variable("inflation", ("year",), "1 per year", "consumer price inflation",
+             "Inflation from the year before into this year."),
+    Variable("nominal_gdp_growth", ("year",), "1 per year", "nominal GDP growth",
+             "(1 + real_gdp_growth) x (1 + inflation) - 1: the g of the debt dynamics."),
+    Variable("gdp_usd", ("year",), "USD", "nominal GDP in US dollars", "gdp / exchange_rate."),
+    Variable("gdp_per_capita", ("year",), "{currency} per person", "GDP per capita",
+             "gdp / population."),
+    Variable("cost_pct_expenditure", YP, "1", "cost as a share of government expenditure",
+             "cost / total government expenditure."),
+    Variable("cost_per_capita", YP, "{currency} per person", "cost per capita",
+             "cost / population (all residents, not beneficiaries)."),
+    Variable("total_cost_pct_revenue", ("year",), "1", "total cost as a share of revenue",
+             "total_cost / government revenue."),
+    Variable("total_cost_pct_expenditure", ("year",), "1",
+             "total cost as a share of government expenditure",
+             "total_cost / total government expenditure."),
+    Variable("total_cost_per_capita", ("year",), "{currency} per person",
+             "total cost per capita", "total_cost / population."),
+    Variable("envelope", ("year",), "{currency}", "fiscal envelope",
+             "What the budget can carry for the programmes: envelope_pct_gdp x GDP or the "
+             "declared amount."),
+    Variable("envelope_headroom", ("year",), "{currency}", "room left in the envelope",
+             "envelope - total_cost (negative: the package exceeds the envelope)."),
+    Variable("cost_pct_envelope", YP, "1", "cost as a share of the envelope",
+             "cost / envelope."),
+    Variable("total_cost_pct_envelope", ("year",), "1", "total cost as a share of the envelope",
+             "total_cost / envelope."),
+    Variable("financing", ("year", "source"), "{currency}", "financing by source",
+             "Each declared source's financing, nominal; a loan's is its disbursement minus "
+             "its interest and repayments (negative once repayments exceed new borrowing)."),
+    Variable("financing_pct_gdp", ("year", "source"), "1", "financing as a share of GDP",
+             "financing / GDP."),
+    Variable("total_financing", ("year",), "{currency}", "total financing",
+             "Sum of financing over sources."),
+    Variable("financing_gap", ("year",), "{currency}", "financing gap",
+             "total_cost - total_financing (negative is a surplus)."),
+    Variable("financing_gap_pct_gdp", ("year",), "1", "financing gap as a share of GDP",
+             "financing_gap / GDP."),
+    Variable("results_based_disbursement", ("year", "indicator"), "{currency}",
+             "results-based disbursements",
+             "Disbursement of each results-based indicator: once, lag_years after the first "
+             "year its target is met."),
+    Variable("loan_disbursement", ("year", "loan"), "{currency}", "loan disbursements",
+             "Borrowed in the year, nominal."),
+    Variable("loan_interest", ("year", "loan"), "{currency}", "loan interest",
+             "rate x balance outstanding at the start of the year."),
+    Variable("loan_principal", ("year", "loan"), "{currency}", "loan repayments",
+             "Principal repaid: each disbursement in maturity - grace equal instalments after "
+             "the grace years."),
+    Variable("loan_outstanding", ("year", "loan"), "{currency}", "loan balance outstanding",
+             "Balance at the end of the year: disbursed minus repaid so far."),
+    Variable("debt_service", ("year",), "{currency}", "debt service of the scenario's loans",
+             "Interest plus principal of the scenario's loans."),
+    Variable("debt", ("year",), "{currency}", "public debt",
+             "End of year: D_t = D_(t-1) + debt_interest_t - primary_balance_t; a positive gap "
+             "is met by general borrowing at fiscal.interest_rate."),
+    Variable("debt_pct_gdp", ("year",), "1", "public debt as a share of GDP",
+             "d_t = d_(t-1) (1 + i_t) / (1 + g_t) - pb_t, with i_t the effective rate "
+             "debt_interest_t / D_(t-1) and g_t nominal GDP growth."),
+    Variable("debt_baseline", ("year",), "{currency}", "public debt without the scenario",
+             "D0_t = D0_(t-1) - (revenue_t - expenditure_t)."),
+    Variable("debt_baseline_pct_gdp", ("year",), "1",
+             "public debt without the scenario, share of GDP", "debt_baseline / GDP."),
+    Variable("debt_interest", ("year",), "{currency}", "interest on public debt",
+             "interest_rate x the debt other than the scenario's loans at the end of the year "
+             "before, plus loan_interest."),
+    Variable("primary_balance", ("year",), "{currency}", "primary balance",
+             "Baseline primary balance (revenue - expenditure + baseline interest) - total_cost "
+             "+ financing other than loans."),
+    Variable("primary_balance_pct_gdp", ("year",), "1", "primary balance as a share of GDP",
+             "primary_balance / GDP (the pb of the debt dynamics)."),
+    Variable("overall_balance", ("year",), "{currency}", "overall balance",
+             "primary_balance - debt_interest (negative is a deficit)."),
+    Variable("overall_balance_pct_gdp", ("year",), "1", "overall balance as a share of GDP",
+             "overall_balance / GDP."),
 ]}
+
+# --- economic returns (simulate/returns/, docs/returns.md) ------------------------------
+# Money in constant start_year prices unless returns.prices = "nominal" (then the
+# units read "{currency}"); the counted years and the discounting are attributes of
+# npv, err, bcr and the PVs.
+_RETURNS_MONEY = "{currency} of start_year"
+VARIABLES.update({v.name: v for v in [
+    Variable("benefits", ("year", "channel"), _RETURNS_MONEY, "economic benefits by channel",
+             "Economic benefit streams: declared streams, activity models, stunting_health, "
+             "stunting_earnings, consumption_multiplier, avoided_mortality; every year of the "
+             "scenario (NPV counts the first returns.horizon_years)."),
+    Variable("economic_cost", ("year", "cost_item"), _RETURNS_MONEY, "economic costs by item",
+             "Programme costs (cost / price_index x conversion factor), declared cost streams "
+             "and activity models' costs, economic values."),
+    Variable("net_benefits", ("year",), _RETURNS_MONEY, "net economic benefits",
+             "Sum of benefits minus sum of economic_cost, every year of the scenario."),
+    Variable("npv", ("sensitivity",), _RETURNS_MONEY, "net present value",
+             "sum over the counted years of (benefits - costs) x (1 + r)^-k, k = year - "
+             "start_year (k + 1 with returns.discount_first_year), for each sensitivity case."),
+    Variable("err", ("sensitivity",), "1 per year", "economic rate of return",
+             "The rate at which npv is 0; NaN when there is none or several (err_roots)."),
+    Variable("err_roots", ("sensitivity",), "1", "number of rates of return",
+             "How many rates make NPV zero (sign changes): err is defined only when 1."),
+    Variable("bcr", ("sensitivity",), "1", "benefit-cost ratio",
+             "PV of benefits / PV of costs; NaN when the PV of costs is 0."),
+    Variable("pv_benefits", ("sensitivity",), _RETURNS_MONEY, "present value of benefits",
+             "Discounted benefits over the counted years, for each sensitivity case."),
+    Variable("pv_costs", ("sensitivity",), _RETURNS_MONEY, "present value of costs",
+             "Discounted economic costs over the counted years, for each sensitivity case."),
+    Variable("pv_benefits_by_channel", ("channel",), _RETURNS_MONEY,
+             "present value of benefits by channel",
+             "Discounted benefits of each channel over the counted years (base case)."),
+    Variable("switching_value_costs", (), "1", "switching value of costs",
+             "Relative change in costs that brings NPV to zero: NPV / PV(costs) (0.3 = "
+             "costs +30 %)."),
+    Variable("switching_value_benefits", (), "1", "switching value of benefits",
+             "Relative change in benefits that brings NPV to zero: -NPV / PV(benefits) "
+             "(-0.2 = benefits -20 %)."),
+    Variable("stunting_covered_births", ("year",), "persons", "covered births",
+             "Beneficiaries at birth of returns.stunting.programme: the cohort born in the "
+             "year that the stunting channel follows."),
+    Variable("stunting_prevalence_without", ("year",), "1",
+             "stunting prevalence without the programme",
+             "Prevalence of the cohort born in the year without the programme."),
+    Variable("stunting_prevalence_with", ("year",), "1", "stunting prevalence with it",
+             "Prevalence of the cohort born in the year with the programme."),
+    Variable("stunting_cases_avoided", ("year",), "persons", "stunting cases avoided",
+             "adoption x attribution x (without - with) x covered births of the cohort born "
+             "in the year (0 before effect_starts)."),
+]})

@@ -3,6 +3,9 @@
 Written from the module docstrings of ``simulate/kernels/rng.py`` and
 ``simulate/kernels/projection.py``, loop by loop, so that a property test can
 compare the compiled kernels with code a reader can check line by line.
+Floating-point expressions are written in the kernel's order of operations, so
+that a household's figures agree to the last bit (only the order in which
+households are added up differs).
 """
 
 from __future__ import annotations
@@ -24,15 +27,41 @@ INCLUSION = 4
 PREGNANCY = 5
 DISABILITY = 6
 
-# condition variables and measures, as in kernels/projection.py
+# condition variables, measures, units, kinds and poverty outputs, as in kernels/projection.py
 VAR_AGE = -1
 VAR_AGE_MONTHS = -2
 VAR_PREGNANT = -3
 VAR_DISABLED = -4
 ELIGIBLE, BENEFICIARIES, TRANSFERS = 0, 1, 2
 BENEFICIARIES_AT_BIRTH = 3
-N_MEASURES = 4
+BENEFICIARIES_ELIGIBLE = 4
+HOUSEHOLDS_ELIGIBLE = 5
+HOUSEHOLDS_BENEFICIARIES = 6
+N_MEASURES = 7
+UNIT_PERSON, UNIT_HOUSEHOLD = 0, 1
+KIND_FLAT, KIND_TOP_UP, KIND_UTILITY = 0, 1, 2
+POV_PERSONS, POV_POOR, POV_GAP, POV_SEVERITY = 0, 1, 2, 3
+N_POV = 4
+HIST_BINS = 2048
+HIST_LOG_MIN = -8.0
+HIST_LOG_MAX = 8.0
 MAX_AGE = 100
+
+#: every branch of the reference, as recorded in ``branches`` (a generator of kernel
+#: cases should reach them all)
+BRANCHES = frozenset({
+    "newborn", "not yet born", "nobody present", "months unknown",
+    "pregnant from data", "pregnant drawn", "pregnant", "disabled from data",
+    "disabled drawn", "disabled", "static condition fails", "dynamic condition fails",
+    "meets a group", "person programme", "household programme", "no member meets",
+    "truly eligible", "not truly eligible", "excluded", "included", "not reached",
+    "not taking up", "once: already paid", "beneficiary at birth",
+    "income unknown", "income counted", "income from a programme", "top-up: adults >= 1",
+    "top-up: adults < 1", "top-up: taper bites", "top-up: capped", "utility: size rounded up",
+    "utility: size above the table", "utility: band", "utility: past every band",
+    "means test: zero amount", "no welfare", "no poverty line", "poor before", "poor after",
+    "lifted out of poverty", "bin: at or below zero", "overlap",
+})
 
 
 def mix64(z: int) -> int:
@@ -61,78 +90,302 @@ def holds(v: float, kind: int, lo: float, hi: float, mask: int) -> bool:
     return (int(mask) >> int(v)) & 1 == 1
 
 
-def project_records(
-    age0, months, sex, entry_idx, weight0, uid, group, percentile, pregnant_data,
-    disabled_data, static, survival, fertility, disability, years, first_active,
-    has_pregnant_data, has_disabled_data,
-    prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
-    take_up, rollout, amount, once, target_kind, target_pct, exclusion, inclusion, stream,
-    seed, n_groups,
-):
-    """Totals ``[year, programme, group, measure]`` and weights alive ``[year, sex, age]``.
+def hist_bin(x: float) -> int:
+    """The histogram bin of welfare / poverty line ``x``: log-spaced over [e**-8, e**8)."""
+    if x <= 0.0:
+        return 0
+    b = int((math.log(x) - HIST_LOG_MIN) / (HIST_LOG_MAX - HIST_LOG_MIN) * HIST_BINS)
+    return min(HIST_BINS - 1, max(0, b))
 
-    Same arguments as the kernel, without chunking (``n_groups``: quintile groups).
+
+def project_households(
+    hh_start,
+    age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
+    static, welfare, target_value, income,
+    survival, fertility, disability, years, first_active, has_pregnant_data,
+    has_disabled_data, price_index, poverty_line,
+    prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
+    unit, kind, take_up, rollout, amount, once, target_row, target_threshold, exclusion,
+    inclusion, stream, income_row, income_from, disregard, taper, cap,
+    eq_first, eq_other, eq_child, child_age, norm_cost, region_factor, band_upper, band_share,
+    region, seed, n_groups, n_combos, branches=None,
+):
+    """The kernel's totals, without chunking, as a dict of arrays:
+    ``programmes[year, programme, group, measure]``, ``population[year, sex, age]``,
+    ``poverty[year, before/after, measure]``, ``histogram[year, before/after, bin, 2]``,
+    ``overlap[year, combination, eligible/receiving]`` (zero unless ``n_combos > 1``) and
+    ``groups[year, group]``.
+
+    Same arguments as the kernel without the chunks, buffers and outputs; ``n_groups``
+    and ``n_combos`` size the outputs; ``branches`` (a set) collects the names of the
+    branches taken (see :data:`BRANCHES`).
     """
-    n, n_years, n_prog = len(age0), len(years), len(take_up)
-    out = np.zeros((n_years, n_prog, n_groups, N_MEASURES))
-    pop = np.zeros((n_years, 2, MAX_AGE + 1))
-    for i in range(n):
-        u_take = [uniform(seed, uid[i], stream[p], TAKE_UP) for p in range(n_prog)]
-        u_roll = [uniform(seed, uid[i], stream[p], ROLLOUT) for p in range(n_prog)]
-        u_excl = [uniform(seed, uid[i], stream[p], EXCLUSION) for p in range(n_prog)]
-        u_incl = [uniform(seed, uid[i], stream[p], INCLUSION) for p in range(n_prog)]
-        paid = [False] * n_prog
-        w = float(weight0[i])
-        sx = int(sex[i])
-        mo = int(months[i]) if months[i] >= 0 else 0
-        for y in range(int(entry_idx[i]), n_years):
-            age = int(age0[i]) + (y - int(entry_idx[i]))
-            a = min(age, MAX_AGE)
-            pop[y, sx, a] += w
-            if y >= first_active:
-                if has_pregnant_data and y == first_active:
-                    preg = pregnant_data[i] == 1
-                else:
-                    preg = sx == 1 and uniform(seed, uid[i], years[y], PREGNANCY) < fertility[y, a]
-                if has_disabled_data and entry_idx[i] == 0:
-                    dis = disabled_data[i] == 1
-                else:
-                    dis = uniform(seed, uid[i], 0, DISABILITY) < disability[a]
-                dynamic = {VAR_AGE: float(age), VAR_AGE_MONTHS: float(12 * age + mo),
-                           VAR_PREGNANT: 1.0 if preg else 0.0, VAR_DISABLED: 1.0 if dis else 0.0}
+    def hit(name: str) -> None:
+        if branches is not None:
+            branches.add(name)
+
+    seed = int(seed)
+    n_years, n_prog = len(years), len(unit)
+    programmes = np.zeros((n_years, n_prog, n_groups, N_MEASURES))
+    population = np.zeros((n_years, 2, MAX_AGE + 1))
+    poverty = np.zeros((n_years, 2, N_POV))
+    histogram = np.zeros((n_years, 2, HIST_BINS, 2))
+    overlap = np.zeros((n_years, n_combos, 2))
+    groups = np.zeros((n_years, n_groups))
+
+    def meets(i: int, p: int, y: int, age: int) -> bool:
+        """Person i meets programme p's eligibility (any group, all its conditions) in year y."""
+        a = min(age, MAX_AGE)
+        if months[i] >= 0:
+            mo = int(months[i])
+        else:
+            hit("months unknown")
+            mo = 0
+        if has_pregnant_data and y == first_active:
+            hit("pregnant from data")
+            pregnant = pregnant_data[i] == 1
+        else:
+            hit("pregnant drawn")
+            pregnant = sex[i] == 1 and uniform(seed, uid[i], years[y], PREGNANCY) < fertility[y, a]
+        if has_disabled_data and entry_idx[i] == 0:
+            hit("disabled from data")
+            disabled = disabled_data[i] == 1
+        else:
+            hit("disabled drawn")
+            disabled = uniform(seed, uid[i], 0, DISABILITY) < disability[a]
+        if pregnant:
+            hit("pregnant")
+        if disabled:
+            hit("disabled")
+        dynamic = {VAR_AGE: float(age), VAR_AGE_MONTHS: float(12 * age + mo),
+                   VAR_PREGNANT: 1.0 if pregnant else 0.0,
+                   VAR_DISABLED: 1.0 if disabled else 0.0}
+        for g in range(prog_group_start[p], prog_group_start[p + 1]):
+            all_hold = True
+            for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                var = int(cond_var[q])
+                v = float(static[var, i]) if var >= 0 else dynamic[var]
+                if not holds(v, cond_kind[q], cond_lo[q], cond_hi[q], cond_mask[q]):
+                    hit("static condition fails" if var >= 0 else "dynamic condition fails")
+                    all_hold = False
+            if all_hold:
+                hit("meets a group")
+                return True
+        return False
+
+    def selected(p: int, unit_record: int, poor: bool) -> bool:
+        """Targeting errors: the poor are excluded, the others included, by chance."""
+        if target_row[p] < 0:
+            return True
+        if poor:
+            s = uniform(seed, uid[unit_record], stream[p], EXCLUSION) >= exclusion[p]
+            if not s:
+                hit("excluded")
+            return s
+        s = uniform(seed, uid[unit_record], stream[p], INCLUSION) < inclusion[p]
+        if s:
+            hit("included")
+        return s
+
+    def truly_eligible(p: int, unit_record: int) -> bool:
+        if target_row[p] < 0:
+            return True
+        poor = target_value[target_row[p], unit_record] < target_threshold[p]
+        hit("truly eligible" if poor else "not truly eligible")
+        return bool(poor)
+
+    def reached_and_takes_up(p: int, unit_record: int, y: int) -> bool:
+        if not uniform(seed, uid[unit_record], stream[p], ROLLOUT) < rollout[p, y]:
+            hit("not reached")
+            return False
+        if not uniform(seed, uid[unit_record], stream[p], TAKE_UP) < take_up[p, unit_record]:
+            hit("not taking up")
+            return False
+        return True
+
+    for h in range(len(hh_start) - 1):
+        first = int(hh_start[h])
+        members = range(first, int(hh_start[h + 1]))
+        big_w = float(weight0[first])
+        g_h = int(group[first])
+        w = {i: float(weight0[i]) for i in members}
+        paid: set[tuple[int, int]] = set()  # (unit's record, programme) paid once already
+        for y in range(n_years):
+            present = []
+            for i in members:
+                if y < entry_idx[i]:
+                    hit("not yet born")
+                    continue
+                if entry_idx[i] > 0:
+                    hit("newborn")
+                present.append(i)
+            age = {i: int(age0[i]) + (y - int(entry_idx[i])) for i in present}
+            persons, size = 0.0, 0.0
+            for i in present:
+                population[y, sex[i], min(age[i], MAX_AGE)] += w[i]
+                persons += w[i]
+                size += w[i] / big_w
+            if y >= first_active and not persons > 0.0:
+                hit("nobody present")
+            if y >= first_active and persons > 0.0:
+                benefit = [0.0] * n_prog  # the household's (expected) transfer per programme
+                eligible: set[tuple[int, int]] = set()  # (person, programme), truly eligible
+                receiving: set[tuple[int, int]] = set()
                 for p in range(n_prog):
-                    eligible = False
-                    for g in range(prog_group_start[p], prog_group_start[p + 1]):
-                        all_hold = True
-                        for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                            var = int(cond_var[q])
-                            v = float(static[var, i]) if var >= 0 else dynamic[var]
-                            if not holds(v, cond_kind[q], cond_lo[q], cond_hi[q], cond_mask[q]):
-                                all_hold = False
-                        if all_hold:
-                            eligible = True
-                    if not eligible:
+                    met = [i for i in present if meets(i, p, y, age[i])]
+                    if unit[p] == UNIT_PERSON:
+                        hit("person programme")
+                        for i in met:
+                            poor = truly_eligible(p, i)
+                            if poor:
+                                eligible.add((i, p))
+                                programmes[y, p, g_h, ELIGIBLE] += w[i]
+                            if not (selected(p, i, poor) and reached_and_takes_up(p, i, y)):
+                                continue
+                            if once[p]:
+                                if (i, p) in paid:
+                                    hit("once: already paid")
+                                    continue
+                                paid.add((i, p))
+                            receiving.add((i, p))
+                            benefit[p] += w[i] / big_w * amount[p, y]
+                            programmes[y, p, g_h, BENEFICIARIES] += w[i]
+                            programmes[y, p, g_h, TRANSFERS] += w[i] * amount[p, y]
+                            if poor:
+                                programmes[y, p, g_h, BENEFICIARIES_ELIGIBLE] += w[i]
+                            if age[i] == 0:
+                                hit("beneficiary at birth")
+                                programmes[y, p, g_h, BENEFICIARIES_AT_BIRTH] += w[i]
                         continue
-                    if target_kind[p] == 1:
-                        if percentile[i] < target_pct[p]:  # poor
-                            out[y, p, group[i], ELIGIBLE] += w
-                            selected = u_excl[p] >= exclusion[p]
+                    hit("household programme")
+                    if not met:
+                        hit("no member meets")
+                        continue
+                    value = float(amount[p, y])
+                    if kind[p] != KIND_FLAT:
+                        # counted income: members' income x presence, in the year's prices,
+                        # plus earlier programmes' benefits
+                        counted = 0.0
+                        if income_row[p] >= 0:
+                            for i in present:
+                                x = float(income[income_row[p], i])
+                                if math.isnan(x):
+                                    hit("income unknown")
+                                    continue
+                                hit("income counted")
+                                counted += w[i] / big_w * x
+                            counted *= price_index[y]
+                        for q in range(p):
+                            if (int(income_from[p]) >> q) & 1 == 1:
+                                hit("income from a programme")
+                                counted += benefit[q]
+                        if kind[p] == KIND_TOP_UP:
+                            adults, children = 0.0, 0.0
+                            for i in present:
+                                if age[i] >= child_age[p]:
+                                    adults += w[i] / big_w
+                                else:
+                                    children += w[i] / big_w
+                            e1, e2, e3 = eq_first[p], eq_other[p], eq_child[p]
+                            if adults >= 1.0:
+                                hit("top-up: adults >= 1")
+                                eq = e1 + e2 * (adults - 1.0) + e3 * children
+                            else:  # children fill the first adult's place
+                                hit("top-up: adults < 1")
+                                eq = (e1 * (adults + min(children, 1.0 - adults))
+                                      + e3 * max(0.0, children - (1.0 - adults)))
+                            above = counted - disregard[p, y]
+                            if above > 0.0 and taper[p] > 0.0:
+                                hit("top-up: taper bites")
+                            value = amount[p, y] * eq - taper[p] * max(0.0, above)
+                            if max(0.0, value) > cap[p, y]:
+                                hit("top-up: capped")
+                            value = min(cap[p, y], max(0.0, value))
                         else:
-                            selected = u_incl[p] < inclusion[p]
-                    else:
-                        out[y, p, group[i], ELIGIBLE] += w
-                        selected = True
-                    reached = u_roll[p] < rollout[p, y]
-                    takes = u_take[p] < take_up[p]
-                    if not (selected and reached and takes):
+                            n_sizes = norm_cost.shape[2]
+                            rounded = int(size + 0.5)
+                            if rounded < 1:
+                                hit("utility: size rounded up")
+                            if rounded > n_sizes:
+                                hit("utility: size above the table")
+                            k = min(max(rounded, 1), n_sizes) - 1
+                            norm = norm_cost[p, y, k] * region_factor[p, region[first]]
+                            per_capita = counted / max(size, 1e-12)
+                            for b in range(band_upper.shape[1]):  # the first band above
+                                if per_capita < band_upper[p, b] * price_index[y]:
+                                    hit("utility: band")
+                                    share = band_share[p, b]
+                                    break
+                            else:
+                                hit("utility: past every band")
+                                share = band_share[p, band_upper.shape[1] - 1]
+                            value = max(0.0, norm - share * counted)
+                        if value <= 0.0:
+                            hit("means test: zero amount")
+                            continue
+                    poor = truly_eligible(p, first)
+                    if poor:
+                        for i in present:
+                            eligible.add((i, p))
+                        programmes[y, p, g_h, ELIGIBLE] += persons
+                        programmes[y, p, g_h, HOUSEHOLDS_ELIGIBLE] += big_w
+                    if not (selected(p, first, poor) and reached_and_takes_up(p, first, y)):
                         continue
                     if once[p]:
-                        if paid[p]:
+                        if (first, p) in paid:
+                            hit("once: already paid")
                             continue
-                        paid[p] = True
-                    out[y, p, group[i], BENEFICIARIES] += w
-                    if age == 0:
-                        out[y, p, group[i], BENEFICIARIES_AT_BIRTH] += w
-                    out[y, p, group[i], TRANSFERS] += w * amount[p, y]
-            w *= survival[y, sx, a]
-    return out, pop
+                        paid.add((first, p))
+                    benefit[p] = value
+                    programmes[y, p, g_h, HOUSEHOLDS_BENEFICIARIES] += big_w
+                    programmes[y, p, g_h, BENEFICIARIES] += persons
+                    programmes[y, p, g_h, TRANSFERS] += big_w * value
+                    if poor:
+                        programmes[y, p, g_h, BENEFICIARIES_ELIGIBLE] += persons
+                    for i in present:
+                        receiving.add((i, p))
+                        if age[i] == 0:
+                            hit("beneficiary at birth")
+                            programmes[y, p, g_h, BENEFICIARIES_AT_BIRTH] += w[i]
+
+                # poverty before and after transfers (start-year prices, per expected member)
+                total_transfer = 0.0
+                for p in range(n_prog):
+                    total_transfer += benefit[p]
+                welfare_h = float(welfare[first])
+                if math.isnan(welfare_h):
+                    hit("no welfare")
+                elif not poverty_line[y] > 0.0:
+                    hit("no poverty line")
+                else:
+                    z = float(poverty_line[y])
+                    after = welfare_h + total_transfer / price_index[y] / max(size, 1e-12)
+                    if welfare_h < z <= after:
+                        hit("lifted out of poverty")
+                    for stage, x in enumerate((welfare_h, after)):
+                        poverty[y, stage, POV_PERSONS] += persons
+                        if x < z:
+                            hit("poor before" if stage == 0 else "poor after")
+                            gap = (z - x) / z
+                            poverty[y, stage, POV_POOR] += persons
+                            poverty[y, stage, POV_GAP] += persons * gap
+                            poverty[y, stage, POV_SEVERITY] += persons * gap * gap
+                        if x / z <= 0.0:
+                            hit("bin: at or below zero")
+                        b = hist_bin(x / z)
+                        histogram[y, stage, b, 0] += persons
+                        histogram[y, stage, b, 1] += persons * x
+                # combinations of programmes (bit masks), per person
+                if n_combos > 1:
+                    hit("overlap")
+                    for i in present:
+                        ce = sum(1 << p for p in range(n_prog) if (i, p) in eligible)
+                        cr = sum(1 << p for p in range(n_prog) if (i, p) in receiving)
+                        overlap[y, ce, 0] += w[i]
+                        overlap[y, cr, 1] += w[i]
+                groups[y, g_h] += persons
+            # survival to the next year
+            for i in present:
+                w[i] *= survival[y, sex[i], min(age[i], MAX_AGE)]
+    return {"programmes": programmes, "population": population, "poverty": poverty,
+            "histogram": histogram, "overlap": overlap, "groups": groups}

@@ -65,7 +65,7 @@ def test_start_population_is_the_profile_total(code: str) -> None:
 
 def test_kernel_population_equals_cohort_component_projection() -> None:
     prep = prepare(scenario())
-    _, population, _ = project_totals(prep, chunk_size=1000)
+    population = project_totals(prep, chunk_size=1000).population
     np.testing.assert_allclose(population.sum(axis=(1, 2)), prep.projection.total, rtol=1e-9)
     np.testing.assert_allclose(population, prep.projection.population, rtol=1e-9, atol=1e-6)
     # the population grows (Lao PDR, 2025-2032) and births replace age 0 every year

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import numba
 import numpy as np
 import pytest
 import reference as ref
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from simulate.kernels import projection as kp
 from simulate.kernels import rng
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
+OUTPUTS = ("programmes", "population", "poverty", "histogram", "overlap", "groups")
 
 
 # ------------------------------------------------------------------------ rng
@@ -41,49 +45,86 @@ def test_uniform_is_roughly_uniform() -> None:
     assert np.histogram(u, bins=4, range=(0, 1))[0].min() > 900
 
 
+def test_reference_constants_are_the_kernels() -> None:
+    names = ["VAR_AGE", "VAR_AGE_MONTHS", "VAR_PREGNANT", "VAR_DISABLED", "ELIGIBLE",
+             "BENEFICIARIES", "TRANSFERS", "BENEFICIARIES_AT_BIRTH", "BENEFICIARIES_ELIGIBLE",
+             "HOUSEHOLDS_ELIGIBLE", "HOUSEHOLDS_BENEFICIARIES", "N_MEASURES", "UNIT_PERSON",
+             "UNIT_HOUSEHOLD", "KIND_FLAT", "KIND_TOP_UP", "KIND_UTILITY", "POV_PERSONS",
+             "POV_POOR", "POV_GAP", "POV_SEVERITY", "N_POV", "HIST_BINS", "HIST_LOG_MIN",
+             "HIST_LOG_MAX", "MAX_AGE"]
+    for name in names:
+        assert getattr(ref, name) == getattr(kp, name), name
+    for name in ["TAKE_UP", "ROLLOUT", "EXCLUSION", "INCLUSION", "PREGNANCY", "DISABILITY"]:
+        assert getattr(ref, name) == getattr(rng, name), name
+    for x in [0.0, -1.0, 1e-300, 3e-4, 0.5, 1.0, 1.0001, 2980.0, 3000.0, 1e300]:
+        assert ref.hist_bin(x) == kp._bin(x), x
+
+
 # ------------------------------------------------------------- projection kernel
-@st.composite
-def kernel_cases(draw):
-    """A random small population, rule tables and demographic rates (kernel arguments)."""
-    n = draw(st.integers(1, 60))
-    n_years = draw(st.integers(1, 6))
-    first_active = draw(st.integers(0, min(2, n_years - 1)))
-    n_q = draw(st.integers(1, 5))
-    n_static = draw(st.integers(0, 3))
-    r = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    static_pool = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 2.5, 62.0, 63.0, np.nan])
-    no_months = draw(st.sampled_from([0.0, 0.3, 1.0]))  # share of records without months
-    fert_scale = draw(st.sampled_from([0.0, 0.5, 1.0]))
-    case = dict(
-        age0=r.integers(0, 106, n).astype(np.int64),
-        months=np.where(r.random(n) < no_months, -1, r.integers(0, 12, n)).astype(np.int64),
-        sex=r.integers(0, 2, n).astype(np.int64),
-        entry_idx=np.where(r.random(n) < 0.7, 0, r.integers(0, n_years, n)).astype(np.int64),
-        weight0=r.uniform(0.1, 1e4, n),
-        uid=r.integers(0, 2**40, n).astype(np.int64),
-        group=r.integers(0, n_q, n).astype(np.int64),
-        percentile=np.where(r.random(n) < 0.2, np.inf, r.uniform(0, 100, n)),
-        pregnant_data=r.integers(0, 2, n).astype(np.int64),
-        disabled_data=r.integers(0, 2, n).astype(np.int64),
-        static=np.ascontiguousarray(static_pool[r.integers(0, len(static_pool), (n_static, n))]),
-        survival=np.where(r.random((n_years, 2, 101)) < 0.2, 1.0,
-                          r.uniform(0.0, 1.0, (n_years, 2, 101))),
-        fertility=fert_scale * r.uniform(0.0, 1.0, (n_years, 101)),
-        disability=draw(st.sampled_from([0.0, 0.5, 1.0])) * r.uniform(0.0, 1.0, 101),
-        years=(draw(st.integers(1990, 2100)) + np.arange(n_years)).astype(np.int64),
-        first_active=first_active,
-        has_pregnant_data=draw(st.booleans()),
-        has_disabled_data=draw(st.booleans()),
+def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh) -> dict[str, np.ndarray]:
+    """The kernel's totals over the chunks ``chunk_hh`` (household boundaries), reduced
+    as the engine does."""
+    n_years, n_prog = len(case["years"]), len(case["unit"])
+    shapes = {"programmes": (n_years, n_prog, n_groups, kp.N_MEASURES),
+              "population": (n_years, 2, kp.MAX_AGE + 1), "poverty": (n_years, 2, kp.N_POV),
+              "histogram": (n_years, 2, kp.HIST_BINS, 2), "overlap": (n_years, n_combos, 2),
+              "groups": (n_years, n_groups)}
+    k = len(chunk_hh) - 1
+    parts = {name: np.zeros((k, *shape)) for name, shape in shapes.items()}
+    kp.project_households(
+        **{**case, "seed": np.uint64(case["seed"])},
+        chunk_hh=np.asarray(chunk_hh, dtype=np.int64),
+        max_members=int(np.diff(case["hh_start"]).max()),
+        out=parts["programmes"], pop_out=parts["population"], pov_out=parts["poverty"],
+        hist_out=parts["histogram"], overlap_out=parts["overlap"], group_out=parts["groups"],
     )
-    # rule tables; bounds are drawn near the records' own values so that boundaries
-    # (lo <= v < hi, months, codes 0 and 62) are hit often
-    n_prog = draw(st.integers(1, 3))
+    totals = {}
+    for name, part in parts.items():
+        totals[name] = np.zeros(part.shape[1:])
+        kp.reduce_chunks(part, totals[name])
+    return totals
+
+
+def chunkings(n_hh: int, split: list[int]) -> list[list[int]]:
+    """One household per chunk, all in one chunk, and the chunk starts ``split``."""
+    return [list(range(n_hh + 1)), [0, n_hh], sorted({0, n_hh, *split})]
+
+
+@contextmanager
+def numba_threads(n: int | None):
+    """Run the kernel on ``n`` threads (None: all); each parallel launch costs far more
+    than a tiny case, so only the many-chunk run of a case uses them all."""
+    before = numba.get_num_threads()
+    numba.set_num_threads(n or numba.config.NUMBA_NUM_THREADS)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def assert_matches_reference(case: dict, n_groups: int, n_combos: int,
+                             split: list[int]) -> dict[str, np.ndarray]:
+    expected = ref.project_households(**case, n_groups=n_groups, n_combos=n_combos)
+    n_hh = len(case["hh_start"]) - 1
+    for chunk_hh, threads in zip(chunkings(n_hh, split), (None, 1, 1), strict=True):
+        with numba_threads(threads):
+            got = run_kernel(case, n_groups, n_combos, chunk_hh)
+        for name in OUTPUTS:
+            np.testing.assert_allclose(got[name], expected[name], rtol=1e-12, atol=0,
+                                       err_msg=f"{name}, chunks {chunk_hh}")
+    return expected
+
+
+def _eligibility(draw, case: dict, n_prog: int, n_static: int):
+    """Random eligibility tables; bounds are drawn near the records' own values so that
+    boundaries (lo <= v < hi, months, codes 0 and 62) are hit often."""
+    n, n_years = len(case["age0"]), len(case["years"])
     prog_group_start, group_cond_start = [0], [0]
     var, kind, lo, hi, mask = [], [], [], [], []
     dyn = [kp.VAR_AGE, kp.VAR_AGE_MONTHS, kp.VAR_PREGNANT, kp.VAR_DISABLED]
     codes_pool = st.sets(st.sampled_from([0, 1, 2, 3, 62]), max_size=4)
     for _ in range(n_prog):
-        for _ in range(draw(st.integers(1, 3))):
+        for _ in range(draw(st.integers(0, 3))):
             for _ in range(draw(st.integers(0, 2))):
                 v = draw(st.sampled_from(dyn + list(range(n_static))))
                 j = draw(st.integers(0, n - 1))  # a record whose value the bounds are near
@@ -107,7 +148,8 @@ def kernel_cases(draw):
                 else:
                     kind.append(0)
                     if v == kp.VAR_AGE_MONTHS:
-                        a = 12 * age_j + max(0, int(case["months"][j])) + draw(st.sampled_from([0, -1, 1]))
+                        a = (12 * age_j + max(0, int(case["months"][j]))
+                             + draw(st.sampled_from([0, -1, 1])))
                         width = draw(st.sampled_from([1, 2, 12, 24, 600]))
                     elif v == kp.VAR_AGE:
                         a = age_j + draw(st.integers(-1, 1))
@@ -120,8 +162,7 @@ def kernel_cases(draw):
                     mask.append(0)
             group_cond_start.append(len(var))
         prog_group_start.append(len(group_cond_start) - 1)
-    share = st.one_of(st.just(1.0), st.just(1.0), st.floats(0.0, 1.0), st.just(0.0))
-    case.update(
+    return dict(
         prog_group_start=np.array(prog_group_start, dtype=np.int64),
         group_cond_start=np.array(group_cond_start, dtype=np.int64),
         cond_var=np.array(var, dtype=np.int64),
@@ -129,92 +170,286 @@ def kernel_cases(draw):
         cond_lo=np.array(lo, dtype=np.float64),
         cond_hi=np.array(hi, dtype=np.float64),
         cond_mask=np.array(mask, dtype=np.int64),
-        take_up=np.array([draw(share) for _ in range(n_prog)]),
-        rollout=np.array([[draw(share) for _ in range(n_years)] for _ in range(n_prog)]),
-        amount=r.uniform(0.0, 1e6, (n_prog, n_years)),
-        once=np.array([draw(st.booleans()) for _ in range(n_prog)]),
-        target_kind=np.array([draw(st.integers(0, 1)) for _ in range(n_prog)], dtype=np.int64),
-        target_pct=np.array([draw(st.floats(0.0, 100.0)) for _ in range(n_prog)]),
-        exclusion=np.array([draw(share) for _ in range(n_prog)]),
-        inclusion=np.array([draw(share) for _ in range(n_prog)]),
-        stream=np.array([draw(st.integers(0, 2**64 - 1)) for _ in range(n_prog)],
-                        dtype=np.uint64),
+    )
+
+
+def _pick(r: np.random.Generator, shape, *choices: tuple[float, object]) -> np.ndarray:
+    """Values from ``choices`` (probability, value or callable(size)) elementwise."""
+    size = int(np.prod(shape))
+    which = r.choice(len(choices), size=size, p=[c[0] for c in choices])
+    out = np.empty(size)
+    for k, (_, v) in enumerate(choices):
+        chosen = which == k
+        out[chosen] = v(size)[chosen] if callable(v) else v
+    return out.reshape(shape)
+
+
+@st.composite
+def kernel_cases(draw):
+    """Random households (sorted, 1-6 members), rule tables for person and household
+    programmes of every kind, and demographic rates: the kernel's arguments, the number
+    of welfare groups and of programme combinations, and chunk starts for a random split."""
+    sizes = draw(st.lists(st.integers(1, 6), min_size=1, max_size=5))
+    n_hh, n = len(sizes), sum(sizes)
+    hh_start = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    hh_of = np.repeat(np.arange(n_hh), sizes)
+    n_years = draw(st.integers(1, 5))
+    first_active = draw(st.integers(0, min(2, n_years - 1)))
+    n_groups = draw(st.sampled_from([1, 3, 10]))
+    n_static = draw(st.integers(0, 3))
+    n_regions = draw(st.integers(1, 3))
+    n_income = draw(st.integers(0, 2))
+    n_target = draw(st.integers(0, 2))
+    r = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    static_pool = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 2.5, 62.0, 63.0, np.nan])
+    no_months = draw(st.sampled_from([0.0, 0.3, 1.0]))  # share of records without months
+    fert_scale = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    # members mostly share the household's weight (presence 1), newborns and some others
+    # have their own (presence below or above 1)
+    w_hh = r.uniform(0.1, 1e4, n_hh)[hh_of]
+    line = _pick(r, n_years, (0.2, 0.0), (0.8, lambda k: r.uniform(100.0, 1000.0, k)))
+    entry_idx = np.where(r.random(n) < 0.7, 0, r.integers(0, n_years, n)).astype(np.int64)
+    age0 = np.where(r.random(n) < 0.3, r.integers(0, 6, n), r.integers(0, 106, n))
+    case = dict(
+        hh_start=hh_start,
+        age0=np.where((entry_idx > 0) & (r.random(n) < 0.8), 0, age0).astype(np.int64),
+        months=np.where(r.random(n) < no_months, -1, r.integers(0, 12, n)).astype(np.int64),
+        sex=r.integers(0, 2, n).astype(np.int64),
+        entry_idx=entry_idx,
+        weight0=np.where(r.random(n) < 0.6, w_hh, w_hh * r.uniform(0.01, 1.5, n)),
+        uid=r.integers(0, 2**40, n).astype(np.int64),
+        group=r.integers(0, n_groups, n).astype(np.int64),
+        pregnant_data=r.integers(0, 2, n).astype(np.int64),
+        disabled_data=r.integers(0, 2, n).astype(np.int64),
+        static=np.ascontiguousarray(static_pool[r.integers(0, len(static_pool), (n_static, n))]),
+        welfare=_pick(r, n, (0.15, np.nan), (0.05, 0.0), (0.05, 1e-3),
+                      (0.75, lambda k: r.uniform(0.0, 2000.0, k))),
+        target_value=_pick(r, (n_target, n), (0.1, np.inf), (0.2, 1.0),
+                           (0.7, lambda k: r.uniform(0.0, 2.0, k))),
+        income=_pick(r, (n_income, n), (0.15, np.nan), (0.25, 0.0), (0.05, -100.0),
+                     (0.55, lambda k: r.uniform(0.0, 3000.0, k))),
+        survival=_pick(r, (n_years, 2, 101), (0.2, 1.0), (0.05, 0.0),
+                       (0.75, lambda k: r.uniform(0.0, 1.0, k))),
+        fertility=fert_scale * r.uniform(0.0, 1.0, (n_years, 101)),
+        disability=draw(st.sampled_from([0.0, 0.5, 1.0])) * r.uniform(0.0, 1.0, 101),
+        years=(draw(st.integers(1990, 2100)) + np.arange(n_years)).astype(np.int64),
+        first_active=first_active,
+        has_pregnant_data=draw(st.booleans()),
+        has_disabled_data=draw(st.booleans()),
+        price_index=r.uniform(0.5, 2.0, n_years),
+        poverty_line=line,
+        region=r.integers(0, n_regions, n).astype(np.int64),
         seed=draw(st.integers(0, 2**63 - 1)),
     )
-    return case, n_q
-
-
-def run_kernel(case: dict, n_q: int, chunk_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The kernel's totals, reduced over chunks as the engine does."""
-    n = len(case["age0"])
-    n_years, n_prog = len(case["years"]), len(case["take_up"])
-    n_chunks = (n + chunk_size - 1) // chunk_size
-    out = np.zeros((n_chunks, n_years, n_prog, n_q, kp.N_MEASURES))
-    pop_out = np.zeros((n_chunks, n_years, 2, kp.MAX_AGE + 1))
-    args = {**case, "seed": np.uint64(case["seed"])}
-    kp.project_records(**args, chunk_size=chunk_size, out=out, pop_out=pop_out)
-    totals = np.zeros(out.shape[1:])
-    population = np.zeros(pop_out.shape[1:])
-    kp.reduce_chunks(out, totals)
-    kp.reduce_chunks(pop_out, population)
-    return totals, population
+    n_prog = draw(st.integers(1, 4))
+    case.update(_eligibility(draw, case, n_prog, n_static))
+    share = st.one_of(st.just(1.0), st.just(1.0), st.floats(0.0, 1.0), st.just(0.0))
+    unit = [draw(st.sampled_from([kp.UNIT_PERSON, kp.UNIT_HOUSEHOLD])) for _ in range(n_prog)]
+    kind = [kp.KIND_FLAT if u == kp.UNIT_PERSON else
+            draw(st.sampled_from([kp.KIND_FLAT, kp.KIND_TOP_UP, kp.KIND_UTILITY]))
+            for u in unit]
+    take_up = np.empty((n_prog, n))
+    for p in range(n_prog):  # one rate, or a rate by record (take-up by group)
+        take_up[p] = draw(share) if draw(st.booleans()) else r.choice([0.0, 0.5, 1.0], n)
+    n_sizes = draw(st.integers(1, 4))
+    n_bands = draw(st.integers(1, 3))
+    band_upper = np.sort(r.uniform(0.0, 1500.0, (n_prog, n_bands)), axis=1)
+    band_upper[:, -1] = np.where(r.random(n_prog) < 0.7, np.inf, band_upper[:, -1])
+    target_row = [draw(st.integers(-1, n_target - 1)) for _ in range(n_prog)]
+    case.update(
+        unit=np.array(unit, dtype=np.int64),
+        kind=np.array(kind, dtype=np.int64),
+        take_up=take_up,
+        rollout=np.array([[draw(share) for _ in range(n_years)] for _ in range(n_prog)]),
+        amount=r.uniform(0.0, 1500.0, (n_prog, n_years)),
+        once=np.array([draw(st.booleans()) for _ in range(n_prog)]),
+        target_row=np.array(target_row, dtype=np.int64),
+        target_threshold=np.array([draw(st.sampled_from([0.0, 0.5, 1.0, 1.5, np.inf]))
+                                   for _ in range(n_prog)]),
+        exclusion=np.array([draw(share) for _ in range(n_prog)]),
+        inclusion=np.array([draw(share) for _ in range(n_prog)]),
+        stream=np.array([draw(U64) for _ in range(n_prog)], dtype=np.uint64),
+        income_row=np.array([draw(st.integers(-1, n_income - 1)) for _ in range(n_prog)],
+                            dtype=np.int64),
+        income_from=np.array([sum(1 << q for q in range(p) if draw(st.booleans()))
+                              for p in range(n_prog)], dtype=np.int64),
+        disregard=_pick(r, (n_prog, n_years), (0.5, 0.0),
+                        (0.5, lambda k: r.uniform(0.0, 1000.0, k))),
+        taper=_pick(r, n_prog, (0.2, 0.0), (0.3, 1.0), (0.5, lambda k: r.uniform(0.0, 1.0, k))),
+        cap=_pick(r, (n_prog, n_years), (0.5, np.inf),
+                  (0.5, lambda k: r.uniform(0.0, 2000.0, k))),
+        eq_first=r.uniform(0.5, 1.5, n_prog),
+        eq_other=r.uniform(0.0, 1.0, n_prog),
+        eq_child=r.uniform(0.0, 1.0, n_prog),
+        child_age=r.integers(0, 25, n_prog).astype(np.int64),
+        norm_cost=r.uniform(0.0, 2000.0, (n_prog, n_years, n_sizes)),
+        region_factor=r.uniform(0.5, 1.5, (n_prog, n_regions)),
+        band_upper=band_upper,
+        band_share=r.uniform(0.0, 1.0, (n_prog, n_bands)),
+    )
+    n_combos = 2**n_prog if draw(st.integers(0, 4)) else 1  # 1: overlap not kept
+    split = draw(st.lists(st.integers(1, max(1, n_hh - 1)), max_size=3)) if n_hh > 1 else []
+    return case, n_groups, n_combos, split
 
 
 # cheap examples: more of them, so that rare branches (first-year pregnancy flags, records
-# without months, code 62) are reached in every run
+# without months, code 62, households nobody is present in) are reached in every run
 @settings(max_examples=max(300, settings.default.max_examples))
 @given(kernel_cases())
 def test_kernel_matches_reference(data) -> None:
-    case, n_q = data
-    expected, expected_pop = ref.project_records(**case, n_groups=n_q)
-    for chunk_size in (1, 3, 4096):
-        totals, population = run_kernel(case, n_q, chunk_size)
-        np.testing.assert_allclose(totals, expected, rtol=1e-12, atol=0)
-        np.testing.assert_allclose(population, expected_pop, rtol=1e-12, atol=0)
+    assert_matches_reference(*data)
+
+
+def test_generated_cases_reach_every_branch() -> None:
+    """The generator above is not vacuous: the reference takes every one of its branches
+    on the cases it generates (a fixed, derandomised sample)."""
+    taken: set[str] = set()
+
+    @settings(max_examples=300, derandomize=True, database=None, phases=[Phase.generate])
+    @given(kernel_cases())
+    def collect(data) -> None:
+        case, n_groups, n_combos, _ = data
+        ref.project_households(**case, n_groups=n_groups, n_combos=n_combos, branches=taken)
+
+    collect()
+    assert ref.BRANCHES - taken == set()
+    assert taken <= ref.BRANCHES
+
+
+def nontrivial_case() -> tuple[dict, int]:
+    """Sixty households over four years: every programme type, unit and measure counts."""
+    r = np.random.default_rng(5)
+    sizes = r.integers(1, 7, 60)
+    n, n_years = int(sizes.sum()), 4
+    hh_start = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    hh_of = np.repeat(np.arange(len(sizes)), sizes)
+    entry = np.where(r.random(n) < 0.85, 0, r.integers(1, 4, n)).astype(np.int64)
+    age0 = np.where(entry > 0, 0, r.integers(0, 80, n)).astype(np.int64)
+    w_hh = r.uniform(1, 10, len(sizes))[hh_of]
+    case = dict(
+        hh_start=hh_start, age0=age0, months=r.integers(-1, 12, n).astype(np.int64),
+        sex=r.integers(0, 2, n).astype(np.int64), entry_idx=entry,
+        weight0=np.where(entry > 0, 0.3 * w_hh, w_hh), uid=np.arange(n, dtype=np.int64),
+        group=r.integers(0, 10, len(sizes))[hh_of].astype(np.int64),
+        pregnant_data=r.integers(0, 2, n).astype(np.int64),
+        disabled_data=r.integers(0, 2, n).astype(np.int64),
+        static=np.ascontiguousarray(r.integers(0, 3, (1, n)).astype(np.float64)),
+        welfare=np.where(r.random(len(sizes)) < 0.1, np.nan,
+                         r.uniform(100, 3000, len(sizes)))[hh_of],
+        target_value=np.ascontiguousarray(np.vstack([
+            r.uniform(0, 100, len(sizes))[hh_of],  # a welfare percentile
+            r.uniform(0, 10, len(sizes))[hh_of],  # a PMT score
+        ])),
+        income=np.ascontiguousarray(np.vstack([
+            np.where(r.random(n) < 0.1, np.nan, r.uniform(0, 3000, n) * (r.random(n) < 0.5)),
+            r.uniform(0, 500, n),
+        ])),
+        survival=np.full((n_years, 2, 101), 0.95), fertility=np.full((n_years, 101), 0.2),
+        disability=np.linspace(0.0, 0.6, 101),
+        years=np.arange(2025, 2025 + n_years, dtype=np.int64), first_active=1,
+        has_pregnant_data=True, has_disabled_data=False,
+        price_index=np.array([0.9, 1.0, 1.1, 1.2]), poverty_line=np.full(n_years, 1000.0),
+        # 0 person: pregnant or under 5 (group 0), or static code in {1} (group 1)
+        # 1 person: age_months in [0, 600) with poverty targeting, once
+        # 2 household top-up: anyone, income row 0 plus programme 0, PMT targeting
+        # 3 household utility: static code 0 or 2, income row 1 plus programme 2
+        # 4 household flat: anyone aged 60+, once
+        prog_group_start=np.array([0, 2, 3, 4, 5, 6], dtype=np.int64),
+        group_cond_start=np.array([0, 1, 2, 3, 4, 4, 5, 6], dtype=np.int64),
+        cond_var=np.array([kp.VAR_PREGNANT, 0, kp.VAR_AGE_MONTHS, kp.VAR_AGE, 0, kp.VAR_AGE],
+                          dtype=np.int64),
+        cond_kind=np.array([0, 1, 0, 0, 1, 0], dtype=np.int64),
+        cond_lo=np.array([1.0, 0, 0, 0, 0, 60]), cond_hi=np.array([2.0, 0, 600, 5, 0, 200]),
+        cond_mask=np.array([0, 2, 0, 0, 5, 0], dtype=np.int64),
+        unit=np.array([0, 0, 1, 1, 1], dtype=np.int64),
+        kind=np.array([kp.KIND_FLAT, kp.KIND_FLAT, kp.KIND_TOP_UP, kp.KIND_UTILITY,
+                       kp.KIND_FLAT], dtype=np.int64),
+        take_up=np.vstack([np.where(r.random(n) < 0.5, 0.6, 0.9), np.full(n, 0.9),
+                           np.full(n, 0.8), np.full(n, 0.9), np.full(n, 1.0)]),
+        rollout=np.array([[0.2, 0.5, 0.8, 1.0], [1, 1, 1, 1.0], [1, 1, 1, 1.0],
+                          [0.5, 0.7, 0.9, 1.0], [0.0, 0.3, 0.6, 1.0]]),
+        amount=np.array([[10.0, 11, 12, 13], [100, 100, 100, 100], [900, 950, 1000, 1050],
+                         [0, 0, 0, 0], [300, 300, 300, 300]]),
+        once=np.array([False, True, False, False, True]),
+        target_row=np.array([-1, 0, 1, -1, -1], dtype=np.int64),
+        target_threshold=np.array([0.0, 40.0, 6.0, 0.0, 0.0]),
+        exclusion=np.array([0.0, 0.2, 0.1, 0.0, 0.0]),
+        inclusion=np.array([0.0, 0.1, 0.2, 0.0, 0.0]),
+        stream=np.array([11, 22, 33, 44, 55], dtype=np.uint64),
+        income_row=np.array([-1, -1, 0, 1, -1], dtype=np.int64),
+        income_from=np.array([0, 0, 0b1, 0b100, 0], dtype=np.int64),
+        disregard=np.vstack([np.zeros((2, n_years)), np.full((1, n_years), 200.0),
+                             np.zeros((2, n_years))]),
+        taper=np.array([1.0, 1.0, 0.7, 1.0, 1.0]),
+        cap=np.vstack([np.full((2, n_years), np.inf), np.full((1, n_years), 1500.0),
+                       np.full((2, n_years), np.inf)]),
+        eq_first=np.array([1.0, 1.0, 1.0, 1.0, 1.0]), eq_other=np.array([1, 1, 0.7, 1, 1.0]),
+        eq_child=np.array([1, 1, 0.5, 1, 1.0]), child_age=np.full(5, 18, dtype=np.int64),
+        norm_cost=np.tile(np.array([300.0, 500, 650]), (5, n_years, 1)),
+        region_factor=np.tile(np.array([1.0, 1.2]), (5, 1)),
+        band_upper=np.tile(np.array([150.0, 400.0, np.inf]), (5, 1)),
+        band_share=np.tile(np.array([0.0, 0.3, 0.6]), (5, 1)),
+        region=r.integers(0, 2, len(sizes))[hh_of].astype(np.int64), seed=99,
+    )
+    return case, 10
 
 
 def test_kernel_reference_nontrivial() -> None:
-    """A fixed case where every branch contributes (guards against a vacuous property)."""
-    n, n_years = 400, 4
-    r = np.random.default_rng(5)
-    case = dict(
-        age0=r.integers(0, 60, n).astype(np.int64), months=r.integers(-1, 12, n).astype(np.int64),
-        sex=r.integers(0, 2, n).astype(np.int64), entry_idx=r.integers(0, 4, n).astype(np.int64),
-        weight0=r.uniform(1, 10, n), uid=np.arange(n, dtype=np.int64),
-        group=r.integers(0, 5, n).astype(np.int64), percentile=r.uniform(0, 100, n),
-        pregnant_data=r.integers(0, 2, n).astype(np.int64),
-        disabled_data=r.integers(0, 2, n).astype(np.int64),
-        disability=np.linspace(0.0, 0.6, 101),
-        static=np.ascontiguousarray(r.integers(0, 3, (1, n)).astype(np.float64)),
-        survival=np.full((n_years, 2, 101), 0.9), fertility=np.full((n_years, 101), 0.2),
-        years=np.arange(2025, 2025 + n_years, dtype=np.int64), first_active=1,
-        has_pregnant_data=True, has_disabled_data=False,
-        # programme 0: pregnant or age < 5 (group 0), or static code in {1} (group 1)
-        # programme 1: age_months in [0, 600) with poverty targeting, once
-        prog_group_start=np.array([0, 2, 3]), group_cond_start=np.array([0, 1, 2, 3, 4]),
-        cond_var=np.array([kp.VAR_PREGNANT, 0, kp.VAR_AGE_MONTHS, kp.VAR_AGE]),
-        cond_kind=np.array([0, 1, 0, 0]), cond_lo=np.array([1.0, 0, 0, 0]),
-        cond_hi=np.array([2.0, 0, 600, 200]), cond_mask=np.array([0, 2, 0, 0]),
-        take_up=np.array([0.7, 0.9]), rollout=np.array([[0.2, 0.5, 0.8, 1.0], [1, 1, 1, 1.0]]),
-        amount=np.array([[10.0, 11, 12, 13], [100, 100, 100, 100]]),
-        once=np.array([False, True]), target_kind=np.array([0, 1]),
-        target_pct=np.array([0.0, 40.0]), exclusion=np.array([0.0, 0.2]),
-        inclusion=np.array([0.0, 0.1]), stream=np.array([11, 22], dtype=np.uint64), seed=99,
-    )
-    case = {k: (np.asarray(v, dtype=np.int64) if k in ("prog_group_start", "group_cond_start",
-                                                        "cond_var", "cond_kind", "cond_mask",
-                                                        "target_kind") else v)
-            for k, v in case.items()}
-    expected, expected_pop = ref.project_records(**case, n_groups=5)
-    totals, population = run_kernel(case, 5, 64)
-    np.testing.assert_allclose(totals, expected, rtol=1e-12)
-    np.testing.assert_allclose(population, expected_pop, rtol=1e-12)
+    """A fixed case where every measure and output counts (guards against a vacuous
+    property)."""
+    case, n_groups = nontrivial_case()
+    n_hh, n_prog = len(case["hh_start"]) - 1, len(case["unit"])
+    expected = assert_matches_reference(case, n_groups, 2**n_prog, [7, 20, 21, 50])
+    totals = expected["programmes"]
     by_prog = totals.sum(axis=2)
-    assert (by_prog[1:, :, kp.BENEFICIARIES] > 0).all()
-    assert (by_prog[1:, :, kp.ELIGIBLE] > by_prog[1:, :, kp.BENEFICIARIES]).all()
+    household = case["unit"] == kp.UNIT_HOUSEHOLD
     assert (by_prog[0] == 0).all()  # before first_active nothing is counted
-    # once: programme 1 pays each person at most once, so beneficiaries fall over time
+    assert (by_prog[1:, :, kp.BENEFICIARIES] > 0).all()
+    assert (by_prog[1:, :, kp.TRANSFERS] > 0).all()
+    assert (by_prog[1:, household][..., [kp.HOUSEHOLDS_ELIGIBLE,
+                                         kp.HOUSEHOLDS_BENEFICIARIES]] > 0).all()
+    assert (by_prog[:, ~household][..., [kp.HOUSEHOLDS_ELIGIBLE,
+                                          kp.HOUSEHOLDS_BENEFICIARIES]] == 0).all()
+    for m in range(kp.N_MEASURES):
+        assert (by_prog[1:, :, m] > 0).any(), m
+    assert (by_prog[1:, :, kp.BENEFICIARIES_AT_BIRTH] > 0).any(axis=1).all()  # newborns
+    # targeting errors: beneficiaries who are not truly eligible, and eligible left out
+    for p in (1, 2):
+        assert (by_prog[1:, p, kp.BENEFICIARIES_ELIGIBLE] < by_prog[1:, p, kp.BENEFICIARIES]).all()
+        assert (by_prog[1:, p, kp.BENEFICIARIES_ELIGIBLE] < by_prog[1:, p, kp.ELIGIBLE]).all()
+    # once: programmes 1 and 4 pay a unit at most once (programme 1: beneficiaries fall
+    # over time; programme 4: each household is paid in the year roll-out reaches it)
     assert by_prog[2, 1, kp.BENEFICIARIES] < by_prog[1, 1, kp.BENEFICIARIES]
+    paid_once = by_prog[1:, 4, kp.HOUSEHOLDS_BENEFICIARIES]
+    assert paid_once.sum() <= by_prog[3, 4, kp.HOUSEHOLDS_ELIGIBLE] * (1 + 1e-12)
+    assert paid_once.sum() > by_prog[3, 4, kp.HOUSEHOLDS_ELIGIBLE] * 0.5
+    # the means tests pay less than the guarantee to some and nothing to others
+    assert (by_prog[1:, 2, kp.HOUSEHOLDS_ELIGIBLE] < float(
+        np.asarray(case["weight0"])[case["hh_start"][:-1]].sum())).all()
+    assert (totals[1:, :, :, kp.ELIGIBLE].sum(axis=1) > 0).sum() >= 8  # welfare groups
+    # population in every year, persons by welfare group in the active years
+    assert (expected["population"].sum(axis=(1, 2)) > 0).all()
+    assert (expected["groups"][0] == 0).all() and (expected["groups"][1:].sum(axis=1) > 0).all()
+    # poverty: transfers lift some out, and lower the gap and severity
+    pov = expected["poverty"]
+    assert (pov[0] == 0).all()
+    assert (pov[1:, 0, kp.POV_PERSONS] == pov[1:, 1, kp.POV_PERSONS]).all()
+    assert (pov[1:, 1, kp.POV_PERSONS] < expected["groups"][1:].sum(axis=1)).all()  # NaN welfare
+    for m in (kp.POV_POOR, kp.POV_GAP, kp.POV_SEVERITY):
+        assert (pov[1:, 1, m] < pov[1:, 0, m]).all() and (pov[1:, 1, m] > 0).all()
+    hist = expected["histogram"]
+    np.testing.assert_allclose(hist[..., 0].sum(axis=2), pov[..., kp.POV_PERSONS], rtol=1e-12)
+    assert ((hist[1:, :, :, 0] > 0).sum(axis=2) > 20).all()
+    # overlap: every person in one combination; several combinations, some of 2+ programmes
+    over = expected["overlap"]
+    np.testing.assert_allclose(over.sum(axis=1)[1:, 0], expected["groups"][1:].sum(axis=1),
+                               rtol=1e-12)
+    np.testing.assert_allclose(over.sum(axis=1)[1:, 1], expected["groups"][1:].sum(axis=1),
+                               rtol=1e-12)
+    multi = np.array([bin(k).count("1") >= 2 for k in range(2**n_prog)])
+    assert (over[1:, multi, :] > 0).any(axis=1).all()
+    assert ((over[1:] > 0).sum(axis=1) >= 5).all()
+    assert n_hh == 60
 
 
 # ----------------------------------------------------------------- reduce_chunks

@@ -13,7 +13,8 @@ import xarray as xr
 
 import simulate
 from simulate import engine
-from simulate.engine import prepare, project_totals
+from simulate.engine import Totals, household_chunks, prepare, project_totals
+from simulate.kernels.projection import BENEFICIARIES, HOUSEHOLDS_BENEFICIARIES
 from simulate.scenario import scenario_from_dict
 
 DOC = {
@@ -28,8 +29,19 @@ DOC = {
         "pension": {"eligibility": {"age": [65, 200]}, "benefit": {"amount": 300_000},
                     "targeting": {"method": "poverty", "welfare_percentile_max": 40,
                                   "exclusion_error": 0.3, "inclusion_error": 0.1}},
+        "family": {"unit": "household", "eligibility": {"age": [0, 6]},
+                   "benefit": {"amount": 100_000}, "take_up": 0.7,
+                   "rollout": {"2025": 0.5, "2028": 1.0}},
     },
 }
+OUTPUTS = ("programmes", "population", "poverty", "histogram", "overlap", "groups")
+
+
+def assert_identical_totals(a: Totals, b: Totals) -> None:
+    """Every output of the kernel, bit for bit."""
+    assert a.n_groups == b.n_groups
+    for name in OUTPUTS:
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
 
 
 def with_seed(seed: int):
@@ -83,8 +95,8 @@ def test_thread_count_does_not_change_results(prep) -> None:
         ds_threaded = simulate.run(with_seed(99))
     finally:
         numba.set_num_threads(threads)
-    assert np.array_equal(serial[0], threaded[0])
-    assert np.array_equal(serial[1], threaded[1])
+    assert_identical_totals(serial, threaded)
+    assert serial.programmes[..., BENEFICIARIES].sum() > 0
     xr.testing.assert_identical(strip_created(ds_serial), strip_created(ds_threaded))
 
 
@@ -93,35 +105,41 @@ def test_batching_does_not_change_results(prep, monkeypatch) -> None:
     monkeypatch.setattr(engine, "CHUNKS_PER_BATCH", 1)
     steps: list[tuple[int, int]] = []
     batched = project_totals(prep, chunk_size=128, progress=lambda i, n: steps.append((i, n)))
-    assert np.array_equal(whole[0], batched[0])
-    assert np.array_equal(whole[1], batched[1])
-    n_chunks = (prep.population.n + 127) // 128
+    assert_identical_totals(whole, batched)
+    n_chunks = len(household_chunks(prep.population.household_id, 128)[1]) - 1
+    assert n_chunks > 16  # more than one batch of CHUNKS_PER_BATCH
     assert steps == [(i, n_chunks) for i in range(1, n_chunks + 1)]
 
 
 def test_chunk_size_changes_only_rounding(prep) -> None:
     a = project_totals(prep, chunk_size=100)
     b = project_totals(prep, chunk_size=4096)
-    np.testing.assert_allclose(a[0], b[0], rtol=1e-12, atol=1e-6)
-    np.testing.assert_allclose(a[1], b[1], rtol=1e-12, atol=1e-6)
+    for name in OUTPUTS:
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-12, atol=1e-6,
+                                   err_msg=name)
 
 
 def test_programme_draws_do_not_depend_on_other_programmes(prep) -> None:
     """Draw streams are keyed by programme name: dropping one leaves the other's results."""
     only = prepare(scenario_from_dict({**DOC, "scenario": {**DOC["scenario"], "seed": 99},
                                        "programmes": {"pension": DOC["programmes"]["pension"]}}))
-    both = project_totals(prep)[0].sum(axis=2)
-    one = project_totals(only)[0].sum(axis=2)
+    both = project_totals(prep).programmes.sum(axis=2)
+    one = project_totals(only).programmes.sum(axis=2)
     assert np.array_equal(both[:, 1], one[:, 0])
 
 
 def test_take_up_draws_are_coupled(prep) -> None:
     """A unit taking up at 0.6 also takes up at 0.7: the beneficiaries at 0.6 are a
-    subset, so the difference is the new takers only (never negative per quintile)."""
-    lo = project_totals(replace(prep, rules=replace(prep.rules, take_up=np.array([0.6, 0.6]))))
-    hi = project_totals(replace(prep, rules=replace(prep.rules, take_up=np.array([0.7, 0.7]))))
-    diff = hi[0][..., 1] - lo[0][..., 1]
-    assert (diff >= 0).all() and diff.sum() > 0
+    subset, so the difference is the new takers only (never negative per decile)."""
+    def at(rate: float) -> Totals:
+        take_up = np.full_like(prep.rules.take_up, rate)
+        return project_totals(replace(prep, rules=replace(prep.rules, take_up=take_up)))
+
+    lo, hi = at(0.6), at(0.7)
+    assert lo.n_groups == 10
+    for measure in (BENEFICIARIES, HOUSEHOLDS_BENEFICIARIES):
+        diff = hi.programmes[..., measure] - lo.programmes[..., measure]
+        assert (diff >= 0).all() and diff.sum() > 0
 
 
 def test_scenario_text_keeps_programme_order() -> None:
@@ -129,5 +147,5 @@ def test_scenario_text_keeps_programme_order() -> None:
     the writer puts them in [sections] (a nested admin table makes one)."""
     sc = with_seed(1)
     doc = tomllib.loads(sc.text)
-    assert list(doc["programmes"]) == ["mecg", "pension"]
+    assert list(doc["programmes"]) == ["mecg", "pension", "family"]
     assert scenario_from_dict(doc).text == sc.text

@@ -77,11 +77,12 @@ CASES = [
     ("poverty targeting without a threshold",
      {"s.toml": BASE + 'targeting = { method = "poverty" }\n'}, None, "s.toml",
      ["programmes.child.targeting", "exactly one of welfare_percentile_max or poverty_line",
-      "found 'neither'"]),
+      'with method = "poverty", found neither']),
     ("poverty targeting with both",
      {"s.toml": BASE + 'targeting = { method = "poverty", welfare_percentile_max = 40, '
                        "poverty_line = 1000 }\n"}, None, "s.toml",
-     ["programmes.child.targeting", "found 'both'"]),
+     ["programmes.child.targeting", "exactly one of welfare_percentile_max or poverty_line",
+      'with method = "poverty", found both']),
     ("threshold without poverty method",
      {"s.toml": BASE + "targeting = { welfare_percentile_max = 40 }\n"}, None, "s.toml",
      ["programmes.child.targeting.method", '"poverty" when a percentile or line is given']),
@@ -141,17 +142,22 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = (edit("take_up = 0.9", "take_upp = 0.9")
             .replace("end_year = 2027", 'end_year = "soon"')
             .replace("amount = 100", "amount = -5")
-            + "[programmes.other]\nbenefit = { amount = 1 }\n")
+            + "[programmes.other]\neligibility = { age = [0, 2] }\n")
     path = tmp_path / "many.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         simulate.load_scenario(path)
     keys = [p.key for p in info.value.problems]
     assert set(keys) == {"programmes.child.take_upp", "scenario.end_year",
-                         "programmes.child.benefit.amount", "programmes.other.eligibility"}
+                         "programmes.child.benefit.amount", "programmes.other.benefit"}
     lines = str(info.value).splitlines()
     assert len(lines) == 4
     assert all(line.startswith(f"{path.resolve()}: ") for line in lines)
+    for fragment in ("scenario.end_year expected an integer", "found 'soon'",
+                     "programmes.child.benefit.amount expected a number >= 0", "found -5",
+                     "did you mean 'take_up'?",
+                     "programmes.other.benefit expected a table, found nothing"):
+        assert fragment in str(info.value), fragment
 
 
 def test_apply_overrides_into_a_value() -> None:

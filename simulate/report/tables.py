@@ -122,6 +122,8 @@ def format_summary(ds: xr.Dataset) -> str:
         lines += _aligned(table)
     lines += targeting_summary(ds)
     lines += poverty_summary(ds)
+    lines += fiscal_summary(ds)
+    lines += returns_summary(ds)
     return "\n".join(lines)
 
 
@@ -220,3 +222,136 @@ def overlap_table(ds: xr.Dataset) -> list[dict[str, object]]:
              "eligible": float(ds["overlap"].sel(year=y, combination=c, status="eligible")),
              "receiving": float(ds["overlap"].sel(year=y, combination=c, status="receiving"))}
             for y in ds["year"].values for c in ds["combination"].values]
+
+
+# --- fiscal space and financing (simulate/fiscal.py; docs/fiscal.md) -------------------
+
+#: yearly fiscal variables of :func:`fiscal_table`, in column order (those present)
+FISCAL_COLUMNS = (
+    "gdp", "revenue", "expenditure", "population", "total_cost", "total_cost_pct_gdp",
+    "total_cost_pct_revenue", "total_cost_pct_expenditure", "total_cost_per_capita",
+    "envelope", "envelope_headroom", "total_cost_pct_envelope", "total_financing",
+    "financing_gap", "financing_gap_pct_gdp", "debt_service", "debt_pct_gdp",
+    "debt_baseline_pct_gdp", "primary_balance_pct_gdp", "overall_balance_pct_gdp",
+)
+
+
+def fiscal_table(ds: xr.Dataset) -> list[dict[str, object]]:
+    """One row per year: the macro figures, the package's fiscal space indicators, the
+    financing by source (``financing:<source>``), the gap and the debt (those present)."""
+    rows = []
+    sources = [str(s) for s in ds["source"].values] if "financing" in ds else []
+    for y, year in enumerate(ds["year"].values):
+        row: dict[str, object] = {"year": int(year)}
+        for var in FISCAL_COLUMNS:
+            if var in ds:
+                row[var] = float(ds[var].values[y])
+        for s, source in enumerate(sources):
+            row[f"financing:{source}"] = float(ds["financing"].values[y, s])
+        rows.append(row)
+    return rows
+
+
+def fiscal_summary(ds: xr.Dataset) -> list[str]:
+    """Fiscal space, financing and debt of the package, selected years (run summary)."""
+    if "total_cost_pct_expenditure" not in ds:
+        return []
+    currency = ds.attrs.get("currency", "")
+    years = summary_years(ds["year"].values)
+    rows = [r for r in fiscal_table(ds) if r["year"] in years]
+    envelope = "envelope" in ds
+    header = ["year", f"GDP ({currency})", "cost", "% GDP", "% revenue", "% expenditure",
+              "per capita"] + (["envelope", "headroom", "% envelope"] if envelope else [])
+    table = [header]
+    for r in rows:
+        table.append([str(r["year"]), _money(r["gdp"]), _money(r["total_cost"]),
+                      _share(r["total_cost_pct_gdp"]), _share(r["total_cost_pct_revenue"]),
+                      _share(r["total_cost_pct_expenditure"]),
+                      _money(r["total_cost_per_capita"])]
+                     + ([_money(r["envelope"]), _money(r["envelope_headroom"]),
+                         _share(r["total_cost_pct_envelope"])] if envelope else []))
+    lines = ["", f"Fiscal space: all programmes ({currency}, nominal)", *_aligned(table)]
+    if "financing" in ds:
+        sources = [str(s) for s in ds["source"].values]
+        loans = {"concessional", "market"}
+        header = ["year", *[f"{s} (net)" if s in loans else s for s in sources],
+                  "total", "gap", "gap % GDP"]
+        table = [header] + [
+            [str(r["year"]), *[_money(r[f"financing:{s}"]) for s in sources],
+             _money(r["total_financing"]), _money(r["financing_gap"]),
+             _share(r["financing_gap_pct_gdp"])] for r in rows]
+        lines += ["", f"Financing by source ({currency}; gap = cost - financing, negative is "
+                  "a surplus; loans net of their interest and repayments)", *_aligned(table)]
+    if "debt_pct_gdp" in ds:
+        header = ["year", "debt % GDP", "without programmes", "primary balance % GDP",
+                  "overall balance % GDP"] + (["loans' debt service"] if "debt_service" in ds
+                                              else [])
+        table = [header] + [
+            [str(r["year"]), _share(r["debt_pct_gdp"]), _share(r["debt_baseline_pct_gdp"]),
+             _share(r["primary_balance_pct_gdp"]), _share(r["overall_balance_pct_gdp"])]
+            + ([_money(r["debt_service"])] if "debt_service" in ds else []) for r in rows]
+        lines += ["", "Public debt (end of year; a gap is met by general borrowing)",
+                  *_aligned(table)]
+    return lines
+
+
+# --- economic returns (simulate/returns/) ----------------------------------------------
+
+
+def returns_table(ds: xr.Dataset) -> list[dict[str, object]]:
+    """One row per sensitivity case (base first): npv, err (NaN unless exactly one
+    rate), err_roots, bcr, pv_benefits, pv_costs; [] without returns."""
+    if "npv" not in ds:
+        return []
+    rows = []
+    for i, case in enumerate(ds["sensitivity"].values):
+        row: dict[str, object] = {"case": str(case)}
+        for var in ("npv", "err", "err_roots", "bcr", "pv_benefits", "pv_costs"):
+            value = ds[var].values[i]
+            row[var] = int(value) if var == "err_roots" else float(value)
+        rows.append(row)
+    return rows
+
+
+def _err(row: dict[str, object]) -> str:
+    if row["err_roots"] == 1:
+        return f"{100 * float(row['err']):.1f}%"
+    return "none" if row["err_roots"] == 0 else "several"
+
+
+def returns_summary(ds: xr.Dataset) -> list[str]:
+    """The economic returns for the run summary: the cases table, switching values and
+    the PV of each benefit channel; [] without returns."""
+    rows = returns_table(ds)
+    if not rows:
+        return []
+    a = ds["npv"].attrs
+    currency = ds.attrs.get("currency", "")
+    first = "first year discounted" if a.get("discount_first_year") else \
+        "first year not discounted"
+    prices = (f"constant {ds.attrs.get('start_year')} prices" if a.get("prices") == "constant"
+              else "nominal prices")
+    lines = ["", f"Economic returns ({currency}, {prices}; discount rate "
+             f"{100 * float(a.get('discount_rate', float('nan'))):.1f}%, years "
+             f"{a.get('years_counted')}, {first})"]
+    table = [["case", "NPV", "ERR", "BCR", "PV benefits", "PV costs"]]
+    for r in rows:
+        bcr = float(r["bcr"])
+        table.append([str(r["case"]), _money(float(r["npv"])), _err(r),
+                      "-" if not np.isfinite(bcr) else f"{bcr:.2f}",
+                      _money(float(r["pv_benefits"])), _money(float(r["pv_costs"]))])
+    lines += _aligned(table)
+    sc, sb = float(ds["switching_value_costs"]), float(ds["switching_value_benefits"])
+    lines.append(f"  switching values (NPV = 0): costs {_signed(sc)}, benefits {_signed(sb)}")
+    if ds.sizes.get("channel", 0):
+        parts = [f"{ch} {_money(float(v))}" for ch, v in
+                 zip(ds["channel"].values, ds["pv_benefits_by_channel"].values, strict=True)]
+        lines.append("  PV of benefits by channel: " + "; ".join(parts))
+    several = ds["err"].attrs.get("several_rates")
+    if several:
+        lines.append(f"  several rates of return (ERR not defined): {several}")
+    return lines
+
+
+def _signed(x: float) -> str:
+    return "-" if not np.isfinite(x) else f"{100 * x:+.1f}%"

@@ -676,6 +676,505 @@ PROGRAMME = Table(
     },
 )
 
+# --- economic returns and sensitivity ([returns], [sensitivity]) ----------------------
+
+
+@dataclass(frozen=True)
+class ListOf(Spec):
+    """An array of tables (``[[returns.streams]]``), each checked against ``item``."""
+
+    item: Spec = field(default_factory=Spec)
+
+    def type_name(self) -> str:
+        return "an array of tables ([[...]])"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return [self.item.parse(v, ctx, f"{key}[{i}]") for i, v in enumerate(value)]
+
+
+@dataclass(frozen=True)
+class Values(Spec):
+    """A non-empty list of numbers (one a year, or one a year of a unit's life); with
+    ``by_year`` also a table ``{year = number}`` (years not given are 0)."""
+
+    min: float | None = None
+    by_year: bool = False
+
+    def type_name(self) -> str:
+        text = f"a non-empty list of numbers{_bounds(self.min, None)}"
+        return text + (" or a table of year = number" if self.by_year else "")
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        inner = Number(min=self.min, unit=self.unit)
+        if isinstance(value, dict) and self.by_year and value:
+            out: dict[int, float] = {}
+            for k, v in value.items():
+                year = _parse_year(k, ctx, key)
+                parsed = inner.parse(v, ctx, f"{key}.{k}")
+                if year is not None and parsed is not None:
+                    out[year] = parsed
+            return out
+        if not isinstance(value, list) or not value:
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out_list = [inner.parse(v, ctx, f"{key}[{i}]") for i, v in enumerate(value)]
+        return None if any(v is None for v in out_list) else tuple(out_list)
+
+
+@dataclass(frozen=True)
+class Identifiers(Spec):
+    """A list of names (programme ids)."""
+
+    def type_name(self) -> str:
+        return "a list of names"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return tuple(value)
+
+
+#: a sensitivity case: costs+10%, benefits-25%, delay+1 (benefits one year later);
+#: several joined by "&" apply together ("costs+10%&benefits-10%")
+CASE_PART = re.compile(r"^(?:(costs|benefits)([+-])(\d+(?:\.\d+)?)%|delay\+(\d+))$")
+WORLD_BANK_CASES = ("costs+10%", "costs+25%", "benefits-10%", "benefits-25%", "delay+1")
+
+
+@dataclass(frozen=True)
+class Cases(Spec):
+    """A list of sensitivity case names (see :data:`CASE_PART`)."""
+
+    def type_name(self) -> str:
+        return ("a list of cases such as 'costs+10%', 'benefits-25%', 'delay+1' (parts "
+                "joined by '&' apply together)")
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, list):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out = []
+        for i, case in enumerate(value):
+            ok = isinstance(case, str) and case and all(
+                CASE_PART.match(p.strip()) for p in case.split("&"))
+            if not ok:
+                ctx.bad(f"{key}[{i}]", "a case such as 'costs+10%', 'benefits-25%' or "
+                        "'delay+1' (parts joined by '&')", case)
+                continue
+            if case == "base" or case in out:
+                ctx.bad(f"{key}[{i}]", "a case named once (base is always included)", case)
+                continue
+            out.append(case)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class KeyRanges(Spec):
+    """A table ``"key.path" = [low, high]`` of scenario keys (or "costs", "benefits")."""
+
+    def type_name(self) -> str:
+        return 'a table of "key.path" = [low, high]'
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[str, tuple[float, float]] = {}
+
+        def visit(node: dict, prefix: str) -> None:
+            for k, v in node.items():
+                path = f"{prefix}.{k}" if prefix else str(k)
+                if isinstance(v, dict):  # unquoted dotted keys nest in TOML
+                    visit(v, path)
+                elif (isinstance(v, list) and len(v) == 2 and all(map(_is_number, v))
+                      and all(x == x and abs(x) != float("inf") for x in v)):
+                    out[path] = (float(v[0]), float(v[1]))
+                else:
+                    ctx.bad(f"{key}.{path}", "a pair [low, high] of numbers", v)
+
+        visit(value, "")
+        return out
+
+
+STREAM = Table(
+    description="A declared yearly stream of economic costs or benefits.",
+    fields={
+        "name": Text(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", default=REQUIRED,
+                     description="Name of the stream (a benefit stream is a channel of the "
+                     "results)."),
+        "kind": Text(choices=("cost", "benefit"), default=REQUIRED,
+                     description="Whether the stream is a cost or a benefit."),
+        "values": Values(
+            by_year=True, default=REQUIRED, unit="currency per year",
+            description="Financial amounts, one a year from `start` (a list), or a table "
+            "year = amount; in start_year prices unless `prices` says otherwise.",
+        ),
+        "start": Number(min=1950, max=2300, integer=True, default=None, unit="year",
+                        description="Year of the first value of a list (default start_year)."),
+        "conversion_factor": Number(
+            min=0, default=1.0, unit="1",
+            description="Economic conversion factor: economic value / financial value (taxes "
+            "and transfers removed; 0 for pure transfers such as interest).",
+        ),
+        "foreign_exchange_share": Number(
+            **SHARE, default=0.0,
+            description="Share of the value that is traded (valued at the shadow exchange "
+            "rate).",
+        ),
+        "prices": Text(choices=("constant", "nominal"), default="constant",
+                       description='"constant": start_year prices; "nominal": current '
+                       "prices (deflated by the scenario's CPI)."),
+    },
+)
+
+ACTIVITY = Table(
+    description="An activity model: one unit's incremental costs and benefits over its life, "
+    "times the units entering each year.",
+    fields={
+        "unit_costs": Values(
+            default=(0.0,), unit="currency per unit per year",
+            description="Incremental cost of one unit in each year of its life (the first "
+            "value in the year it enters), start_year prices.",
+        ),
+        "unit_benefits": Values(
+            default=(0.0,), unit="currency per unit per year",
+            description="Incremental benefit of one unit in each year of its life, start_year "
+            "prices.",
+        ),
+        "units": Values(
+            min=0, by_year=True, default=REQUIRED, unit="units per year",
+            description="Phasing: units entering each year, a list from `start` or a table "
+            "year = units.",
+        ),
+        "start": Number(min=1950, max=2300, integer=True, default=None, unit="year",
+                        description="Year of the first value of `units` (default start_year)."),
+        "success_rate": Number(
+            **SHARE, default=1.0,
+            description="Share of units that succeed: the number of units aggregated (their "
+            "costs and benefits) is units x success_rate.",
+        ),
+        "outreach": Number(
+            **SHARE, default=1.0,
+            description="Share of the potential beneficiaries of a unit who benefit (scales "
+            "benefits only).",
+        ),
+        "cost_conversion_factor": Number(min=0, default=1.0, unit="1",
+                                         description="Economic conversion factor of costs."),
+        "benefit_conversion_factor": Number(min=0, default=1.0, unit="1",
+                                            description="Economic conversion factor of "
+                                            "benefits."),
+        "foreign_exchange_share": Number(**SHARE, default=0.0,
+                                         description="Traded share of costs and benefits."),
+    },
+)
+
+RETURNS = Table(
+    default=None,
+    description="Economic returns: discounting, cost and benefit streams, channels "
+    "(docs/returns.md).",
+    fields={
+        "discount_rate": Number(
+            min=0, max=1, default=REQUIRED, unit="1 per year",
+            description="Discount rate r: the flow of year index k = year - start_year is "
+            "discounted by (1 + r)^-k.",
+        ),
+        "horizon_years": Number(
+            min=1, max=300, integer=True, default=None, unit="years",
+            description="Years counted in NPV, ERR and BCR from start_year (default: every "
+            "year of the scenario); streams are computed for every year.",
+        ),
+        "discount_first_year": Boolean(
+            default=False,
+            description="true: discount the first year too, (1 + r)^-(k+1) (Excel's NPV).",
+        ),
+        "prices": Text(
+            choices=("constant", "nominal"), default="constant",
+            description='"constant": economic values in start_year prices (programme costs '
+            'deflated by the CPI); "nominal": current prices.',
+        ),
+        "shadow_exchange_rate_factor": Number(
+            min=0, min_open=True, default=1.0, unit="1",
+            description="Shadow exchange rate / official exchange rate, applied to the traded "
+            "share of each stream: value x (1 + share x (factor - 1)).",
+        ),
+        "costs": Table(
+            default={},
+            description="The programmes' costs from the costing, as economic costs.",
+            fields={
+                "programmes": Identifiers(
+                    default=None,
+                    description="Programmes whose cost counts (default: all; [] for none).",
+                ),
+                "conversion_factor": Number(min=0, default=1.0, unit="1",
+                                            description="Economic conversion factor of "
+                                            "programme costs."),
+                "foreign_exchange_share": Number(**SHARE, default=0.0,
+                                                 description="Traded share of programme "
+                                                 "costs."),
+            },
+        ),
+        "streams": ListOf(
+            item=STREAM, default=(),
+            description="Declared cost and benefit streams ([[returns.streams]]).",
+        ),
+        "activities": MapOf(
+            value=ACTIVITY, default=None,
+            description="Activity models, each under its own name (the name of its benefit "
+            "channel).",
+        ),
+        "stunting": Table(
+            default=None,
+            description="The stunting channel: avoided stunting among the covered births of a "
+            "programme -> health-cost savings and adult earnings.",
+            fields={
+                "programme": Text(default=REQUIRED,
+                                  description="Programme whose beneficiaries at birth are the "
+                                  "covered children."),
+                "baseline_prevalence": Number(**SHARE, default=REQUIRED,
+                                              description="Stunting prevalence of the cohort "
+                                              "born in start_year."),
+                "decline_per_year": Table(
+                    default=REQUIRED,
+                    description="Decline of prevalence per birth year, with and without the "
+                    "programme.",
+                    fields={
+                        "with": Number(min=0, max=1, default=REQUIRED, unit="1 per year",
+                                       description="Yearly decline with the programme."),
+                        "without": Number(min=0, max=1, default=REQUIRED, unit="1 per year",
+                                          description="Yearly decline without it."),
+                        "kind": Text(choices=("relative", "points"), default="relative",
+                                     description='"relative": baseline x (1 - d)^k; '
+                                     '"points": max(0, baseline - d x k).'),
+                    },
+                ),
+                "adoption": Number(**SHARE, default=1.0,
+                                   description="Share of covered households that adopt the "
+                                   "practices."),
+                "attribution": Number(**SHARE, default=1.0,
+                                      description="Share of the effect attributed to this "
+                                      "project when several share it."),
+                "effect_starts": Number(min=1950, max=2300, integer=True, default=None,
+                                        unit="year",
+                                        description="First birth year whose cohort benefits "
+                                        "(default start_year)."),
+                "health_cost_year": Table(
+                    default=None,
+                    description="Yearly health costs of a child, stunted and not, at ages "
+                    "lo <= age < hi.",
+                    fields={
+                        "stunted": Number(min=0, default=REQUIRED,
+                                          unit="currency per child per year",
+                                          description="Health cost of a stunted child."),
+                        "not_stunted": Number(min=0, default=REQUIRED,
+                                              unit="currency per child per year",
+                                              description="Health cost of a child not "
+                                              "stunted."),
+                        "ages": Range(min=0, default=(0.0, 2.0), unit="years",
+                                      description="Ages [lo, hi) with these costs."),
+                    },
+                ),
+                "adult_earnings_year": Number(min=0, default=None,
+                                              unit="currency per person per year",
+                                              description="Yearly earnings of an adult who was "
+                                              "not stunted (start_year)."),
+                "earnings_penalty": Number(**SHARE, default=None,
+                                           description="Share of earnings lost by an adult who "
+                                           "was stunted."),
+                "earnings_start_age": Number(min=0, max=100, integer=True, default=15,
+                                             unit="years",
+                                             description="Age from which earnings count."),
+                "earnings_end_age": Number(min=1, max=101, integer=True, default=None,
+                                           unit="years",
+                                           description="Age from which earnings no longer "
+                                           "count (default: none)."),
+                "real_earnings_growth": Number(min=-0.5, max=0.5, default=0.0,
+                                               unit="1 per year",
+                                               description="Real growth of earnings a year "
+                                               "from start_year."),
+            },
+        ),
+        "consumption_multiplier": Table(
+            default=None,
+            description="Local-economy income generated by the programmes' transfers.",
+            fields={
+                "multiplier": Number(min=0, max=10, default=REQUIRED, unit="1",
+                                     description="Local income generated per unit "
+                                     "transferred, the transfer included (e.g. 1.5)."),
+                "programmes": Identifiers(default=None,
+                                          description="Programmes whose transfers count "
+                                          "(default: all)."),
+                "count_transfer": Boolean(default=True,
+                                          description="true: benefit = multiplier x "
+                                          "transfers; false: (multiplier - 1) x transfers "
+                                          "(only the spill-over)."),
+            },
+        ),
+        "mortality": Table(
+            default=None,
+            description="Avoided deaths among a programme's beneficiaries, valued at a "
+            "declared value.",
+            fields={
+                "programme": Text(default=REQUIRED,
+                                  description="Programme whose beneficiaries are counted."),
+                "deaths_avoided_per_beneficiary": Number(
+                    **SHARE, default=REQUIRED,
+                    description="Deaths avoided per beneficiary-year (e.g. 0.002).",
+                ),
+                "value_per_death_avoided": Number(
+                    min=0, default=REQUIRED, unit="currency",
+                    description="Value of a death avoided (e.g. a value of a statistical "
+                    "life), start_year prices.",
+                ),
+            },
+        ),
+    },
+)
+
+SENSITIVITY = Table(
+    default=None,
+    description="Deterministic sensitivity cases and the tornado's one-way changes.",
+    fields={
+        "cases": Cases(
+            default=WORLD_BANK_CASES,
+            description="Cases computed on the flows besides the base (default the World "
+            "Bank five).",
+        ),
+        "parameters": KeyRanges(
+            default=None,
+            description='One-way changes for the tornado: "key.path" = [low, high] '
+            '(scenario keys; "costs" and "benefits" scale the flows). Default: costs and '
+            "benefits x [0.75, 1.25], the discount rate +-2 points.",
+        ),
+    },
+)
+
+
+# --- fiscal space and financing ([fiscal.financing]; docs/fiscal.md) -------------------
+
+
+def _loan(label: str) -> Table:
+    return Table(
+        default=None,
+        description=f"{label}: disbursements by year (or whatever the gap needs), interest "
+        "on the balance, equal repayments after a grace period.",
+        fields={
+            "amount": Path(min=0, unit="currency per year", default=None,
+                           description="Disbursements by year, nominal."),
+            "covers_gap": Boolean(
+                default=False,
+                description="true (instead of amount): each year, borrow what the other "
+                "sources leave uncovered, the debt service of the scenario's loans included.",
+            ),
+            "max_pct_gdp": Path(min=0, max=1, unit="1", default=None,
+                                description="With covers_gap: the largest disbursement in a "
+                                "year / GDP."),
+            "rate": Number(min=0, max=1, unit="1 per year", default=REQUIRED,
+                           description="Interest rate on the balance outstanding at the start "
+                           "of each year (none in the year of disbursement)."),
+            "grace_years": Number(min=0, max=50, integer=True, unit="years", default=0,
+                                  description="Years after disbursement with interest only."),
+            "maturity_years": Number(min=1, max=100, integer=True, unit="years", default=10,
+                                     description="Years from disbursement to the last "
+                                     "repayment, grace included: principal is repaid in "
+                                     "maturity - grace equal yearly instalments."),
+        },
+    )
+
+
+TAX_MEASURE = Table(
+    description="A tax measure: revenue = rate_change x base_pct_gdp x compliance x GDP.",
+    fields={
+        "label": Text(default="", description="Name shown in tables."),
+        "rate_change": Path(min=0, max=1, unit="1", default=REQUIRED,
+                            description="Increase of the tax rate by year (0.01 = one point)."),
+        "base_pct_gdp": Path(min=0, max=5, unit="1", default=REQUIRED,
+                             description="Tax base / GDP."),
+        "compliance": Path(min=0, max=1, unit="1", default=1.0,
+                           description="Share of the statutory revenue collected."),
+    },
+)
+
+RESULTS_INDICATOR = Table(
+    description="A disbursement-linked indicator: pays once when a programme's coverage or "
+    "beneficiaries reach a target.",
+    fields={
+        "label": Text(default="", description="Name shown in tables."),
+        "programme": Text(default=REQUIRED, description="The programme measured."),
+        "indicator": Text(choices=("coverage", "beneficiaries"), default="coverage",
+                          description="coverage (beneficiaries / eligible) or beneficiaries "
+                          "(persons)."),
+        "target": Number(min=0, default=REQUIRED, unit="1 or persons",
+                         description="Met in the first year the indicator is at least this."),
+        "amount": Number(min=0, unit="currency", default=None,
+                         description="Disbursed once the target is met, nominal."),
+        "amount_usd": Number(min=0, unit="USD", default=None,
+                             description="Instead of amount: US dollars, converted at the "
+                             "exchange rate of the disbursement year."),
+        "by_year": Number(min=1950, max=2300, integer=True, unit="year", default=None,
+                          description="Last year in which meeting the target counts (default "
+                          "end_year)."),
+        "lag_years": Number(min=0, max=10, integer=True, unit="years", default=0,
+                            description="Years from meeting the target to the disbursement "
+                            "(verification)."),
+    },
+)
+
+FINANCING = Table(
+    default=None,
+    description="Sources of financing of the programmes' total cost, each optional, by year; "
+    "financing_gap = total cost - their sum.",
+    fields={
+        "reallocation_pct_gdp": Path(min=0, max=1, unit="1", default=None,
+                                     description="Spending moved from other budget lines "
+                                     "(on-budget allocation) / GDP."),
+        "reallocation": Path(min=0, unit="currency per year", default=None,
+                             description="Instead of reallocation_pct_gdp: the amounts, "
+                             "nominal."),
+        "tax": MapOf(value=TAX_MEASURE, default=None,
+                     description="New revenue from tax measures, each under its own name."),
+        "contributions": Table(
+            default=None,
+            description="Social contributions: rate x coverage x wage_bill_pct_gdp x "
+            "compliance x GDP.",
+            fields={
+                "rate": Path(min=0, max=1, unit="1", default=REQUIRED,
+                             description="Contribution rate on covered wages."),
+                "wage_bill_pct_gdp": Path(min=0, max=1, unit="1", default=REQUIRED,
+                                          description="Wage bill / GDP."),
+                "coverage": Path(min=0, max=1, unit="1", default=1.0,
+                                 description="Share of the wage bill covered."),
+                "compliance": Path(min=0, max=1, unit="1", default=1.0,
+                                   description="Share of contributions due that is "
+                                   "collected."),
+            },
+        ),
+        "oda": Path(min=0, unit="currency per year", default=None,
+                    description="ODA grants (budget support, pooled funds), nominal local "
+                    "currency."),
+        "oda_usd": Path(min=0, unit="USD per year", default=None,
+                        description="ODA grants in US dollars, at the year's exchange rate "
+                        "(added to oda)."),
+        "grants": Path(min=0, unit="currency per year", default=None,
+                       description="Other grants (private sector, foundations), nominal."),
+        "results_based": MapOf(value=RESULTS_INDICATOR, default=None,
+                               description="Results-based financing: disbursement-linked "
+                               "indicators, each under its own name."),
+        "concessional": _loan("Concessional borrowing"),
+        "market": _loan("Market borrowing"),
+        "borrowing_rate": Number(
+            min=0, max=1, unit="1 per year", default=None,
+            description="Shorthand: market = { covers_gap = true, rate = borrowing_rate } "
+            "(grace 0, maturity 10 years).",
+        ),
+    },
+)
+
+
 SCENARIO = Table(
     fields={
         "extends": Text(description="A base scenario file, relative to this one.", default=None),
@@ -744,7 +1243,11 @@ SCENARIO = Table(
             description="Overrides of the country profile's macro figures.",
             fields={
                 "gdp": Number(min=0, min_open=True, unit="currency", default=None,
-                              description="Nominal GDP of start_year."),
+                              description="Nominal GDP of start_year (of gdp_year when given)."),
+                "gdp_year": Number(min=1950, max=2300, integer=True, unit="year", default=None,
+                                   description="The year whose nominal GDP `gdp` is (default "
+                                   "start_year); other years follow from growth and "
+                                   "inflation."),
                 "real_gdp_growth": Path(min=-0.5, max=0.5, unit="1 per year", default=None,
                                         description="Real GDP growth rate."),
                 "inflation": Path(min=-0.5, max=10.0, unit="1 per year", default=None,
@@ -762,7 +1265,23 @@ SCENARIO = Table(
                                         "default)."),
                 "expenditure_pct_gdp": Path(min=0, max=1, unit="1", default=None,
                                             description="Government expenditure / GDP "
-                                            "(profile by default)."),
+                                            "(profile by default); total expenditure, "
+                                            "interest included."),
+                "debt_pct_gdp": Number(min=0, max=10, unit="1", default=None,
+                                       description="Public debt at the end of the year before "
+                                       "start_year / that year's GDP; with interest_rate, "
+                                       "turns on the debt path (docs/fiscal.md)."),
+                "interest_rate": Path(min=0, max=1, unit="1 per year", default=None,
+                                      description="Effective nominal interest rate on public "
+                                      "debt other than the scenario's loans: interest of year "
+                                      "t = rate x that debt at the end of t-1."),
+                "envelope_pct_gdp": Path(min=0, max=1, unit="1", default=None,
+                                         description="Fiscal envelope for the programmes / "
+                                         "GDP, by year: what the budget can carry."),
+                "envelope": Path(min=0, unit="currency per year", default=None,
+                                 description="Fiscal envelope for the programmes, nominal "
+                                 "(instead of envelope_pct_gdp)."),
+                "financing": FINANCING,
             },
         ),
         "poverty": Table(
@@ -780,6 +1299,8 @@ SCENARIO = Table(
             value=PROGRAMME, default=REQUIRED,
             description="The benefit programmes, each under its own name.",
         ),
+        "returns": RETURNS,
+        "sensitivity": SENSITIVITY,
     }
 )
 
@@ -794,6 +1315,8 @@ def walk(spec: Spec, prefix: str = "") -> list[tuple[str, Spec]]:
             out.extend(walk(sub, path))
     elif isinstance(spec, MapOf):
         out.extend(walk(spec.value, f"{prefix}.<name>"))
+    elif isinstance(spec, ListOf):
+        out.extend(walk(spec.item, f"{prefix}[]"))
     return out
 
 

@@ -1,0 +1,125 @@
+"""The tornado chart and the sensitivity tables of ``spsim sensitivity``.
+
+:func:`tornado_data` is pure (rows sorted by swing, tested); :func:`tornado_plot`
+draws them (matplotlib, Agg backend, PNG); the CSV writers and
+:func:`sensitivity_text` render the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ..returns.tornado import OneWay
+from .tables import _aligned, _money, returns_summary, returns_table
+
+
+def tornado_data(one_way: Sequence[OneWay], base_npv: float) -> list[dict[str, Any]]:
+    """One row per parameter: its low and high values, the NPV at each, their changes
+    from the base NPV and the swing |npv_high - npv_low|; largest swing first (ties keep
+    the declared order)."""
+    rows = []
+    for ow in one_way:
+        rows.append({
+            "parameter": ow.parameter, "low": ow.low, "high": ow.high,
+            "npv_low": ow.npv_low, "npv_high": ow.npv_high,
+            "change_low": ow.npv_low - base_npv, "change_high": ow.npv_high - base_npv,
+            "swing": abs(ow.npv_high - ow.npv_low), "base_npv": base_npv,
+        })
+    return sorted(rows, key=lambda r: -float(r["swing"]))
+
+
+def _value(x: float) -> str:
+    return f"{x:,.4g}" if abs(x) < 1e6 else _money(x)
+
+
+def tornado_plot(data: Sequence[dict[str, Any]], path: Path, title: str = "",
+                 currency: str = "") -> None:
+    """Draw the tornado of ``data`` (from :func:`tornado_data`) to the PNG ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    rows = list(data)
+    base = float(rows[0]["base_npv"]) if rows else 0.0
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * max(1, len(rows))), dpi=120)
+    try:
+        labels = []
+        for i, r in enumerate(rows):
+            y = len(rows) - 1 - i
+            for side, color in (("low", "#4477aa"), ("high", "#ee6677")):
+                npv = float(r[f"npv_{side}"])
+                ax.barh(y, npv - base, left=base, color=color, height=0.6,
+                        label=side if i == 0 else None)
+            labels.append(f"{r['parameter']}\n[{_value(float(r['low']))} / "
+                          f"{_value(float(r['high']))}]")
+        ax.set_yticks(range(len(rows)), labels[::-1], fontsize=8)
+        ax.axvline(base, color="black", linewidth=1)
+        if rows:
+            lo = min(min(float(r["npv_low"]), float(r["npv_high"])) for r in rows)
+            hi = max(max(float(r["npv_low"]), float(r["npv_high"])) for r in rows)
+            if lo < 0 < hi:
+                ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _money(x)))
+        ax.set_xlabel(f"NPV ({currency}); base {_money(base)}" if currency else
+                      f"NPV; base {_money(base)}")
+        ax.set_title(title or "One-way sensitivity of the NPV", fontsize=10)
+        if rows:
+            ax.legend(title="parameter at", fontsize=8, title_fontsize=8, loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0))
+        fig.tight_layout()
+        with open(path, "wb") as fh:
+            fig.savefig(fh, format="png")
+    finally:
+        plt.close(fig)
+
+
+def tornado_lines(data: Sequence[dict[str, Any]]) -> list[str]:
+    """The tornado's rows as an aligned text table."""
+    table = [["parameter", "low", "high", "NPV at low", "NPV at high", "swing"]]
+    for r in data:
+        table.append([str(r["parameter"]), _value(float(r["low"])),
+                      _value(float(r["high"])), _money(float(r["npv_low"])),
+                      _money(float(r["npv_high"])), _money(float(r["swing"]))])
+    return _aligned(table)
+
+
+def sensitivity_text(ds: xr.Dataset, data: Sequence[dict[str, Any]]) -> str:
+    """What ``spsim sensitivity`` prints: the cases (as in the run summary) and the
+    tornado's one-way changes."""
+    lines = [str(ds.attrs.get("title", ""))]
+    lines += returns_summary(ds)
+    lines += ["", "One-way changes (tornado; largest swing first)", *tornado_lines(data)]
+    return "\n".join(lines)
+
+
+def write_cases_csv(ds: xr.Dataset, path: Path) -> None:
+    """sensitivity.csv: one row per case, full precision."""
+    units = ds["npv"].attrs.get("units", "")
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["case", f"npv [{units}]", "err [1 per year]", "err_roots", "bcr",
+                    f"pv_benefits [{units}]", f"pv_costs [{units}]"])
+        for r in returns_table(ds):
+            w.writerow([r["case"], *("" if isinstance(r[k], float) and np.isnan(r[k])
+                                     else repr(r[k])
+                                     for k in ("npv", "err", "err_roots", "bcr", "pv_benefits",
+                                               "pv_costs"))])
+
+
+def write_tornado_csv(data: Sequence[dict[str, Any]], path: Path, units: str = "") -> None:
+    """tornado.csv: one row per parameter, largest swing first."""
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["parameter", "low", "high", f"npv_low [{units}]", f"npv_high [{units}]",
+                    f"swing [{units}]", f"base_npv [{units}]"])
+        for r in data:
+            w.writerow([r["parameter"], *(repr(float(r[k])) for k in (
+                "low", "high", "npv_low", "npv_high", "swing", "base_npv"))])

@@ -1,0 +1,142 @@
+"""One-way sensitivity (the tornado): the base NPV when one parameter takes its low or
+its high value, every other parameter as in the scenario.
+
+Parameters are ``[sensitivity.parameters]`` entries ``"key.path" = [low, high]``:
+
+* ``"costs"`` and ``"benefits"``: factors on the base flows (no re-run);
+* a ``returns.*`` key: the returns are recomputed on the base costing;
+* any other scenario key (``programmes.x.take_up``, ``macro.inflation``, ...): the
+  scenario is run again with the key set (``--set`` semantics).
+
+Without declared parameters: costs and benefits x [0.75, 1.25] and the discount
+rate +-2 points.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from .. import finance
+from ..errors import Problem, ScenarioError, did_you_mean
+from ..scenario import Scenario
+from ..scenario.loader import apply_overrides
+from .settings import FLOW_PARAMETERS, ReturnsSettings, read_settings
+
+OneWayProgress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class OneWay:
+    """The base NPV with ``parameter`` at ``low`` and at ``high``."""
+
+    parameter: str
+    low: float
+    high: float
+    npv_low: float
+    npv_high: float
+
+
+def variant(scenario: Scenario, path: str, value: float) -> Scenario:
+    """``scenario`` with ``path`` set to ``value``; problems name sensitivity.parameters."""
+    from ..scenario.model import build
+
+    key = f"sensitivity.parameters.{path}"
+    where = scenario.where("sensitivity.parameters")
+    parts = path.split(".")
+    if parts[0] == "sensitivity":
+        raise ScenarioError(Problem(where, key, "a key outside [sensitivity]", repr(path)))
+    if parts[0] == "programmes" and len(parts) > 1:
+        ids = [p.id for p in scenario.programmes]
+        if parts[1] not in ids:
+            raise ScenarioError(Problem(where, key, "a programme of the scenario",
+                                        repr(parts[1]), did_you_mean(parts[1], ids)))
+    doc = tomllib.loads(scenario.text)
+    origins = dict(scenario.origins)
+    try:
+        doc = apply_overrides(doc, origins, {path: value})
+        out = build(doc, origins, scenario.path)
+        read_settings(out)  # the cross-checks of [returns] too
+        return out
+    except ScenarioError as exc:
+        problems = []
+        for p in exc.problems:
+            if p.key == path:
+                problems.append(Problem(where, key, p.expected, p.found, p.hint))
+            else:
+                problems.append(Problem(where, key, f"a value that keeps {p.key} valid "
+                                        f"({p.expected})", f"{value!r} ({p.key}: {p.found})",
+                                        p.hint))
+        raise ScenarioError(problems) from None
+
+
+def variants(scenario: Scenario, settings: ReturnsSettings
+             ) -> dict[tuple[str, int], Scenario | None]:
+    """Each (parameter, 0 low / 1 high) -> its scenario (None for costs/benefits);
+    every problem of every variant at once."""
+    out: dict[tuple[str, int], Scenario | None] = {}
+    problems: list[Problem] = []
+    for path, pair in settings.parameters.items():
+        for side, value in enumerate(pair):
+            if path in FLOW_PARAMETERS:
+                out[(path, side)] = None
+                continue
+            try:
+                out[(path, side)] = variant(scenario, path, value)
+            except ScenarioError as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def _npv(settings: ReturnsSettings, benefits: np.ndarray, costs: np.ndarray) -> float:
+    h = settings.horizon_years
+    return finance.npv(settings.discount_rate, (benefits - costs)[:h],
+                       settings.discount_first_year)
+
+
+def one_way(scenario: Scenario, ds: xr.Dataset, survival: np.ndarray | None = None,
+            progress: OneWayProgress | None = None) -> list[OneWay]:
+    """The tornado's one-way NPVs, in the order of the parameters.
+
+    ``ds`` is the base run's Dataset (with returns); ``survival`` the cohorts'
+    survival (computed from the profile when needed and not given).
+    """
+    from ..engine import run
+    from . import compute, survival_for
+
+    settings = read_settings(scenario)
+    if settings is None:
+        raise ScenarioError(Problem(scenario.where("returns"), "returns",
+                                    "a [returns] table (the tornado varies the NPV)", "nothing"))
+    scenarios = variants(scenario, settings)
+    benefits = ds["benefits"].sum("channel").values
+    costs = ds["economic_cost"].sum("cost_item").values
+    total = len(scenarios)
+    results: dict[tuple[str, int], float] = {}
+    for i, ((path, side), sc) in enumerate(scenarios.items()):
+        if progress is not None:
+            progress(i, total, path)
+        value = settings.parameters[path][side]
+        if sc is None:
+            factor_b = value if path == "benefits" else 1.0
+            factor_c = value if path == "costs" else 1.0
+            results[(path, side)] = _npv(settings, benefits * factor_b, costs * factor_c)
+            continue
+        if path.startswith("returns."):
+            s2 = read_settings(sc)
+            if s2.stunting is not None and survival is None:
+                survival = survival_for(scenario)
+            out = compute(ds, s2, survival)
+        else:
+            out = run(sc)
+        results[(path, side)] = float(out["npv"].sel(sensitivity="base"))
+    if progress is not None:
+        progress(total, total, "")
+    return [OneWay(path, lo, hi, results[(path, 0)], results[(path, 1)])
+            for path, (lo, hi) in settings.parameters.items()]
