@@ -64,11 +64,12 @@ def gini_from_histogram(hist: np.ndarray) -> float:
 
 
 def combination_labels(programmes: list[str], n_combos: int) -> list[str]:
-    """``a+b`` for the bit mask of programmes a and b; ``none`` for 0."""
+    """``a+b`` for the bit mask of programmes a and b; ``(none)`` for 0 (not a valid
+    programme name, so it cannot clash with one)."""
     labels = []
     for k in range(n_combos):
         names = [programmes[j] for j in range(len(programmes)) if k >> j & 1]
-        labels.append("+".join(names) if names else "none")
+        labels.append("+".join(names) if names else "(none)")
     return labels
 
 

@@ -148,7 +148,7 @@ def fiscal_problems(scenario: Scenario) -> list[Problem]:
     fin = fiscal.get("financing")
     if fin is None:
         return problems
-    if not any(fin.get(k) for k in fin):
+    if all(v is None for v in fin.values()):
         bad("fiscal.financing", "at least one source (" + ", ".join(
             k for k in fin_mod.SOURCE_ORDER if k != "fund") + ")", "an empty table")
     if fin.get("reallocation") is not None and fin.get("reallocation_pct_gdp") is not None:

@@ -60,7 +60,7 @@ BRANCHES = frozenset({
     "top-up: adults < 1", "top-up: taper bites", "top-up: capped", "utility: size rounded up",
     "utility: size above the table", "utility: band", "utility: past every band",
     "means test: zero amount", "no welfare", "no poverty line", "poor before", "poor after",
-    "lifted out of poverty", "bin: at or below zero", "overlap",
+    "lifted out of poverty", "at the poverty line", "bin: at or below zero", "overlap",
 })
 
 
@@ -364,6 +364,8 @@ def project_households(
                         hit("lifted out of poverty")
                     for stage, x in enumerate((welfare_h, after)):
                         poverty[y, stage, POV_PERSONS] += persons
+                        if x == z:
+                            hit("at the poverty line")
                         if x < z:
                             hit("poor before" if stage == 0 else "poor after")
                             gap = (z - x) / z

@@ -49,7 +49,8 @@ def test_run_writes_every_output(scenario: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", str(scenario), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {
-        "results.nc", "tables.csv", "poverty.csv", "overlap.csv", "summary.txt", "scenario.toml"}
+        "results.nc", "tables.csv", "poverty.csv", "overlap.csv", "fiscal.csv", "summary.txt",
+        "scenario.toml"}
     poverty = (out / "poverty.csv").read_text().splitlines()
     assert poverty[0] == "year,stage,poverty_headcount,poverty_gap,poverty_severity,poor_persons,gini"
     assert len(poverty) == 1 + 6 * 2

@@ -229,7 +229,7 @@ def test_quintiles_and_overlap(survey: Path) -> None:
     # receiving both: H1's children (200); GMI only: H1's adults and H2 (250); none: H3 (10)
     assert float(ov.sel(combination="child_grant+gmi", status="receiving")) == pytest.approx(200)
     assert float(ov.sel(combination="gmi", status="receiving")) == pytest.approx(250)
-    assert float(ov.sel(combination="none", status="receiving")) == pytest.approx(10)
+    assert float(ov.sel(combination="(none)", status="receiving")) == pytest.approx(10)
     assert float(ov.sel(status="receiving").sum()) == pytest.approx(460)
 
 

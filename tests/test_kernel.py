@@ -198,8 +198,8 @@ def kernel_cases(draw):
     n_groups = draw(st.sampled_from([1, 3, 10]))
     n_static = draw(st.integers(0, 3))
     n_regions = draw(st.integers(1, 3))
-    n_income = draw(st.integers(0, 2))
-    n_target = draw(st.integers(0, 2))
+    n_income = draw(st.sampled_from([0, 1, 1, 2, 2]))
+    n_target = draw(st.sampled_from([0, 1, 1, 2, 2]))
     r = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     static_pool = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 2.5, 62.0, 63.0, np.nan])
     no_months = draw(st.sampled_from([0.0, 0.3, 1.0]))  # share of records without months
@@ -207,7 +207,9 @@ def kernel_cases(draw):
     # members mostly share the household's weight (presence 1), newborns and some others
     # have their own (presence below or above 1)
     w_hh = r.uniform(0.1, 1e4, n_hh)[hh_of]
-    line = _pick(r, n_years, (0.2, 0.0), (0.8, lambda k: r.uniform(100.0, 1000.0, k)))
+    # welfare exactly at the line (500) now and then: "poor" is strictly below it
+    line = _pick(r, n_years, (0.2, 0.0), (0.3, 500.0),
+                 (0.5, lambda k: r.uniform(100.0, 1000.0, k)))
     entry_idx = np.where(r.random(n) < 0.7, 0, r.integers(0, n_years, n)).astype(np.int64)
     age0 = np.where(r.random(n) < 0.3, r.integers(0, 6, n), r.integers(0, 106, n))
     case = dict(
@@ -222,8 +224,8 @@ def kernel_cases(draw):
         pregnant_data=r.integers(0, 2, n).astype(np.int64),
         disabled_data=r.integers(0, 2, n).astype(np.int64),
         static=np.ascontiguousarray(static_pool[r.integers(0, len(static_pool), (n_static, n))]),
-        welfare=_pick(r, n, (0.15, np.nan), (0.05, 0.0), (0.05, 1e-3),
-                      (0.75, lambda k: r.uniform(0.0, 2000.0, k))),
+        welfare=_pick(r, n, (0.15, np.nan), (0.05, 0.0), (0.05, 1e-3), (0.1, 500.0),
+                      (0.65, lambda k: r.uniform(0.0, 2000.0, k))),
         target_value=_pick(r, (n_target, n), (0.1, np.inf), (0.2, 1.0),
                            (0.7, lambda k: r.uniform(0.0, 2.0, k))),
         income=_pick(r, (n_income, n), (0.15, np.nan), (0.25, 0.0), (0.05, -100.0),
@@ -243,34 +245,45 @@ def kernel_cases(draw):
     )
     n_prog = draw(st.integers(1, 4))
     case.update(_eligibility(draw, case, n_prog, n_static))
-    share = st.one_of(st.just(1.0), st.just(1.0), st.floats(0.0, 1.0), st.just(0.0))
+    def rate(*special: float) -> float:
+        """One of ``special`` or (None) a uniform draw strictly inside (0, 1)."""
+        v = draw(st.sampled_from(special))
+        return float(r.uniform(0.01, 0.99)) if v is None else v
+
+    def share() -> float:
+        return rate(1.0, 1.0, None, 0.0)
+
+    def error() -> float:
+        return rate(0.0, None, None, None, 1.0)
+
     unit = [draw(st.sampled_from([kp.UNIT_PERSON, kp.UNIT_HOUSEHOLD])) for _ in range(n_prog)]
     kind = [kp.KIND_FLAT if u == kp.UNIT_PERSON else
             draw(st.sampled_from([kp.KIND_FLAT, kp.KIND_TOP_UP, kp.KIND_UTILITY]))
             for u in unit]
     take_up = np.empty((n_prog, n))
     for p in range(n_prog):  # one rate, or a rate by record (take-up by group)
-        take_up[p] = draw(share) if draw(st.booleans()) else r.choice([0.0, 0.5, 1.0], n)
+        take_up[p] = share() if draw(st.booleans()) else r.choice([0.0, 0.5, 1.0], n)
     n_sizes = draw(st.integers(1, 4))
     n_bands = draw(st.integers(1, 3))
     band_upper = np.sort(r.uniform(0.0, 1500.0, (n_prog, n_bands)), axis=1)
     band_upper[:, -1] = np.where(r.random(n_prog) < 0.7, np.inf, band_upper[:, -1])
-    target_row = [draw(st.integers(-1, n_target - 1)) for _ in range(n_prog)]
+    target_row = [draw(st.sampled_from([-1, *range(n_target), *range(n_target)]))
+                  for _ in range(n_prog)]
     case.update(
         unit=np.array(unit, dtype=np.int64),
         kind=np.array(kind, dtype=np.int64),
         take_up=take_up,
-        rollout=np.array([[draw(share) for _ in range(n_years)] for _ in range(n_prog)]),
+        rollout=np.array([[share() for _ in range(n_years)] for _ in range(n_prog)]),
         amount=r.uniform(0.0, 1500.0, (n_prog, n_years)),
         once=np.array([draw(st.booleans()) for _ in range(n_prog)]),
         target_row=np.array(target_row, dtype=np.int64),
         target_threshold=np.array([draw(st.sampled_from([0.0, 0.5, 1.0, 1.5, np.inf]))
                                    for _ in range(n_prog)]),
-        exclusion=np.array([draw(share) for _ in range(n_prog)]),
-        inclusion=np.array([draw(share) for _ in range(n_prog)]),
+        exclusion=np.array([error() for _ in range(n_prog)]),
+        inclusion=np.array([error() for _ in range(n_prog)]),
         stream=np.array([draw(U64) for _ in range(n_prog)], dtype=np.uint64),
-        income_row=np.array([draw(st.integers(-1, n_income - 1)) for _ in range(n_prog)],
-                            dtype=np.int64),
+        income_row=np.array([draw(st.sampled_from([-1, *range(n_income), *range(n_income)]))
+                             for _ in range(n_prog)], dtype=np.int64),
         income_from=np.array([sum(1 << q for q in range(p) if draw(st.booleans()))
                               for p in range(n_prog)], dtype=np.int64),
         disregard=_pick(r, (n_prog, n_years), (0.5, 0.0),

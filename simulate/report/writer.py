@@ -17,7 +17,14 @@ from pathlib import Path
 
 import xarray as xr
 
-from .tables import format_summary, overlap_table, poverty_table, write_csv, write_rows
+from .tables import (
+    fiscal_table,
+    format_summary,
+    overlap_table,
+    poverty_table,
+    write_csv,
+    write_rows,
+)
 
 Writer = Callable[[Path], None]
 
@@ -64,12 +71,14 @@ def _text(text: str) -> Writer:
 
 
 def write_run(ds: xr.Dataset, target: Path) -> Path:
-    """results.nc, tables.csv, poverty.csv, overlap.csv, summary.txt and scenario.toml."""
+    """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt and
+    scenario.toml."""
     return write_atomically(target, {
         "results.nc": _netcdf(ds),
         "tables.csv": lambda p: write_csv(ds, p),
         "poverty.csv": lambda p: write_rows(poverty_table(ds), p),
         "overlap.csv": lambda p: write_rows(overlap_table(ds), p),
+        "fiscal.csv": lambda p: write_rows(fiscal_table(ds), p),
         "summary.txt": _text(format_summary(ds)),
         "scenario.toml": _text(ds.attrs["scenario"].rstrip("\n")),
     })
