@@ -473,6 +473,13 @@ def transient_bytes(fn) -> tuple[int, object]:
         tracemalloc.stop()
 
 
+def per_record_bytes(obj, n: int) -> int:
+    """Bytes of the numpy arrays among ``obj``'s attributes with one entry per record
+    (last axis of length ``n``): the rule tables' per-record columns."""
+    arrays = [v for v in vars(obj).values() if isinstance(v, np.ndarray)]
+    return sum(v.nbytes for v in arrays if v.ndim >= 1 and v.shape[-1] == n)
+
+
 def population_bytes(pop) -> int:
     from simulate.population.records import CORE_DTYPES
 
@@ -585,8 +592,8 @@ def main() -> None:
     # (1) setup
     s = scenario_from_dict(scenario_doc(a.records, a.years))
     profile = load_profile(s.country, s.base_dir)
-    fig["population_build"], _ = best_of(lambda: engine.base_population(s, profile), 1)
-    fig["prepare"], prep = best_of(lambda: engine.prepare(s), 1)
+    fig["population_build"], _ = best_of(lambda: engine.base_population(s, profile), min(R, 2))
+    fig["prepare"], prep = best_of(lambda: engine.prepare(s), min(R, 2))
     pop = prep.population
     fig["base_records"] = a.records
     fig["records"] = pop.n
@@ -633,6 +640,7 @@ def main() -> None:
 
     # (4) memory
     fig["population_bytes_per_record"] = population_bytes(pop) / pop.n
+    fig["rules_bytes_per_record"] = per_record_bytes(prep.rules, pop.n) / pop.n
     fig["engine_transient_bytes_per_record"] = transient_bytes(
         lambda: engine.project_totals(prep))[0] / pop.n
     fig["minimal_transient_bytes_per_record"] = transient_bytes(
@@ -657,8 +665,9 @@ def main() -> None:
     rows = [
         ("records (base -> with birth cohorts)", f"{a.records:,} -> {pop.n:,}"),
         ("years", f"{fig['years']}"),
-        ("setup: synthetic population build", fmt_s(fig["population_build"])),
-        ("setup: engine.prepare (incl. build)", fmt_s(fig["prepare"])),
+        (f"setup: synthetic population build (best of {min(R, 2)})",
+         fmt_s(fig["population_build"])),
+        (f"setup: engine.prepare, build included (best of {min(R, 2)})", fmt_s(fig["prepare"])),
         (f"engine.project_totals warm (best of {R})", fmt_s(fig["engine"])),
         ("  of which in welfare percentile and groups", fmt_s(fig["engine_percentile"])),
         (f"simulate.run end to end warm (best of {R})", fmt_s(fig["run"])),
@@ -681,6 +690,8 @@ def main() -> None:
         ("  above the process after imports and a warm-up",
          f"{fig['run_peak_over_baseline_per_record']:.0f} B/record"),
         ("Population arrays", f"{fig['population_bytes_per_record']:.0f} B/record"),
+        ("rule tables' per-record arrays (held)",
+         f"{fig['rules_bytes_per_record']:.0f} B/record"),
         ("project_totals: peak allocated while it runs",
          f"{fig['engine_transient_bytes_per_record']:.0f} B/record"),
         ("minimal kernel inputs (held)", f"{fig['minimal_input_bytes_per_record']:.0f} B/record"),

@@ -126,7 +126,7 @@ def _eligibility(draw, case: dict, n_prog: int, n_static: int):
     for _ in range(n_prog):
         for _ in range(draw(st.integers(0, 3))):
             for _ in range(draw(st.integers(0, 2))):
-                v = draw(st.sampled_from(dyn + list(range(n_static))))
+                v = draw(st.sampled_from([*dyn, *dyn[2:], *range(n_static)]))
                 j = draw(st.integers(0, n - 1))  # a record whose value the bounds are near
                 k = draw(st.integers(0, n_years - 1))
                 age_j = int(case["age0"][j]) + k
@@ -194,7 +194,7 @@ def kernel_cases(draw):
     hh_start = np.r_[0, np.cumsum(sizes)].astype(np.int64)
     hh_of = np.repeat(np.arange(n_hh), sizes)
     n_years = draw(st.integers(1, 5))
-    first_active = draw(st.integers(0, min(2, n_years - 1)))
+    first_active = min(draw(st.sampled_from([0, 1, 1, 2])), n_years - 1)
     n_groups = draw(st.sampled_from([1, 3, 10]))
     n_static = draw(st.integers(0, 3))
     n_regions = draw(st.integers(1, 3))
@@ -360,19 +360,19 @@ def nontrivial_case() -> tuple[dict, int]:
         survival=np.full((n_years, 2, 101), 0.95), fertility=np.full((n_years, 101), 0.2),
         disability=np.linspace(0.0, 0.6, 101),
         years=np.arange(2025, 2025 + n_years, dtype=np.int64), first_active=1,
-        has_pregnant_data=True, has_disabled_data=False,
+        has_pregnant_data=True, has_disabled_data=True,
         price_index=np.array([0.9, 1.0, 1.1, 1.2]), poverty_line=np.full(n_years, 1000.0),
-        # 0 person: pregnant or under 5 (group 0), or static code in {1} (group 1)
+        # 0 person: pregnant (group 0), static code in {1} (group 1) or disabled (group 2)
         # 1 person: age_months in [0, 600) with poverty targeting, once
         # 2 household top-up: anyone, income row 0 plus programme 0, PMT targeting
         # 3 household utility: static code 0 or 2, income row 1 plus programme 2
         # 4 household flat: anyone aged 60+, once
-        prog_group_start=np.array([0, 2, 3, 4, 5, 6], dtype=np.int64),
+        prog_group_start=np.array([0, 3, 4, 5, 6, 7], dtype=np.int64),
         group_cond_start=np.array([0, 1, 2, 3, 4, 4, 5, 6], dtype=np.int64),
-        cond_var=np.array([kp.VAR_PREGNANT, 0, kp.VAR_AGE_MONTHS, kp.VAR_AGE, 0, kp.VAR_AGE],
-                          dtype=np.int64),
+        cond_var=np.array([kp.VAR_PREGNANT, 0, kp.VAR_DISABLED, kp.VAR_AGE_MONTHS, 0,
+                           kp.VAR_AGE], dtype=np.int64),
         cond_kind=np.array([0, 1, 0, 0, 1, 0], dtype=np.int64),
-        cond_lo=np.array([1.0, 0, 0, 0, 0, 60]), cond_hi=np.array([2.0, 0, 600, 5, 0, 200]),
+        cond_lo=np.array([1.0, 0, 1, 0, 0, 60]), cond_hi=np.array([2.0, 0, 2, 600, 0, 200]),
         cond_mask=np.array([0, 2, 0, 0, 5, 0], dtype=np.int64),
         unit=np.array([0, 0, 1, 1, 1], dtype=np.int64),
         kind=np.array([kp.KIND_FLAT, kp.KIND_FLAT, kp.KIND_TOP_UP, kp.KIND_UTILITY,
