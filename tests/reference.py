@@ -328,7 +328,7 @@ def project_households(
                         for i in present:
                             eligible.add((i, p))
                         programmes[y, p, g_h, ELIGIBLE] += persons
-                        programmes[y, p, g_h, HOUSEHOLDS_ELIGIBLE] += big_w
+                        programmes[y, p, g_h, HOUSEHOLDS_ELIGIBLE] += big_w * min(1.0, size)
                     if not (selected(p, first, poor) and reached_and_takes_up(p, first, y)):
                         continue
                     if once[p]:
@@ -337,9 +337,9 @@ def project_households(
                             continue
                         paid.add((first, p))
                     benefit[p] = value
-                    programmes[y, p, g_h, HOUSEHOLDS_BENEFICIARIES] += big_w
+                    programmes[y, p, g_h, HOUSEHOLDS_BENEFICIARIES] += big_w * min(1.0, size)
                     programmes[y, p, g_h, BENEFICIARIES] += persons
-                    programmes[y, p, g_h, TRANSFERS] += big_w * value
+                    programmes[y, p, g_h, TRANSFERS] += big_w * min(1.0, size) * value
                     if poor:
                         programmes[y, p, g_h, BENEFICIARIES_ELIGIBLE] += persons
                     for i in present:

@@ -433,9 +433,11 @@ def test_kernel_reference_nontrivial() -> None:
     # once: programmes 1 and 4 pay a unit at most once (programme 1: beneficiaries fall
     # over time; programme 4: each household is paid in the year roll-out reaches it)
     assert by_prog[2, 1, kp.BENEFICIARIES] < by_prog[1, 1, kp.BENEFICIARIES]
+    # (households count with weight x min(1, expected size), so totals across years are not
+    # comparable; the once-only rule itself is checked against the reference above)
     paid_once = by_prog[1:, 4, kp.HOUSEHOLDS_BENEFICIARIES]
-    assert paid_once.sum() <= by_prog[3, 4, kp.HOUSEHOLDS_ELIGIBLE] * (1 + 1e-12)
-    assert paid_once.sum() > by_prog[3, 4, kp.HOUSEHOLDS_ELIGIBLE] * 0.5
+    assert (paid_once <= by_prog[1:, 4, kp.HOUSEHOLDS_ELIGIBLE] * (1 + 1e-12)).all()
+    assert paid_once.sum() > by_prog[1:, 4, kp.HOUSEHOLDS_ELIGIBLE].max() * 0.5
     # the means tests pay less than the guarantee to some and nothing to others
     assert (by_prog[1:, 2, kp.HOUSEHOLDS_ELIGIBLE] < float(
         np.asarray(case["weight0"])[case["hh_start"][:-1]].sum())).all()

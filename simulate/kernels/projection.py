@@ -32,6 +32,8 @@ member meets a group. Then:
 * targeting: ``target_value[row, i] < target_threshold[p]`` means "truly
   eligible" (poor); the truly eligible are excluded with probability
   ``exclusion``, the others included with probability ``inclusion``;
+* a household programme counts and pays ``W_h x min(1, expected size)``
+  households (persons: the members' weights);
 * amount: flat (``amount[p, y]``); a top-up
   ``min(cap, max(0, G * eq - taper * max(0, income - disregard)))`` with the
   equivalence size ``eq`` from the expected composition; or a utility subsidy
@@ -222,6 +224,9 @@ def _household_year(
 ):
     """One household in one year: eligibility, amounts, beneficiaries, poverty."""
     n_prog = unit.shape[0]
+    # households represented this year: the first year's weight, shrinking as the expected
+    # size falls below one (a one-person household lasts as long as its member survives)
+    w_hh = w_h * min(1.0, size)
     for p in range(n_prog):
         hh_benefit[p] = 0.0
     # person-level eligibility for every programme (household programmes use "any member")
@@ -371,7 +376,7 @@ def _household_year(
             for m in range(n_mem):
                 elig[m, p] = y >= entry_idx[first + m]
             out[c, y, p, grp_h, ELIGIBLE] += persons
-            out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE] += w_h
+            out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE] += w_hh
         if not (selected and u_roll[0, p] < rollout[p, y] and u_take[0, p] < take_up[p, first]):
             continue
         if once[p]:
@@ -379,9 +384,9 @@ def _household_year(
                 continue
             paid[0, p] = True
         hh_benefit[p] = value
-        out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES] += w_h
+        out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES] += w_hh
         out[c, y, p, grp_h, BENEFICIARIES] += persons
-        out[c, y, p, grp_h, TRANSFERS] += w_h * value
+        out[c, y, p, grp_h, TRANSFERS] += w_hh * value
         if truly:
             out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE] += persons
         for m in range(n_mem):
