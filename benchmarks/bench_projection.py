@@ -3,6 +3,9 @@
 Not part of the test suite (never run in CI). Run from the repository root:
 
     .venv/bin/python benchmarks/bench_projection.py [--records N] [--years Y] [--repeat R]
+        [--quick] [--no-ablation] [--json FILE]
+
+(``--quick``: 200,000 base records unless ``--records`` is given, no ablation.)
 
 Defaults: 1,000,000 synthetic base records (Lao profile; births add records
 for the later cohorts), 30 years (2025-2054), best of 3. Three programmes:
@@ -31,7 +34,20 @@ Measured in one run, so that the ratios compare like with like:
 6. a numpy implementation vectorised over records, looping over years;
 7. an ablation: the minimal kernel with optional extra work (all four draws
    per programme, a pregnancy draw per woman-year, population by sex and age)
-   to price each (``--no-ablation`` skips it).
+   to price each (``--no-ablation`` skips it);
+8. means-tested programmes (issue 3): the same population and horizon with a
+   fourth, household programme added to the three above, in two variants
+   timed in the same interleaved rounds: a GMI-style top-up (means test on
+   the household's counted income with an equivalence scale, a disregard, a
+   taper and a cap, poverty targeting with exclusion and inclusion errors)
+   and, as a control, a flat household benefit with the same take-up and
+   targeting. Reported as ratios to the categorical run: ``engine.prepare``,
+   ``project_totals`` (and the part of it spent inside the numba kernel
+   ``project_households``: the means test runs there, per household and
+   year) and ``simulate.run``; the compile probe also calls the means-tested
+   scenario after the categorical one and counts the kernel's compiled
+   specialisations. The three categorical programmes must give the same
+   totals in all three runs (asserted).
 
 Both references and the ablation must reproduce the engine's per-year
 eligible, beneficiaries and transfers of every programme (asserted). Times are only compared as ratios
@@ -61,7 +77,13 @@ import numba  # noqa: E402
 from numba import njit, prange  # noqa: E402
 
 from simulate import engine  # noqa: E402
-from simulate.kernels.projection import BENEFICIARIES, ELIGIBLE, TRANSFERS  # noqa: E402
+from simulate.kernels.projection import (  # noqa: E402
+    BENEFICIARIES,
+    ELIGIBLE,
+    HOUSEHOLDS_BENEFICIARIES,
+    HOUSEHOLDS_ELIGIBLE,
+    TRANSFERS,
+)
 from simulate.kernels.rng import (  # noqa: E402
     EXCLUSION,
     INCLUSION,
@@ -86,12 +108,62 @@ TARGET_VS_MINIMAL = 3.0
 TARGET_VS_NUMPY = 10.0
 
 
-def scenario_doc(records: int, years: int) -> dict:
-    """The benchmark scenario as a document for ``scenario_from_dict``."""
+# Lao poverty line (profile lao, welfare.poverty_line): LAK per person per year, 2025 prices
+LAO_POVERTY_LINE = 7_926_000
+VARIANTS = ("categorical", "flat_household", "means_tested")
+
+
+def extra_programme(variant: str) -> dict:
+    """The fourth, household programme of a variant (none for "categorical").
+
+    Income for the means test: synthetic populations have no income column, so
+    ``income = ["welfare"]`` is used, as in scenarios/ukr_gmi_hus.toml. ``welfare``
+    is annual consumption per capita and the kernel sums the income column over
+    the members weighted by their presence, so the counted income is the
+    household's consumption (welfare x expected size, in current prices); the
+    taper of 0.5 counts half of it (the declared share, say).
+    """
+    common = {
+        "unit": "household",
+        "take_up": 0.7,
+        # poverty targeting with PMT-like errors: "truly eligible" below the poverty line
+        "targeting": {"method": "poverty", "poverty_line": LAO_POVERTY_LINE,
+                      "exclusion_error": 0.1, "inclusion_error": 0.2},
+    }
+    if variant == "means_tested":
+        return {"gmi": {
+            **common,
+            "label": "Guaranteed minimum income (top-up)",
+            "benefit": {
+                "type": "top_up", "period": "month", "indexation": "cpi",
+                "guaranteed_minimum": 330_000,  # half the poverty line per month
+                "equivalence": {"first": 1.0, "other_adult": 0.7, "child": 0.5,
+                                "child_age": 18},
+                "income": ["welfare"],  # household consumption as the income proxy
+                "disregard": 50_000,
+                "taper": 0.5,
+                "maximum": 2_000_000,
+            },
+        }}
+    if variant == "flat_household":
+        return {"household_grant": {
+            **common,
+            "label": "Flat household grant (control)",
+            "benefit": {"amount": 330_000, "period": "month", "indexation": "cpi"},
+        }}
+    return {}
+
+
+def scenario_doc(records: int, years: int, variant: str = "categorical") -> dict:
+    """The benchmark scenario as a document for ``scenario_from_dict``: the three
+    categorical programmes, plus a household programme unless ``variant`` is
+    "categorical"."""
+    assert variant in VARIANTS
     return {
         "scenario": {
-            "name": "Benchmark: child grant, social pension, school grant",
-            "id": "bench_projection",
+            "name": "Benchmark: child grant, social pension, school grant"
+                    + ("" if variant == "categorical" else f" + {variant}"),
+            "id": "bench_projection" + ("" if variant == "categorical" else f"_{variant}"),
             "country": "lao",
             "start_year": START_YEAR,
             "end_year": START_YEAR + years - 1,
@@ -116,6 +188,7 @@ def scenario_doc(records: int, years: int) -> dict:
                 "benefit": {"amount": 500_000, "period": "year"},
                 "take_up": 0.8,
             },
+            **extra_programme(variant),
         },
     }
 
@@ -429,6 +502,37 @@ def programme_totals(result) -> np.ndarray:
     return prog.sum(axis=2)
 
 
+# the engine's numba projection kernel (names over versions)
+KERNELS = ("project_households", "project_records")
+
+
+class Inside:
+    """While active, ``spent`` accumulates the time spent in the functions ``names``
+    of ``module`` (those it has), timed by wrapping them in place."""
+
+    def __init__(self, module, names):
+        self.module, self.spent = module, 0.0
+        self.saved = {k: getattr(module, k) for k in names if hasattr(module, k)}
+
+    def __enter__(self):
+        def wrap(f):
+            def timed(*args, **kwargs):
+                t0 = time.perf_counter()
+                try:
+                    return f(*args, **kwargs)
+                finally:
+                    self.spent += time.perf_counter() - t0
+            return timed
+
+        for k, f in self.saved.items():
+            setattr(self.module, k, wrap(f))
+        return self
+
+    def __exit__(self, *exc):
+        for k, f in self.saved.items():
+            setattr(self.module, k, f)
+
+
 def time_inside(module, names, fn, repeat: int) -> float:
     """Least time (over ``repeat`` calls of ``fn``) spent in the functions ``names``
     of ``module`` (those it has), timed by wrapping them for the duration."""
@@ -516,7 +620,21 @@ def probe_compile(years: int) -> dict:
     t0 = time.perf_counter()
     run_minimal(ref)
     minimal_first = time.perf_counter() - t0
-    return {"engine_first": first, "engine_second": second, "minimal_first": minimal_first}
+    # the means-tested scenario next: the same kernel, no new specialisation expected
+    from simulate.kernels.projection import project_households
+
+    signatures = len(project_households.signatures)
+    prep_m = engine.prepare(scenario_from_dict(scenario_doc(1000, years, "means_tested")))
+    t0 = time.perf_counter()
+    engine.project_totals(prep_m)
+    means_first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    engine.project_totals(prep_m)
+    means_second = time.perf_counter() - t0
+    return {"engine_first": first, "engine_second": second, "minimal_first": minimal_first,
+            "means_first": means_first, "means_second": means_second,
+            "signatures_categorical": signatures,
+            "signatures_both": len(project_households.signatures)}
 
 
 def probe_peak(records: int, years: int) -> dict:
@@ -553,14 +671,22 @@ def fmt_s(x: float) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--records", type=int, default=None,
+                    help="base records (default 1,000,000; 200,000 with --quick)")
     ap.add_argument("--years", type=int, default=30)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-ablation", action="store_true",
                     help="skip the breakdown of the engine's extra work")
+    ap.add_argument("--quick", action="store_true",
+                    help="reduced size: 200,000 base records (unless --records) and no "
+                    "ablation")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     ap.add_argument("--_probe", choices=("compile", "peak"), help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.records is None:
+        a.records = 200_000 if a.quick else 1_000_000
+    if a.quick:
+        a.no_ablation = True
 
     if a._probe == "compile":
         print(json.dumps(probe_compile(a.years)))
@@ -588,13 +714,31 @@ def main() -> None:
     fig["second_call_warm"] = warm["engine_second"]
     fig["minimal_first_cold"] = cold["minimal_first"]
     fig["minimal_first_warm"] = warm["minimal_first"]
+    for tag, probe in (("cold", cold), ("warm", warm)):
+        fig[f"means_first_{tag}"] = probe["means_first"]
+        fig[f"means_second_{tag}"] = probe["means_second"]
+        fig[f"compile_means_{tag}"] = probe["means_first"] - probe["means_second"]
+    fig["kernel_signatures_categorical"] = cold["signatures_categorical"]
+    fig["kernel_signatures_both"] = cold["signatures_both"]
 
-    # (1) setup
-    s = scenario_from_dict(scenario_doc(a.records, a.years))
+    # (1) setup; (8) the same population and horizon with a household programme
+    # added: prepare of the three variants in interleaved rounds
+    scen = {v: scenario_from_dict(scenario_doc(a.records, a.years, v)) for v in VARIANTS}
+    s = scen["categorical"]
     profile = load_profile(s.country, s.base_dir)
     fig["population_build"], _ = best_of(lambda: engine.base_population(s, profile), min(R, 2))
-    fig["prepare"], prep = best_of(lambda: engine.prepare(s), min(R, 2))
+    prep_time = dict.fromkeys(VARIANTS, float("inf"))
+    preps = {}
+    for _ in range(min(R, 2)):
+        for v in VARIANTS:
+            t, preps[v] = best_of(lambda v=v: engine.prepare(scen[v]), 1)
+            prep_time[v] = min(prep_time[v], t)
+    fig["prepare"] = prep_time["categorical"]
+    for v in VARIANTS[1:]:
+        fig[f"prepare_{v}"] = prep_time[v]
+    prep = preps.pop("categorical")
     pop = prep.population
+    assert all(pv.population.n == pop.n for pv in preps.values())
     fig["base_records"] = a.records
     fig["records"] = pop.n
     fig["years"] = len(prep.rates.years)
@@ -614,6 +758,9 @@ def main() -> None:
         "numpy": lambda: run_numpy(ref),
         "run": lambda: simulate.run(s),
     }
+    for v in VARIANTS[1:]:
+        methods[f"engine_{v}"] = lambda v=v: engine.project_totals(preps[v])
+        methods[f"run_{v}"] = lambda v=v: simulate.run(scen[v])
     if not a.no_ablation:
         for key, flags in (("abl_none", (False, False, False)),
                            ("abl_draws", (True, False, False)),
@@ -626,14 +773,38 @@ def main() -> None:
     engine_out = programme_totals(results["engine"])[..., [ELIGIBLE, BENEFICIARIES, TRANSFERS]]
     for k in ("minimal", "numpy", *(k for k in methods if k.startswith("abl_"))):
         compare(k, engine_out, results[k])
+    # the household programme leaves the three categorical ones as they were
+    for v in VARIANTS[1:]:
+        out_v = programme_totals(results[f"engine_{v}"])
+        compare(f"engine {v} (categorical programmes)", engine_out,
+                out_v[:, :3][..., [ELIGIBLE, BENEFICIARIES, TRANSFERS]])
+        hh = out_v[:, 3]
+        first = int(s.start_year - prep.rates.years[0])
+        assert hh[first, HOUSEHOLDS_BENEFICIARIES] > 0, f"{v}: no beneficiary households"
+        fig[f"{v}_persons_first"] = results[f"engine_{v}"].population[first].sum()
+        fig[f"{v}_persons_eligible_first"] = hh[first, ELIGIBLE]
+        fig[f"{v}_households_eligible_first"] = hh[first, HOUSEHOLDS_ELIGIBLE]
+        fig[f"{v}_households_beneficiaries_first"] = hh[first, HOUSEHOLDS_BENEFICIARIES]
+        fig[f"{v}_transfers_first"] = hh[first, TRANSFERS]
+        fig[f"{v}_transfers_share_first"] = (hh[first, TRANSFERS]
+                                             / out_v[first, :, TRANSFERS].sum())
     del results
     best = dict.fromkeys(methods, float("inf"))
-    for _ in range(R):
-        for k, f in methods.items():
-            t0 = time.perf_counter()
-            f()
-            best[k] = min(best[k], time.perf_counter() - t0)
+    in_kernel = dict.fromkeys(methods, float("inf"))
+    # the engine's numba kernel is wrapped (one Python call per batch of chunks) so
+    # that each round also gives the time spent inside it
+    with Inside(engine, KERNELS) as kernel:
+        for _ in range(R):
+            for k, f in methods.items():
+                kernel.spent = 0.0
+                t0 = time.perf_counter()
+                f()
+                best[k] = min(best[k], time.perf_counter() - t0)
+                in_kernel[k] = min(in_kernel[k], kernel.spent)
     fig.update(best)
+    fig["engine_in_kernel"] = in_kernel["engine"]
+    for v in VARIANTS[1:]:
+        fig[f"engine_{v}_in_kernel"] = in_kernel[f"engine_{v}"]
     fig["engine_percentile"] = time_inside(engine, WELFARE_GROUPING,
                                            lambda: engine.project_totals(prep), R)
     fig["load_after"] = os.getloadavg()
@@ -643,6 +814,10 @@ def main() -> None:
     fig["rules_bytes_per_record"] = per_record_bytes(prep.rules, pop.n) / pop.n
     fig["engine_transient_bytes_per_record"] = transient_bytes(
         lambda: engine.project_totals(prep))[0] / pop.n
+    fig["rules_means_tested_bytes_per_record"] = per_record_bytes(
+        preps["means_tested"].rules, pop.n) / pop.n
+    fig["engine_means_tested_transient_bytes_per_record"] = transient_bytes(
+        lambda: engine.project_totals(preps["means_tested"]))[0] / pop.n
     fig["minimal_transient_bytes_per_record"] = transient_bytes(
         lambda: run_minimal(ref))[0] / pop.n
     fig["minimal_input_bytes_per_record"] = sum(
@@ -657,6 +832,13 @@ def main() -> None:
     fig["ratio_numpy_engine"] = fig["numpy"] / fig["engine"]
     fig["ratio_run_minimal"] = fig["run"] / fig["minimal"]
     fig["ratio_numpy_run"] = fig["numpy"] / fig["run"]
+    for v in VARIANTS[1:]:
+        fig[f"ratio_prepare_{v}"] = fig[f"prepare_{v}"] / fig["prepare"]
+        fig[f"ratio_engine_{v}"] = fig[f"engine_{v}"] / fig["engine"]
+        fig[f"ratio_kernel_{v}"] = fig[f"engine_{v}_in_kernel"] / fig["engine_in_kernel"]
+        fig[f"ratio_run_{v}"] = fig[f"run_{v}"] / fig["run"]
+    fig["ratio_engine_means_flat"] = fig["engine_means_tested"] / fig["engine_flat_household"]
+    fig["ratio_run_means_flat"] = fig["run_means_tested"] / fig["run_flat_household"]
     fig["threads"] = numba.get_num_threads()
     fig["threading_layer"] = numba.threading_layer()
     fig["cpus"] = os.cpu_count()
@@ -704,6 +886,56 @@ def main() -> None:
         (f"target engine >= {TARGET_VS_NUMPY:g}x faster than numpy",
          "met" if fig["ratio_numpy_engine"] >= TARGET_VS_NUMPY else "MISSED"),
     ]
+    pct = 100.0 * fig["means_tested_persons_eligible_first"] / fig["means_tested_persons_first"]
+    rows += [
+        ("means-tested (issue 3): + a household GMI top-up, in the fused kernel", ""),
+        ("  GMI, first year: households passing the test and poor / receiving",
+         f"{fig['means_tested_households_eligible_first']:,.0f} / "
+         f"{fig['means_tested_households_beneficiaries_first']:,.0f}"),
+        ("  GMI, first year: persons in households passing the test and poor",
+         f"{pct:.1f}% of the population"),
+        ("  GMI share of the first year's transfers",
+         f"{100 * fig['means_tested_transfers_share_first']:.1f}%"),
+        ("  categorical / flat household / means-tested: prepare",
+         " / ".join(fmt_s(fig[k]) for k in ("prepare", "prepare_flat_household",
+                                             "prepare_means_tested"))),
+        ("  ... project_totals warm",
+         " / ".join(fmt_s(fig[k]) for k in ("engine", "engine_flat_household",
+                                             "engine_means_tested"))),
+        ("  ... of which inside the numba kernel project_households",
+         " / ".join(fmt_s(fig[k]) for k in ("engine_in_kernel",
+                                             "engine_flat_household_in_kernel",
+                                             "engine_means_tested_in_kernel"))),
+        ("  ... simulate.run end to end warm",
+         " / ".join(fmt_s(fig[k]) for k in ("run", "run_flat_household",
+                                             "run_means_tested"))),
+        ("  ratio prepare: means-tested / categorical",
+         f"{fig['ratio_prepare_means_tested']:.2f}x"),
+        ("  ratio project_totals: means-tested / categorical",
+         f"{fig['ratio_engine_means_tested']:.2f}x"),
+        ("  ratio kernel (project_households): means-tested / categorical",
+         f"{fig['ratio_kernel_means_tested']:.2f}x"),
+        ("  ratio simulate.run: means-tested / categorical",
+         f"{fig['ratio_run_means_tested']:.2f}x"),
+        ("  ratio project_totals: flat household / categorical",
+         f"{fig['ratio_engine_flat_household']:.2f}x"),
+        ("  ratio simulate.run: flat household / categorical",
+         f"{fig['ratio_run_flat_household']:.2f}x"),
+        ("  ratio project_totals: means-tested / flat household (the test)",
+         f"{fig['ratio_engine_means_flat']:.2f}x"),
+        ("  ratio simulate.run: means-tested / flat household",
+         f"{fig['ratio_run_means_flat']:.2f}x"),
+        ("  means-tested first call after categorical, cold cache (- second)",
+         f"{fmt_s(fig['means_first_cold'])} ({fmt_s(fig['compile_means_cold'])})"),
+        ("  means-tested first call after categorical, warm cache (- second)",
+         f"{fmt_s(fig['means_first_warm'])} ({fmt_s(fig['compile_means_warm'])})"),
+        ("  kernel specialisations: after categorical / after both",
+         f"{fig['kernel_signatures_categorical']} / {fig['kernel_signatures_both']}"),
+        ("  rule tables' per-record arrays (held), means-tested",
+         f"{fig['rules_means_tested_bytes_per_record']:.0f} B/record"),
+        ("  project_totals: peak allocated while it runs, means-tested",
+         f"{fig['engine_means_tested_transient_bytes_per_record']:.0f} B/record"),
+    ]
     if not a.no_ablation:
         rows[8:8] = [
             ("ablation: minimal (runtime flags)", fmt_s(fig["abl_none"])),
@@ -721,6 +953,9 @@ def main() -> None:
     print()
     print("totals agree: engine = minimal kernel = numpy (eligible, beneficiaries, transfers "
           "per year and programme)")
+    print("the categorical programmes' totals are the same with the household programme added; "
+          "the means test (income, equivalence, disregard, taper, cap) runs per household and "
+          "year inside project_households, with no Python-level per-household work")
     before = " ".join(f"{x:.2f}" for x in fig["load_before"])
     after = " ".join(f"{x:.2f}" for x in fig["load_after"])
     print(f"load average (1, 5, 15 min) before: {before}; after the timings: {after}")

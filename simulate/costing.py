@@ -28,7 +28,7 @@ from .kernels.projection import (
     TRANSFERS,
 )
 from .scenario import Programme, Scenario
-from .variables import VARIABLES
+from .variables import variable
 
 if TYPE_CHECKING:
     from .engine import Prepared, Totals
@@ -166,14 +166,8 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         coords["combination"] = combination_labels(coords["programme"], totals.overlap.shape[1])
         coords["status"] = ["eligible", "receiving"]
     currency = scenario.currency or ""
-    ds = xr.Dataset(coords=coords)
-    for name, values in data.items():
-        spec = VARIABLES[name]
-        ds[name] = xr.DataArray(np.asarray(values, dtype=np.float64), dims=spec.dims, attrs={
-            "units": spec.units.replace("{currency}", currency),
-            "long_name": spec.long_name,
-            "description": spec.description,
-        })
+    ds = xr.Dataset({name: variable(name, values, currency) for name, values in data.items()},
+                    coords=coords)
     ds["year"].attrs.update(units="calendar year", long_name="year")
     ds["age"].attrs.update(units="years", long_name="age at the start of the year")
     ds.attrs.update({

@@ -7,10 +7,11 @@ errors never reach a user).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numba
 import numpy as np
 import xarray as xr
 
@@ -29,7 +30,14 @@ from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
-from .programmes.rules import RuleTables, compile_rules, welfare_group, welfare_percentile
+from .programmes.rules import (
+    PARAMETERS,
+    RuleTables,
+    compile_rules,
+    structure_key,
+    welfare_group,
+    welfare_percentile,
+)
 from .scenario import Scenario
 
 #: records per chunk; fixed so results do not depend on threads or batches
@@ -86,8 +94,36 @@ def prepare(scenario: Scenario) -> Prepared:
     pop, projection = add_birth_cohorts(pop, r, scenario.seed)
     # households contiguous, newborns with their mothers' households (stable: reproducible)
     pop = pop.take(np.argsort(pop.household_id, kind="stable"))
+    return _with_parameters(scenario, profile, pop, r, projection, disability)
+
+
+def population_key(scenario: Scenario) -> tuple:
+    """What the population, its projection and the rates depend on: scenarios with the
+    same key share them (:func:`reprepare`)."""
+    return (scenario.country, str(scenario.base_dir), scenario.start_year, scenario.end_year,
+            scenario.seed, scenario.population_source, scenario.records, scenario.mortality,
+            scenario.births)
+
+
+def reprepare(prep: Prepared, scenario: Scenario) -> Prepared:
+    """``prep`` for ``scenario``, a variant of ``prep.scenario`` with the same
+    :func:`population_key`: the population is reused; the macro path, the rule
+    parameters and the poverty line are the variant's (the population-dependent rule
+    tables are reused too when :func:`structure_key` agrees)."""
+    if population_key(scenario) != population_key(prep.scenario):
+        return prepare(scenario)
+    structure = (prep.rules.structure()
+                 if structure_key(scenario) == structure_key(prep.scenario) else None)
+    return _with_parameters(scenario, prep.profile, prep.population, prep.rates,
+                            prep.projection, prep.disability, structure)
+
+
+def _with_parameters(scenario: Scenario, profile: Profile, pop: Population, r: Rates,
+                     projection: Projection, disability: np.ndarray,
+                     structure: dict | None = None) -> Prepared:
+    years = r.years
     macro = macro_path(scenario, profile, years)
-    rules = compile_rules(scenario, pop, years, macro.price_index)
+    rules = compile_rules(scenario, pop, years, macro.price_index, structure)
     line = scenario.section("poverty").get("line")
     if line is None:  # the profile's line, from its base year's prices to start_year's
         p = macro_path(scenario, profile, np.array([profile.base_year])).price_index[0]
@@ -115,6 +151,18 @@ class Totals:
     groups: np.ndarray
     n_groups: int
 
+    def add(self, other: Totals) -> Totals:
+        """``self + other``, array by array (the order of additions is the caller's)."""
+        return Totals(self.programmes + other.programmes, self.population + other.population,
+                      self.poverty + other.poverty, self.histogram + other.histogram,
+                      self.overlap + other.overlap, self.groups + other.groups,
+                      self.n_groups)
+
+    def draw(self, d: int) -> Totals:
+        """The totals of draw ``d`` (from totals with draws on the last axis)."""
+        return Totals(self.programmes[..., d], self.population, self.poverty[..., d],
+                      self.histogram[..., d], self.overlap[..., d], self.groups, self.n_groups)
+
 
 MAX_OVERLAP_PROGRAMMES = 12
 
@@ -131,66 +179,148 @@ def household_chunks(household_id: np.ndarray, chunk_size: int) -> tuple[np.ndar
     return hh_start, chunk_hh
 
 
+@dataclass(frozen=True)
+class DrawParameters:
+    """What one parameter draw changes in the kernel: its rule parameters
+    (:meth:`RuleTables.parameters`), price index [year] and poverty line [year]."""
+
+    rules: RuleTables
+    price_index: np.ndarray
+    poverty_line: np.ndarray
+
+
+def draw_parameters(prep: Prepared) -> DrawParameters:
+    """The parameters of ``prep`` itself (a run without draws)."""
+    n_years = len(prep.rates.years)
+    return DrawParameters(prep.rules, prep.macro.price_index,
+                          np.full(n_years, prep.poverty_line))
+
+
+def _stack(draws: list[DrawParameters]) -> tuple[np.ndarray, ...]:
+    """The kernel's parameter arguments, draws on the last axis (see kernels/projection.py)."""
+    tables = [d.rules.parameters() for d in draws]
+    out = [np.ascontiguousarray(np.stack([d.price_index for d in draws], axis=-1)),
+           np.ascontiguousarray(np.stack([d.poverty_line for d in draws], axis=-1))]
+    for name in PARAMETERS:
+        arrays = [t[name] for t in tables]
+        if any(a.shape != arrays[0].shape for a in arrays):
+            raise ValueError(f"draws disagree on the shape of {name}")
+        out.append(np.ascontiguousarray(np.stack(arrays, axis=-1)))
+    return tuple(out)
+
+
+#: memory for the per-chunk outputs of one kernel call (bytes): bounds how many chunks
+#: run at once when draws multiply the outputs (results do not depend on it)
+CALL_MEMORY = 512 * 2**20
+
+
 def project_totals(prep: Prepared, progress: Progress | None = None,
                    chunk_size: int = CHUNK_SIZE) -> Totals:
     """Run the kernel over every household and year and return its totals."""
+    totals = project_draws(prep, [draw_parameters(prep)], progress, chunk_size)
+    return totals.draw(0)
+
+
+def project_draws(prep: Prepared, draws: list[DrawParameters],
+                  progress: Progress | None = None, chunk_size: int = CHUNK_SIZE,
+                  hist_bins: int = HIST_BINS) -> Totals:
+    """Run the kernel once for every household and year, evaluating every parameter draw
+    on the same members, composition and random numbers; totals carry the draws on their
+    last axis (``Totals.draw(d)`` gives one).
+
+    Summation is fixed: chunks of ``chunk_size`` records (at household boundaries) are
+    added in order within batches of CHUNKS_PER_BATCH chunks, and the batches' sums in
+    order; results depend neither on the thread count, nor on how many draws run
+    together, nor on which machine computes a batch.
+    """
+    total: Totals | None = None
+    for part in batch_totals(prep, draws, None, progress, chunk_size, hist_bins):
+        total = part if total is None else total.add(part)
+    assert total is not None
+    return total
+
+
+def n_batches(prep: Prepared, chunk_size: int = CHUNK_SIZE) -> int:
+    """Batches of CHUNKS_PER_BATCH chunks the population's records make."""
+    _, chunk_hh = household_chunks(prep.population.household_id, chunk_size)
+    return -(-(len(chunk_hh) - 1) // CHUNKS_PER_BATCH)
+
+
+def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | None = None,
+                 progress: Progress | None = None, chunk_size: int = CHUNK_SIZE,
+                 hist_bins: int = HIST_BINS) -> Iterator[Totals]:
+    """The totals of each batch in ``batches`` (default all), in order (see
+    :func:`project_draws`); a cluster computes batches apart and adds them in order."""
     pop, r, t, sc = prep.population, prep.rates, prep.rules, prep.scenario
     group, n_groups = welfare_group(welfare_percentile(pop))
     years = r.years.astype(np.int64)
-    n_years, n_prog = len(years), len(t.unit)
+    n_years, n_prog, n_draws = len(years), len(t.unit), len(draws)
     first_active = int(sc.start_year - years[0])
     hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size)
     max_members = int(np.diff(hh_start).max()) if len(hh_start) > 1 else 1
     n_combos = 2 ** n_prog if n_prog <= MAX_OVERLAP_PROGRAMMES else 1
     # welfare in start_year prices (the population's own year may be earlier)
     welfare = pop.welfare / prep.macro.price_index[0]
-    line = np.full(n_years, prep.poverty_line)
-    arrays = (
+    shared = (
         pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
         (pop.entry_year.astype(np.int64) - years[0]), pop.weight.astype(np.float64),
         np.arange(pop.n, dtype=np.int64), group, pop.pregnant.astype(np.int64),
         pop.disabled.astype(np.int64), t.static, welfare, t.target_value, t.income,
         r.survival, r.fertility, prep.disability, years, first_active, bool(pop.has_pregnant),
-        bool(pop.has_disabled), prep.macro.price_index, line,
+        bool(pop.has_disabled),
         t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo, t.cond_hi,
-        t.cond_mask, t.unit, t.kind, t.take_up, t.rollout, t.amount, t.once.astype(np.bool_),
-        t.target_row, t.target_threshold, t.exclusion, t.inclusion, t.stream, t.income_row,
-        t.income_from, t.disregard, t.taper, t.cap, t.eq_first, t.eq_other, t.eq_child,
-        t.child_age, t.norm_cost, t.region_factor, t.band_upper, t.band_share,
-        pop.region.astype(np.int64), np.uint64(sc.seed), max_members,
+        t.cond_mask, t.unit, t.kind, t.once.astype(np.bool_), t.target_row, t.stream,
+        t.income_row, t.income_from, t.take_up_code, pop.region.astype(np.int64),
+        np.uint64(sc.seed), max_members,
     )
-    totals = Totals(
-        programmes=np.zeros((n_years, n_prog, n_groups, N_MEASURES)),
-        population=np.zeros((n_years, 2, N_AGES)),
-        poverty=np.zeros((n_years, 2, N_POV)),
-        histogram=np.zeros((n_years, 2, HIST_BINS, 2)),
-        overlap=np.zeros((n_years, n_combos, 2)),
-        groups=np.zeros((n_years, n_groups)),
-        n_groups=n_groups,
-    )
+    parameters = _stack(draws)
+    shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),
+              (n_years, 2, N_POV, n_draws), (n_years, 2, hist_bins, 2, n_draws),
+              (n_years, n_combos, 2, n_draws), (n_years, n_groups))
+    per_chunk = 8 * sum(int(np.prod(s)) for s in shapes)
+    per_call = max(1, min(numba.get_num_threads(), CALL_MEMORY // per_chunk))
     n_chunks = len(chunk_hh) - 1
-    for start in range(0, n_chunks, CHUNKS_PER_BATCH):
-        stop = min(n_chunks, start + CHUNKS_PER_BATCH)
-        k = stop - start
-        outs = (np.zeros((k, *totals.programmes.shape)), np.zeros((k, *totals.population.shape)),
-                np.zeros((k, *totals.poverty.shape)), np.zeros((k, *totals.histogram.shape)),
-                np.zeros((k, *totals.overlap.shape)), np.zeros((k, *totals.groups.shape)))
-        project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]), *arrays,
-                           *outs)
-        for part, total in zip(outs, (totals.programmes, totals.population, totals.poverty,
-                                      totals.histogram, totals.overlap, totals.groups),
-                               strict=True):
-            reduce_chunks(part, total)
+    todo = range(-(-n_chunks // CHUNKS_PER_BATCH)) if batches is None else batches
+    for done, batch in enumerate(todo):
+        partial = [np.zeros(s) for s in shapes]
+        first, last = batch * CHUNKS_PER_BATCH, min(n_chunks, (batch + 1) * CHUNKS_PER_BATCH)
+        for start in range(first, last, per_call):
+            stop = min(last, start + per_call)
+            outs = [np.zeros((stop - start, *s)) for s in shapes]
+            project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]),
+                               *shared, *parameters, *outs)
+            for part, total in zip(outs, partial, strict=True):
+                reduce_chunks(part, total)
         if progress is not None:
-            progress(stop, n_chunks)
-    return totals
+            progress(done + 1, len(todo))
+        yield Totals(*partial, n_groups=n_groups)
 
 
-def run(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
-    """Project ``scenario`` and return its results Dataset (see docs/results.md)."""
+def run(scenario: Scenario, progress: Progress | None = None,
+        scheduler: str | None = None) -> xr.Dataset:
+    """Project ``scenario`` and return its results Dataset (see docs/results.md).
+
+    A scenario with ``[uncertainty]`` runs its draws (a ``draw`` dimension; see
+    :mod:`simulate.uncertainty`). ``scheduler``: the address of a Dask scheduler
+    (``tcp://host:8786``) to run on; without it, in this process.
+    """
+    if scenario.section("uncertainty"):
+        from .uncertainty.runner import run_uncertain
+
+        return run_uncertain(scenario, progress=progress, scheduler=scheduler)
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
+    if scheduler is not None:
+        from .uncertainty.cluster import run_on_cluster
+
+        return run_on_cluster(scenario, scheduler, progress)
     prep = prepare(scenario)
-    totals = project_totals(prep, progress)
+    return finish(prep, project_totals(prep, progress))
+
+
+def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
+    """The results Dataset of a prepared scenario from the kernel's totals: costing,
+    fiscal space and financing, economic returns."""
+    scenario = prep.scenario
     if scenario.currency is None:
         scenario = replace(scenario, currency=prep.profile.currency)
     ds = costing.build_dataset(scenario, prep, totals)

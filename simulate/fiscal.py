@@ -25,7 +25,7 @@ from . import financing as fin_mod
 from .errors import Problem, ScenarioError, did_you_mean
 from .population.profiles import Profile
 from .scenario import Scenario, YearPath
-from .variables import VARIABLES
+from .variables import variable
 
 #: terms of the market loan implied by DESIGN.md's shorthand ``borrowing_rate``
 SHORTHAND_GRACE_YEARS = 0
@@ -218,17 +218,6 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _put(ds: xr.Dataset, name: str, values: np.ndarray) -> None:
-    """Add variable ``name`` with the registry's dims, units and names (in place)."""
-    spec = VARIABLES[name]
-    currency = ds.attrs.get("currency", "")
-    ds[name] = xr.DataArray(np.asarray(values, dtype=np.float64), dims=spec.dims, attrs={
-        "units": spec.units.replace("{currency}", currency),
-        "long_name": spec.long_name,
-        "description": spec.description,
-    })
-
-
 def loans_of(fin: Mapping[str, Any], years: np.ndarray, gdp: np.ndarray) -> list[fin_mod.Loan]:
     """The declared loans (and DESIGN.md's ``borrowing_rate`` shorthand) with their terms."""
     loans = []
@@ -268,30 +257,37 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
     total = cost.sum(axis=1)
     fx = ds["exchange_rate"].values
 
+    # the variables are added at once at the end: one merge, not one per variable
+    new: dict[str, xr.Variable] = {}
+    currency = ds.attrs.get("currency", "")
+
+    def put(name: str, values: np.ndarray) -> None:
+        new[name] = variable(name, values, currency)
+
     # macro path
-    _put(ds, "real_gdp_growth", macro.real_gdp_growth[at])
-    _put(ds, "inflation", macro.inflation[at])
+    put("real_gdp_growth", macro.real_gdp_growth[at])
+    put("inflation", macro.inflation[at])
     growth = macro.nominal_gdp_growth[at]
-    _put(ds, "nominal_gdp_growth", growth)
-    _put(ds, "gdp_usd", gdp / fx)
-    _put(ds, "gdp_per_capita", _ratio(gdp, people))
+    put("nominal_gdp_growth", growth)
+    put("gdp_usd", gdp / fx)
+    put("gdp_per_capita", _ratio(gdp, people))
 
     # fiscal space
-    _put(ds, "cost_pct_expenditure", _ratio(cost, expenditure[:, None]))
-    _put(ds, "cost_per_capita", _ratio(cost, people[:, None]))
-    _put(ds, "total_cost_pct_revenue", _ratio(total, revenue))
-    _put(ds, "total_cost_pct_expenditure", _ratio(total, expenditure))
-    _put(ds, "total_cost_per_capita", _ratio(total, people))
+    put("cost_pct_expenditure", _ratio(cost, expenditure[:, None]))
+    put("cost_per_capita", _ratio(cost, people[:, None]))
+    put("total_cost_pct_revenue", _ratio(total, revenue))
+    put("total_cost_pct_expenditure", _ratio(total, expenditure))
+    put("total_cost_per_capita", _ratio(total, people))
     envelope = None
     if fiscal.get("envelope_pct_gdp") is not None:
         envelope = fin_mod.path_at(fiscal["envelope_pct_gdp"], years) * gdp
     elif fiscal.get("envelope") is not None:
         envelope = fin_mod.path_at(fiscal["envelope"], years)
     if envelope is not None:
-        _put(ds, "envelope", envelope)
-        _put(ds, "envelope_headroom", envelope - total)
-        _put(ds, "cost_pct_envelope", _ratio(cost, envelope[:, None]))
-        _put(ds, "total_cost_pct_envelope", _ratio(total, envelope))
+        put("envelope", envelope)
+        put("envelope_headroom", envelope - total)
+        put("cost_pct_envelope", _ratio(cost, envelope[:, None]))
+        put("total_cost_pct_envelope", _ratio(total, envelope))
 
     # financing and the gap
     fin = fiscal.get("financing")
@@ -313,26 +309,26 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         ds = ds.assign_coords(source=sources, source_label=(
             "source", [fin_mod.SOURCE_LABELS[s] for s in sources]))
         ds["source"].attrs.update(long_name="financing source")
-        _put(ds, "financing", table)
-        _put(ds, "financing_pct_gdp", _ratio(table, gdp[:, None]))
+        put("financing", table)
+        put("financing_pct_gdp", _ratio(table, gdp[:, None]))
         financed = table.sum(axis=1)
         gap = total - financed
-        _put(ds, "total_financing", financed)
-        _put(ds, "financing_gap", gap)
-        _put(ds, "financing_gap_pct_gdp", _ratio(gap, gdp))
+        put("total_financing", financed)
+        put("financing_gap", gap)
+        put("financing_gap_pct_gdp", _ratio(gap, gdp))
         rbf = fin_mod.results_based_disbursements(fin, inputs)
         if rbf:
             ds = ds.assign_coords(indicator=list(rbf))
             ds["indicator"].attrs.update(long_name="results-based financing indicator")
-            _put(ds, "results_based_disbursement", np.column_stack(list(rbf.values())))
+            put("results_based_disbursement", np.column_stack(list(rbf.values())))
         if schedules:
             ds = ds.assign_coords(loan=list(schedules))
             ds["loan"].attrs.update(long_name="loan (borrowing source)")
             for var, attr in (("loan_disbursement", "disbursement"),
                               ("loan_interest", "interest"), ("loan_principal", "principal"),
                               ("loan_outstanding", "outstanding")):
-                _put(ds, var, np.column_stack([getattr(s, attr) for s in schedules.values()]))
-            _put(ds, "debt_service", sum(s.debt_service for s in schedules.values()))
+                put(var, np.column_stack([getattr(s, attr) for s in schedules.values()]))
+            put("debt_service", sum(s.debt_service for s in schedules.values()))
 
     # public debt
     if fiscal.get("debt_pct_gdp") is not None:
@@ -347,14 +343,15 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
             sum((s.interest for s in schedules.values()), zero),
             sum((s.outstanding for s in schedules.values()), zero),
         )
-        _put(ds, "debt", path.debt)
-        _put(ds, "debt_pct_gdp", path.debt / gdp)
-        _put(ds, "debt_baseline", path.debt_baseline)
-        _put(ds, "debt_baseline_pct_gdp", path.debt_baseline / gdp)
-        _put(ds, "debt_interest", path.interest)
-        _put(ds, "primary_balance", path.primary_balance)
-        _put(ds, "primary_balance_pct_gdp", path.primary_balance / gdp)
-        _put(ds, "overall_balance", path.overall_balance)
-        _put(ds, "overall_balance_pct_gdp", path.overall_balance / gdp)
+        put("debt", path.debt)
+        put("debt_pct_gdp", path.debt / gdp)
+        put("debt_baseline", path.debt_baseline)
+        put("debt_baseline_pct_gdp", path.debt_baseline / gdp)
+        put("debt_interest", path.interest)
+        put("primary_balance", path.primary_balance)
+        put("primary_balance_pct_gdp", path.primary_balance / gdp)
+        put("overall_balance", path.overall_balance)
+        put("overall_balance_pct_gdp", path.overall_balance / gdp)
         ds.attrs["debt_initial"] = float(fiscal["debt_pct_gdp"] * gdp_before)
+    ds = ds.assign(new)
     return ds

@@ -9,6 +9,10 @@ currency). Shares are fractions (0.01 = 1 %), with unit ``"1"``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
 
 
 @dataclass(frozen=True)
@@ -253,3 +257,14 @@ VARIABLES.update({v.name: v for v in [
              "adoption x attribution x (without - with) x covered births of the cohort born "
              "in the year (0 before effect_starts)."),
 ]})
+
+
+def variable(name: str, values: Any, currency: str = "") -> xr.Variable:
+    """Variable ``name`` with the registry's dims, units (``{currency}`` filled in),
+    long name and description."""
+    spec = VARIABLES[name]
+    return xr.Variable(spec.dims, np.asarray(values, dtype=np.float64), attrs={
+        "units": spec.units.replace("{currency}", currency),
+        "long_name": spec.long_name,
+        "description": spec.description,
+    })

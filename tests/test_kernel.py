@@ -61,18 +61,46 @@ def test_reference_constants_are_the_kernels() -> None:
 
 
 # ------------------------------------------------------------- projection kernel
-def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh) -> dict[str, np.ndarray]:
+#: the kernel's parameter arguments (draws on a last axis), in its order
+DRAWN = ("price_index", "poverty_line", "take_up_rate", "rollout", "amount",
+         "target_threshold", "exclusion", "inclusion", "disregard", "taper", "cap", "eq_first",
+         "eq_other", "eq_child", "child_age", "norm_cost", "region_factor", "band_upper",
+         "band_share")
+
+
+def kernel_arguments(case: dict, draws: list[dict] | None = None) -> dict:
+    """The kernel's arguments for a reference ``case`` (one parameter set, take-up per
+    record) and, optionally, further parameter sets overriding some of its tables (each
+    draw on the last axis)."""
+    args = {k: v for k, v in case.items() if k != "take_up"}
+    n = len(case["age0"])
+    n_prog = len(case["unit"])
+    args["take_up_code"] = np.ascontiguousarray(
+        np.broadcast_to(np.arange(n, dtype=np.int64), (n_prog, n)))
+    sets = [{**{k: case[k] for k in DRAWN if k in case}, "take_up_rate": case["take_up"],
+             **(d or {})} for d in (draws or [None])]
+    for k in DRAWN:
+        args[k] = np.ascontiguousarray(np.stack([np.asarray(s[k]) for s in sets], axis=-1))
+    args["seed"] = np.uint64(case["seed"])
+    return args
+
+
+def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh,
+               draws: list[dict] | None = None) -> dict[str, np.ndarray]:
     """The kernel's totals over the chunks ``chunk_hh`` (household boundaries), reduced
-    as the engine does."""
+    as the engine does; without ``draws``, the single draw's totals (no draw axis)."""
     n_years, n_prog = len(case["years"]), len(case["unit"])
-    shapes = {"programmes": (n_years, n_prog, n_groups, kp.N_MEASURES),
-              "population": (n_years, 2, kp.MAX_AGE + 1), "poverty": (n_years, 2, kp.N_POV),
-              "histogram": (n_years, 2, kp.HIST_BINS, 2), "overlap": (n_years, n_combos, 2),
+    n_draws = len(draws) if draws else 1
+    shapes = {"programmes": (n_years, n_prog, n_groups, kp.N_MEASURES, n_draws),
+              "population": (n_years, 2, kp.MAX_AGE + 1),
+              "poverty": (n_years, 2, kp.N_POV, n_draws),
+              "histogram": (n_years, 2, kp.HIST_BINS, 2, n_draws),
+              "overlap": (n_years, n_combos, 2, n_draws),
               "groups": (n_years, n_groups)}
     k = len(chunk_hh) - 1
     parts = {name: np.zeros((k, *shape)) for name, shape in shapes.items()}
     kp.project_households(
-        **{**case, "seed": np.uint64(case["seed"])},
+        **kernel_arguments(case, draws),
         chunk_hh=np.asarray(chunk_hh, dtype=np.int64),
         max_members=int(np.diff(case["hh_start"]).max()),
         out=parts["programmes"], pop_out=parts["population"], pov_out=parts["poverty"],
@@ -82,6 +110,8 @@ def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh) -> dict[str, 
     for name, part in parts.items():
         totals[name] = np.zeros(part.shape[1:])
         kp.reduce_chunks(part, totals[name])
+        if not draws and name not in ("population", "groups"):
+            totals[name] = totals[name][..., 0]
     return totals
 
 
@@ -489,3 +519,48 @@ def test_reduce_chunks_accumulates_into_total() -> None:
     total = np.ones((2, 2))
     kp.reduce_chunks(chunks, total)
     assert np.array_equal(total, 1.0 + chunks.sum(axis=0))
+
+
+def _redrawn(case: dict, r: np.random.Generator) -> dict:
+    """Another parameter set for ``case``: every drawn table perturbed (shapes kept)."""
+    n_prog, n = case["take_up"].shape
+    d = {
+        "price_index": case["price_index"] * r.uniform(0.8, 1.25),
+        "poverty_line": case["poverty_line"] * r.uniform(0.5, 1.5),
+        "take_up_rate": np.clip(case["take_up"] + r.uniform(-0.3, 0.3, (n_prog, n)), 0, 1),
+        "rollout": np.clip(case["rollout"] + r.uniform(-0.3, 0.3, case["rollout"].shape), 0, 1),
+        "amount": case["amount"] * r.uniform(0.5, 1.5),
+        "target_threshold": case["target_threshold"] + r.choice([-0.5, 0.0, 0.5], n_prog),
+        "exclusion": r.uniform(0.0, 1.0, n_prog),
+        "inclusion": r.uniform(0.0, 1.0, n_prog),
+        "disregard": case["disregard"] * r.uniform(0.5, 1.5),
+        "taper": r.uniform(0.0, 1.0, n_prog),
+        "cap": case["cap"] * r.uniform(0.5, 1.5),
+        "eq_first": r.uniform(0.5, 1.5, n_prog),
+        "eq_other": r.uniform(0.0, 1.0, n_prog),
+        "eq_child": r.uniform(0.0, 1.0, n_prog),
+        "child_age": r.integers(0, 25, n_prog).astype(np.int64),
+        "norm_cost": case["norm_cost"] * r.uniform(0.5, 1.5),
+        "region_factor": r.uniform(0.5, 1.5, case["region_factor"].shape),
+        "band_share": r.uniform(0.0, 1.0, case["band_share"].shape),
+    }
+    return d
+
+
+@settings(max_examples=60)
+@given(kernel_cases(), st.integers(2, 4), st.integers(0, 2**32 - 1))
+def test_draws_together_equal_draws_apart(data, n_draws, seed) -> None:
+    """Every parameter draw evaluated in one kernel pass gives, bit for bit, what the
+    kernel gives for that draw alone (and draw 0 what the reference gives)."""
+    case, n_groups, n_combos, split = data
+    r = np.random.default_rng(seed)
+    draws = [{}] + [_redrawn(case, r) for _ in range(n_draws - 1)]
+    n_hh = len(case["hh_start"]) - 1
+    chunk_hh = chunkings(n_hh, split)[2]
+    together = run_kernel(case, n_groups, n_combos, chunk_hh, draws)
+    for d, params in enumerate(draws):
+        alone = run_kernel(case, n_groups, n_combos, chunk_hh, [params])
+        for name in OUTPUTS:
+            got = together[name] if name in ("population", "groups") else together[name][..., d]
+            want = alone[name] if name in ("population", "groups") else alone[name][..., 0]
+            np.testing.assert_array_equal(got, want, err_msg=f"{name}, draw {d}")

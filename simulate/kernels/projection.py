@@ -100,11 +100,11 @@ def _holds(v, kind, lo, hi, mask):
 
 
 @njit(cache=True)
-def _bin(x):
+def _bin(x, n_bins=HIST_BINS):
     if x <= 0.0:
         return 0
-    b = int((np.log(x) - HIST_LOG_MIN) / (HIST_LOG_MAX - HIST_LOG_MIN) * HIST_BINS)
-    return min(HIST_BINS - 1, max(0, b))
+    b = int((np.log(x) - HIST_LOG_MIN) / (HIST_LOG_MAX - HIST_LOG_MIN) * n_bins)
+    return min(n_bins - 1, max(0, b))
 
 
 @njit(cache=True, parallel=True)
@@ -113,40 +113,54 @@ def project_households(
     age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
     static, welfare, target_value, income,
     survival, fertility, disability, years, first_active, has_pregnant_data,
-    has_disabled_data, price_index, poverty_line,
+    has_disabled_data,
     prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
-    unit, kind, take_up, rollout, amount, once, target_row, target_threshold, exclusion,
-    inclusion, stream, income_row, income_from, disregard, taper, cap,
-    eq_first, eq_other, eq_child, child_age, norm_cost, region_factor, band_upper, band_share,
+    unit, kind, once, target_row, stream, income_row, income_from, take_up_code,
     region, seed, max_members,
+    price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
+    inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
+    region_factor, band_upper, band_share,
     out, pop_out, pov_out, hist_out, overlap_out, group_out,
 ):
-    """Accumulate, per chunk of households: ``out[chunk, year, programme, group, measure]``,
-    ``pop_out[chunk, year, sex, age]``, ``pov_out[chunk, year, before/after, measure]``,
-    ``hist_out[chunk, year, before/after, bin, weight/welfare]`` and
-    ``overlap_out[chunk, year, combination, eligible/receiving]`` (persons; combinations
-    as bit masks of programmes, when there are at most 12) and
-    ``group_out[chunk, year, group]`` (persons by welfare group)."""
+    """Accumulate, per chunk of households and per parameter draw d (the last axis):
+    ``out[chunk, year, programme, group, measure, d]``, ``pop_out[chunk, year, sex, age]``,
+    ``pov_out[chunk, year, before/after, measure, d]``,
+    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]``,
+    ``overlap_out[chunk, year, combination, eligible/receiving, d]`` (persons;
+    combinations as bit masks of programmes, when there are at most 12) and
+    ``group_out[chunk, year, group]`` (persons by welfare group).
+
+    The parameter tables after ``max_members`` carry the draws on their last axis
+    (``price_index[year, d]``, ``amount[programme, year, d]``, ...); everything before
+    them is shared by all draws: each household's members, composition, eligibility
+    conditions and random draws are computed once and every parameter draw is
+    evaluated on them (common random numbers).
+    """
     n_years = years.shape[0]
     n_prog = unit.shape[0]
     n_groups = group_cond_start.shape[0] - 1
     n_chunks = chunk_hh.shape[0] - 1
+    n_draws = price_index.shape[1]
+    n_bins = hist_out.shape[3]
     do_overlap = overlap_out.shape[2] > 1
     useed = np.uint64(seed)
     for c in prange(n_chunks):
         m_max = max_members
         w = np.empty(m_max)
+        ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
         u_take = np.empty((m_max, n_prog))
         u_roll = np.empty((m_max, n_prog))
         u_excl = np.zeros((m_max, n_prog))
         u_incl = np.zeros((m_max, n_prog))
         u_dis = np.empty(m_max)
-        paid = np.zeros((m_max, n_prog), dtype=np.bool_)
+        paid = np.zeros((m_max, n_prog, n_draws), dtype=np.bool_)
         static_ok = np.empty((m_max, n_groups), dtype=np.bool_)
         elig = np.zeros((m_max, n_prog), dtype=np.bool_)
-        recv = np.zeros((m_max, n_prog), dtype=np.bool_)
-        pay = np.zeros((m_max, n_prog))
-        hh_benefit = np.zeros(n_prog)
+        might = np.zeros(m_max, dtype=np.bool_)
+        combo_e = np.zeros((m_max, n_draws), dtype=np.int64)
+        combo_r = np.zeros((m_max, n_draws), dtype=np.int64)
+        hh_benefit = np.zeros((n_prog, n_draws))
+        total = np.zeros(n_draws)
         for h in range(chunk_hh[c], chunk_hh[c + 1]):
             first = hh_start[h]
             n_mem = hh_start[h + 1] - first
@@ -164,7 +178,8 @@ def project_households(
                     if target_row[p] >= 0:
                         u_excl[m, p] = uniform(useed, uu, s, np.uint64(EXCLUSION))
                         u_incl[m, p] = uniform(useed, uu, s, np.uint64(INCLUSION))
-                    paid[m, p] = False
+                    for d in range(n_draws):
+                        paid[m, p, d] = False
                 for g in range(n_groups):
                     ok = True
                     for q in range(group_cond_start[g], group_cond_start[g + 1]):
@@ -175,6 +190,7 @@ def project_households(
                             break
                     static_ok[m, g] = ok
             grp_h = group[first]
+            welfare_h = welfare[first]
             for y in range(n_years):
                 # population and the household's expected composition
                 size = 0.0
@@ -182,251 +198,265 @@ def project_households(
                 for m in range(n_mem):
                     i = first + m
                     if y < entry_idx[i]:
+                        ages[m] = -1
                         continue
-                    a = min(age0[i] + (y - entry_idx[i]), MAX_AGE)
-                    pop_out[c, y, sex[i], a] += w[m]
+                    age = age0[i] + (y - entry_idx[i])
+                    ages[m] = age
+                    pop_out[c, y, sex[i], min(age, MAX_AGE)] += w[m]
                     persons += w[m]
                     size += w[m] / w_h
                 if y >= first_active and persons > 0.0:
-                    _household_year(
-                        c, y, first, n_mem, w_h, size, persons, grp_h, w, u_take, u_roll,
-                        u_excl, u_incl, u_dis, paid, static_ok, elig, recv, pay, hh_benefit,
-                        age0, months, sex, entry_idx, uid, pregnant_data, disabled_data,
-                        welfare, target_value, income, fertility, disability, years,
-                        first_active, has_pregnant_data, has_disabled_data, price_index,
-                        poverty_line, prog_group_start, group_cond_start, cond_var,
-                        cond_kind, cond_lo, cond_hi, cond_mask, unit, kind, take_up, rollout,
-                        amount, once, target_row, target_threshold, exclusion, inclusion,
-                        income_row, income_from, disregard, taper, cap, eq_first, eq_other,
-                        eq_child, child_age, norm_cost, region_factor, band_upper, band_share,
-                        region, useed, do_overlap, out, pov_out, hist_out, overlap_out,
-                    )
                     group_out[c, y, grp_h] += persons
+                    # households represented this year: the first year's weight,
+                    # shrinking as the expected size falls below one
+                    w_hh = w_h * min(1.0, size)
+                    # conditions (shared by the draws): person-level eligibility
+                    for m in range(n_mem):
+                        for p in range(n_prog):
+                            elig[m, p] = False
+                        if ages[m] < 0:
+                            continue
+                        i = first + m
+                        age = ages[m]
+                        a = min(age, MAX_AGE)
+                        mo = months[i] if months[i] >= 0 else 0
+                        preg_known = False
+                        preg = False
+                        dis = (disabled_data[i] == 1 if has_disabled_data and entry_idx[i] == 0
+                               else u_dis[m] < disability[a])
+                        for p in range(n_prog):
+                            for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                                if not static_ok[m, g]:
+                                    continue
+                                ok = True
+                                for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                                    var = cond_var[q]
+                                    if var >= 0:
+                                        continue
+                                    if var == VAR_AGE:
+                                        v = float(age)
+                                    elif var == VAR_AGE_MONTHS:
+                                        v = float(12 * age + mo)
+                                    elif var == VAR_PREGNANT:
+                                        if not preg_known:
+                                            preg_known = True
+                                            if has_pregnant_data and y == first_active:
+                                                preg = pregnant_data[i] == 1
+                                            else:
+                                                preg = sex[i] == 1 and uniform(
+                                                    useed, np.uint64(uid[i]),
+                                                    np.uint64(years[y]),
+                                                    np.uint64(PREGNANCY)) < fertility[y, a]
+                                        v = 1.0 if preg else 0.0
+                                    else:
+                                        v = 1.0 if dis else 0.0
+                                    if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q],
+                                                  cond_mask[q]):
+                                        ok = False
+                                        break
+                                if ok:
+                                    elig[m, p] = True
+                                    break
+                    # members who may be in a programme in some draw: their combinations
+                    # of programmes are kept per draw; the others' are none in every draw
+                    hh_any = False
+                    for p in range(n_prog):
+                        if unit[p] == UNIT_HOUSEHOLD:
+                            for m in range(n_mem):
+                                if elig[m, p]:
+                                    hh_any = True
+                    w_none = 0.0
+                    for m in range(n_mem):
+                        if ages[m] < 0:
+                            continue
+                        may = hh_any
+                        for p in range(n_prog):
+                            if elig[m, p]:
+                                may = True
+                        might[m] = may
+                        if may:
+                            for d in range(n_draws):
+                                combo_e[m, d] = 0
+                                combo_r[m, d] = 0
+                        else:
+                            w_none += w[m]
+                    for d in range(n_draws):
+                        total[d] = 0.0
+                    # programmes in declaration order, every draw
+                    for p in range(n_prog):
+                        bit = np.int64(1) << np.int64(p)
+                        for d in range(n_draws):
+                            hh_benefit[p, d] = 0.0
+                        row = target_row[p]
+                        if unit[p] == UNIT_PERSON:
+                            for m in range(n_mem):
+                                if not elig[m, p]:
+                                    continue
+                                i = first + m
+                                tv = target_value[row, i] if row >= 0 else 0.0
+                                rate_k = take_up_code[p, i]
+                                for d in range(n_draws):
+                                    truly = True
+                                    selected = True
+                                    if row >= 0:
+                                        truly = tv < target_threshold[p, d]
+                                        selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
+                                            else (u_incl[m, p] < inclusion[p, d])
+                                    if truly:
+                                        out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
+                                        combo_e[m, d] |= bit
+                                    if not (selected and u_roll[m, p] < rollout[p, y, d]
+                                            and u_take[m, p] < take_up_rate[p, rate_k, d]):
+                                        continue
+                                    if once[p]:
+                                        if paid[m, p, d]:
+                                            continue
+                                        paid[m, p, d] = True
+                                    combo_r[m, d] |= bit
+                                    value = amount[p, y, d]
+                                    hh_benefit[p, d] += w[m] / w_h * value
+                                    out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
+                                    out[c, y, p, grp_h, TRANSFERS, d] += w[m] * value
+                                    if truly:
+                                        out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
+                                    if ages[m] == 0:
+                                        out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                            for d in range(n_draws):
+                                total[d] += hh_benefit[p, d]
+                            continue
+                        # household programme: eligible when any member meets the conditions
+                        any_member = False
+                        for m in range(n_mem):
+                            if elig[m, p]:
+                                any_member = True
+                                break
+                        if not any_member:
+                            continue
+                        counted0 = 0.0  # counted income from the data, start_year prices
+                        if kind[p] != KIND_FLAT and income_row[p] >= 0:
+                            for m in range(n_mem):
+                                if ages[m] >= 0:
+                                    x = income[income_row[p], first + m]
+                                    if x == x:  # NaN (unknown) counts as zero
+                                        counted0 += w[m] / w_h * x
+                        tv = target_value[row, first] if row >= 0 else 0.0
+                        rate_k = take_up_code[p, first]
+                        mask = income_from[p]
+                        ad = 0.0
+                        ch = 0.0
+                        composition_age = np.int64(-1)
+                        for d in range(n_draws):
+                            value = amount[p, y, d]
+                            if kind[p] != KIND_FLAT:
+                                counted = counted0 * price_index[y, d]
+                                for q in range(p):
+                                    if (mask >> np.int64(q)) & np.int64(1) == np.int64(1):
+                                        counted += hh_benefit[q, d]
+                                if kind[p] == KIND_TOP_UP:
+                                    if child_age[p, d] != composition_age:
+                                        composition_age = child_age[p, d]
+                                        ad = 0.0
+                                        ch = 0.0
+                                        for m in range(n_mem):
+                                            if ages[m] < 0:
+                                                continue
+                                            if ages[m] >= composition_age:
+                                                ad += w[m] / w_h
+                                            else:
+                                                ch += w[m] / w_h
+                                    if ad >= 1.0:
+                                        eq = eq_first[p, d] + eq_other[p, d] * (ad - 1.0) + \
+                                            eq_child[p, d] * ch
+                                    else:
+                                        eq = eq_first[p, d] * (ad + min(ch, 1.0 - ad)) + \
+                                            eq_child[p, d] * max(0.0, ch - (1.0 - ad))
+                                    value = amount[p, y, d] * eq - taper[p, d] * max(
+                                        0.0, counted - disregard[p, y, d])
+                                    value = min(cap[p, y, d], max(0.0, value))
+                                else:
+                                    k = min(max(int(size + 0.5), 1), norm_cost.shape[2]) - 1
+                                    norm = norm_cost[p, y, k, d] * region_factor[
+                                        p, region[first], d]
+                                    per_capita = counted / max(size, 1e-12)
+                                    share = band_share[p, band_upper.shape[1] - 1, d]
+                                    for b in range(band_upper.shape[1]):
+                                        if per_capita < band_upper[p, b, d] * price_index[y, d]:
+                                            share = band_share[p, b, d]
+                                            break
+                                    value = max(0.0, norm - share * counted)
+                                if value <= 0.0:
+                                    continue
+                            truly = True
+                            selected = True
+                            if row >= 0:
+                                truly = tv < target_threshold[p, d]
+                                selected = (u_excl[0, p] >= exclusion[p, d]) if truly else (
+                                    u_incl[0, p] < inclusion[p, d])
+                            if truly:
+                                for m in range(n_mem):
+                                    if ages[m] >= 0:
+                                        combo_e[m, d] |= bit
+                                out[c, y, p, grp_h, ELIGIBLE, d] += persons
+                                out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE, d] += w_hh
+                            if not (selected and u_roll[0, p] < rollout[p, y, d]
+                                    and u_take[0, p] < take_up_rate[p, rate_k, d]):
+                                continue
+                            if once[p]:
+                                if paid[0, p, d]:
+                                    continue
+                                paid[0, p, d] = True
+                            hh_benefit[p, d] = value
+                            out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES, d] += w_hh
+                            out[c, y, p, grp_h, BENEFICIARIES, d] += persons
+                            out[c, y, p, grp_h, TRANSFERS, d] += w_hh * value
+                            if truly:
+                                out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += persons
+                            for m in range(n_mem):
+                                if ages[m] >= 0:
+                                    combo_r[m, d] |= bit
+                                    if ages[m] == 0:
+                                        out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                        for d in range(n_draws):
+                            total[d] += hh_benefit[p, d]
+                    # poverty before and after transfers (start-year prices, per member)
+                    if welfare_h == welfare_h:
+                        # welfare before transfers: its bin and gap are the same in every
+                        # draw with the same line (computed once)
+                        z0 = poverty_line[y, 0]
+                        b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
+                        gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
+                        for d in range(n_draws):
+                            z = poverty_line[y, d]
+                            if z <= 0.0:
+                                continue
+                            after = welfare_h + total[d] / price_index[y, d] / max(size, 1e-12)
+                            for k in range(2):
+                                x = welfare_h if k == 0 else after
+                                pov_out[c, y, k, POV_PERSONS, d] += persons
+                                same = z == z0 and x == welfare_h
+                                if x < z:
+                                    gap = gap0 if same else (z - x) / z
+                                    pov_out[c, y, k, POV_POOR, d] += persons
+                                    pov_out[c, y, k, POV_GAP, d] += persons * gap
+                                    pov_out[c, y, k, POV_SEVERITY, d] += persons * gap * gap
+                                b = b0 if same else _bin(x / z, n_bins)
+                                hist_out[c, y, k, b, 0, d] += persons
+                                hist_out[c, y, k, b, 1, d] += persons * x
+                    if do_overlap:
+                        for m in range(n_mem):
+                            if ages[m] < 0 or not might[m]:
+                                continue
+                            for d in range(n_draws):
+                                overlap_out[c, y, combo_e[m, d], 0, d] += w[m]
+                                overlap_out[c, y, combo_r[m, d], 1, d] += w[m]
+                        if w_none > 0.0:
+                            for d in range(n_draws):
+                                overlap_out[c, y, 0, 0, d] += w_none
+                                overlap_out[c, y, 0, 1, d] += w_none
                 # survival to the next year
                 for m in range(n_mem):
-                    i = first + m
-                    if y >= entry_idx[i]:
-                        a = min(age0[i] + (y - entry_idx[i]), MAX_AGE)
-                        w[m] *= survival[y, sex[i], a]
-
-
-@njit(cache=True)
-def _household_year(
-    c, y, first, n_mem, w_h, size, persons, grp_h, w, u_take, u_roll, u_excl, u_incl, u_dis,
-    paid, static_ok, elig, recv, pay, hh_benefit,
-    age0, months, sex, entry_idx, uid, pregnant_data, disabled_data, welfare, target_value,
-    income, fertility, disability, years, first_active, has_pregnant_data, has_disabled_data,
-    price_index, poverty_line, prog_group_start, group_cond_start, cond_var, cond_kind,
-    cond_lo, cond_hi, cond_mask, unit, kind, take_up, rollout, amount, once, target_row,
-    target_threshold, exclusion, inclusion, income_row, income_from, disregard, taper, cap,
-    eq_first, eq_other, eq_child, child_age, norm_cost, region_factor, band_upper, band_share,
-    region, useed, do_overlap, out, pov_out, hist_out, overlap_out,
-):
-    """One household in one year: eligibility, amounts, beneficiaries, poverty."""
-    n_prog = unit.shape[0]
-    # households represented this year: the first year's weight, shrinking as the expected
-    # size falls below one (a one-person household lasts as long as its member survives)
-    w_hh = w_h * min(1.0, size)
-    for p in range(n_prog):
-        hh_benefit[p] = 0.0
-    # person-level eligibility for every programme (household programmes use "any member")
-    for m in range(n_mem):
-        i = first + m
-        for p in range(n_prog):
-            elig[m, p] = False
-            recv[m, p] = False
-            pay[m, p] = 0.0
-        if y < entry_idx[i]:
-            continue
-        age = age0[i] + (y - entry_idx[i])
-        a = min(age, MAX_AGE)
-        mo = months[i] if months[i] >= 0 else 0
-        preg_known = False
-        preg = False
-        dis = (disabled_data[i] == 1 if has_disabled_data and entry_idx[i] == 0
-               else u_dis[m] < disability[a])
-        for p in range(n_prog):
-            for g in range(prog_group_start[p], prog_group_start[p + 1]):
-                if not static_ok[m, g]:
-                    continue
-                ok = True
-                for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                    var = cond_var[q]
-                    if var >= 0:
-                        continue
-                    if var == VAR_AGE:
-                        v = float(age)
-                    elif var == VAR_AGE_MONTHS:
-                        v = float(12 * age + mo)
-                    elif var == VAR_PREGNANT:
-                        if not preg_known:
-                            preg_known = True
-                            if has_pregnant_data and y == first_active:
-                                preg = pregnant_data[i] == 1
-                            else:
-                                preg = sex[i] == 1 and uniform(
-                                    useed, np.uint64(uid[i]), np.uint64(years[y]),
-                                    np.uint64(PREGNANCY)) < fertility[y, a]
-                        v = 1.0 if preg else 0.0
-                    else:
-                        v = 1.0 if dis else 0.0
-                    if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q], cond_mask[q]):
-                        ok = False
-                        break
-                if ok:
-                    elig[m, p] = True
-                    break
-
-    welfare_h = welfare[first]
-    total_transfer = 0.0
-    for p in range(n_prog):
-        if unit[p] == UNIT_PERSON:
-            for m in range(n_mem):
-                if not elig[m, p]:
-                    continue
-                i = first + m
-                age = age0[i] + (y - entry_idx[i])
-                truly = True
-                selected = True
-                if target_row[p] >= 0:
-                    truly = target_value[target_row[p], i] < target_threshold[p]
-                    selected = (u_excl[m, p] >= exclusion[p]) if truly else (
-                        u_incl[m, p] < inclusion[p])
-                elig[m, p] = truly  # from here on: truly eligible (overlap counts)
-                if truly:
-                    out[c, y, p, grp_h, ELIGIBLE] += w[m]
-                if not (selected and u_roll[m, p] < rollout[p, y]
-                        and u_take[m, p] < take_up[p, i]):
-                    continue
-                if once[p]:
-                    if paid[m, p]:
-                        continue
-                    paid[m, p] = True
-                recv[m, p] = True
-                pay[m, p] = amount[p, y]
-                hh_benefit[p] += w[m] / w_h * amount[p, y]
-                out[c, y, p, grp_h, BENEFICIARIES] += w[m]
-                out[c, y, p, grp_h, TRANSFERS] += w[m] * amount[p, y]
-                if truly:
-                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE] += w[m]
-                if age == 0:
-                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH] += w[m]
-            continue
-        # household programme: eligible when any member meets the conditions
-        any_member = False
-        for m in range(n_mem):
-            if elig[m, p]:
-                any_member = True
-                break
-        for m in range(n_mem):  # from here on: the household is (truly) eligible or not
-            elig[m, p] = False
-        if not any_member:
-            continue
-        value = amount[p, y]
-        if kind[p] != KIND_FLAT:
-            counted = 0.0
-            if income_row[p] >= 0:
-                for m in range(n_mem):
-                    i = first + m
-                    if y >= entry_idx[i]:
-                        x = income[income_row[p], i]
-                        if x == x:  # NaN (unknown) counts as zero
-                            counted += w[m] / w_h * x
-                counted *= price_index[y]
-            mask = income_from[p]
-            for q in range(p):
-                if (mask >> np.int64(q)) & np.int64(1) == np.int64(1):
-                    counted += hh_benefit[q]
-            if kind[p] == KIND_TOP_UP:
-                ad = 0.0
-                ch = 0.0
-                for m in range(n_mem):
-                    i = first + m
-                    if y < entry_idx[i]:
-                        continue
-                    if age0[i] + (y - entry_idx[i]) >= child_age[p]:
-                        ad += w[m] / w_h
-                    else:
-                        ch += w[m] / w_h
-                if ad >= 1.0:
-                    eq = eq_first[p] + eq_other[p] * (ad - 1.0) + eq_child[p] * ch
-                else:
-                    eq = eq_first[p] * (ad + min(ch, 1.0 - ad)) + eq_child[p] * max(
-                        0.0, ch - (1.0 - ad))
-                value = amount[p, y] * eq - taper[p] * max(0.0, counted - disregard[p, y])
-                value = min(cap[p, y], max(0.0, value))
-            else:
-                k = min(max(int(size + 0.5), 1), norm_cost.shape[2]) - 1
-                norm = norm_cost[p, y, k] * region_factor[p, region[first]]
-                per_capita = counted / max(size, 1e-12)
-                share = band_share[p, band_upper.shape[1] - 1]
-                for b in range(band_upper.shape[1]):
-                    if per_capita < band_upper[p, b] * price_index[y]:
-                        share = band_share[p, b]
-                        break
-                value = max(0.0, norm - share * counted)
-            if value <= 0.0:
-                continue
-        truly = True
-        selected = True
-        if target_row[p] >= 0:
-            truly = target_value[target_row[p], first] < target_threshold[p]
-            selected = (u_excl[0, p] >= exclusion[p]) if truly else (u_incl[0, p] < inclusion[p])
-        if truly:
-            for m in range(n_mem):
-                elig[m, p] = y >= entry_idx[first + m]
-            out[c, y, p, grp_h, ELIGIBLE] += persons
-            out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE] += w_hh
-        if not (selected and u_roll[0, p] < rollout[p, y] and u_take[0, p] < take_up[p, first]):
-            continue
-        if once[p]:
-            if paid[0, p]:
-                continue
-            paid[0, p] = True
-        hh_benefit[p] = value
-        out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES] += w_hh
-        out[c, y, p, grp_h, BENEFICIARIES] += persons
-        out[c, y, p, grp_h, TRANSFERS] += w_hh * value
-        if truly:
-            out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE] += persons
-        for m in range(n_mem):
-            i = first + m
-            if y >= entry_idx[i]:
-                recv[m, p] = True
-                if age0[i] + (y - entry_idx[i]) == 0:
-                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH] += w[m]
-    for p in range(n_prog):
-        total_transfer += hh_benefit[p]
-
-    # poverty before and after transfers (start-year prices, per expected member)
-    if welfare_h == welfare_h and poverty_line[y] > 0.0:
-        z = poverty_line[y]
-        after = welfare_h + total_transfer / price_index[y] / max(size, 1e-12)
-        for k in range(2):
-            x = welfare_h if k == 0 else after
-            pov_out[c, y, k, POV_PERSONS] += persons
-            if x < z:
-                gap = (z - x) / z
-                pov_out[c, y, k, POV_POOR] += persons
-                pov_out[c, y, k, POV_GAP] += persons * gap
-                pov_out[c, y, k, POV_SEVERITY] += persons * gap * gap
-            b = _bin(x / z)
-            hist_out[c, y, k, b, 0] += persons
-            hist_out[c, y, k, b, 1] += persons * x
-    if do_overlap:
-        for m in range(n_mem):
-            i = first + m
-            if y < entry_idx[i]:
-                continue
-            ce = 0
-            cr = 0
-            for p in range(n_prog):
-                if elig[m, p]:
-                    ce |= 1 << p
-                if recv[m, p]:
-                    cr |= 1 << p
-            overlap_out[c, y, ce, 0] += w[m]
-            overlap_out[c, y, cr, 1] += w[m]
+                    if ages[m] >= 0:
+                        w[m] *= survival[y, sex[first + m], min(ages[m], MAX_AGE)]
 
 
 @njit(cache=True)

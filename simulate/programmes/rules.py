@@ -12,7 +12,7 @@ welfare) is reported here as a ScenarioError naming the scenario file and key.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -55,7 +55,8 @@ class RuleTables:
     static_names: tuple[str, ...]
     unit: np.ndarray
     kind: np.ndarray
-    take_up: np.ndarray  # [programme, record]
+    take_up_code: np.ndarray  # [programme, record]: row of take_up_rate (0 default, k+1 group k)
+    take_up_rate: np.ndarray  # [programme, code]
     rollout: np.ndarray
     amount: np.ndarray  # flat amount or top-up guarantee, annual nominal [programme, year]
     once: np.ndarray
@@ -79,6 +80,49 @@ class RuleTables:
     region_factor: np.ndarray  # [programme, region]
     band_upper: np.ndarray  # [programme, band], annual per person, start_year prices
     band_share: np.ndarray
+
+    @property
+    def take_up(self) -> np.ndarray:
+        """Take-up rate per programme and record."""
+        return np.take_along_axis(self.take_up_rate, self.take_up_code, axis=1)
+
+    def with_take_up(self, rate: np.ndarray) -> RuleTables:
+        """These tables with take-up rates given per programme and record."""
+        rate = np.ascontiguousarray(rate, dtype=np.float64)
+        code = np.broadcast_to(np.arange(rate.shape[1], dtype=np.int64), rate.shape)
+        return replace(self, take_up_code=np.ascontiguousarray(code), take_up_rate=rate)
+
+    def structure(self) -> dict[str, np.ndarray]:
+        """The tables that depend on the population (shared by parameter draws)."""
+        return {name: getattr(self, name) for name in STRUCTURE}
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """The tables that a parameter draw may change (no per-record arrays)."""
+        return {name: getattr(self, name) for name in PARAMETERS}
+
+
+#: RuleTables fields computed from the population: shared by every parameter draw
+STRUCTURE = ("prog_group_start", "group_cond_start", "cond_var", "cond_kind", "cond_lo",
+             "cond_hi", "cond_mask", "static", "static_names", "unit", "kind", "take_up_code",
+             "once", "target_row", "target_value", "stream", "income_row", "income",
+             "income_from")
+#: RuleTables fields a parameter draw may change (per programme, year, size, band, region)
+PARAMETERS = ("take_up_rate", "rollout", "amount", "target_threshold", "exclusion",
+              "inclusion", "disregard", "taper", "cap", "eq_first", "eq_other", "eq_child",
+              "child_age", "norm_cost", "region_factor", "band_upper", "band_share")
+
+
+def structure_key(scenario: Scenario) -> str:
+    """What the population-dependent rule tables depend on besides the population: two
+    scenarios with the same key share :meth:`RuleTables.structure`."""
+    parts = []
+    for p in scenario.programmes:
+        t, b = p.targeting, p.benefit
+        groups = [] if not isinstance(p.take_up, dict) else [g for g, _ in p.take_up["groups"]]
+        parts.append((p.id, p.unit, p.eligibility, b.type, b.income, b.income_from, b.period,
+                      t.method, t.column, t.levels, t.intercept, sorted(t.coefficients.items()),
+                      repr(groups)))
+    return repr(parts)
 
 
 def welfare_percentile(pop: Population) -> np.ndarray:
@@ -196,19 +240,26 @@ def _static_mask(pop: Population, group: tuple[Condition, ...], scenario: Scenar
     return ok
 
 
-def _take_up(prog: Programme, pop: Population, scenario: Scenario) -> np.ndarray:
+def _take_up_code(prog: Programme, pop: Population, scenario: Scenario) -> np.ndarray:
+    """Per record: 0 (the default rate) or k + 1 (the first take-up group k it is in)."""
     t = prog.take_up
+    code = np.zeros(pop.n, dtype=np.int64)
     if not isinstance(t, dict):
-        return np.full(pop.n, float(t))
-    rate = np.full(pop.n, float(t["default"]))
-    decided = np.zeros(pop.n, dtype=bool)
-    for k, (conds, share) in enumerate(t["groups"]):
+        return code
+    for k, (conds, _share) in enumerate(t["groups"]):
         key = f"programmes.{prog.id}.take_up.groups[{k}]"
         group = conditions([conds], key)[0]
-        hit = _static_mask(pop, group, scenario) & ~decided
-        rate[hit] = share
-        decided |= hit
-    return rate
+        hit = _static_mask(pop, group, scenario) & (code == 0)
+        code[hit] = k + 1
+    return code
+
+
+def _take_up_rates(prog: Programme) -> list[float]:
+    """The default rate, then each group's."""
+    t = prog.take_up
+    if not isinstance(t, dict):
+        return [float(t)]
+    return [float(t["default"])] + [float(share) for _, share in t["groups"]]
 
 
 def _index(b, years: np.ndarray, start_year: int, price_index: np.ndarray) -> np.ndarray:
@@ -220,19 +271,27 @@ def _index(b, years: np.ndarray, start_year: int, price_index: np.ndarray) -> np
 
 
 def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
-                  price_index: np.ndarray) -> RuleTables:
+                  price_index: np.ndarray,
+                  structure: dict[str, np.ndarray] | None = None) -> RuleTables:
     """Kernel tables for ``scenario.programmes`` on ``pop`` over ``years``.
 
     ``price_index[k]`` is consumer prices in ``years[k]`` relative to start_year.
+    ``structure``: the population-dependent tables of a scenario with the same
+    :func:`structure_key` (from :meth:`RuleTables.structure`), reused as they are.
     """
+    shared = structure if structure is not None else _structure(scenario, pop)
+    return RuleTables(**shared, **_parameters(scenario, pop, years, price_index))
+
+
+def _structure(scenario: Scenario, pop: Population) -> dict[str, np.ndarray]:
+    """The population-dependent tables: conditions, per-record columns and codes."""
     static_names: list[str] = []
     static_rows: list[np.ndarray] = []
     prog_group_start = [0]
     group_cond_start = [0]
     var, kind, lo, hi, mask = [], [], [], [], []
-    pct = welfare_percentile(pop)
     progs = scenario.programmes
-    n_prog, n_years = len(progs), len(years)
+    n_prog = len(progs)
     for prog in progs:
         for group in prog.eligibility:
             for cond in group:
@@ -254,13 +313,68 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
             group_cond_start.append(len(var))
         prog_group_start.append(len(group_cond_start) - 1)
 
+    pct = welfare_percentile(pop)
     target_rows: list[np.ndarray] = []
     target_row = np.full(n_prog, -1, dtype=np.int64)
-    target_threshold = np.zeros(n_prog)
     income_rows: dict[tuple[str, ...], int] = {}
     income_arrays: list[np.ndarray] = []
     income_row = np.full(n_prog, -1, dtype=np.int64)
     income_from = np.zeros(n_prog, dtype=np.int64)
+    names = [p.id for p in progs]
+    for p, prog in enumerate(progs):
+        value = _target_value(prog, pop, pct, scenario)
+        if value is not None:
+            target_row[p] = len(target_rows)
+            target_rows.append(value)
+        b = prog.benefit
+        if b.type == "flat":
+            continue
+        cols = tuple(b.income)
+        if cols:
+            if cols not in income_rows:
+                total = np.zeros(pop.n)
+                for col in cols:
+                    values = _column(pop, col, f"programmes.{prog.id}.benefit.income", scenario,
+                                     "an income column of the population")
+                    total += np.nan_to_num(values, nan=0.0)
+                income_rows[cols] = len(income_arrays)
+                income_arrays.append(total)
+            income_row[p] = income_rows[cols]
+        for q in b.income_from:
+            income_from[p] |= 1 << names.index(q)
+    static = np.vstack(static_rows) if static_rows else np.zeros((0, pop.n))
+    return dict(
+        prog_group_start=np.asarray(prog_group_start, dtype=np.int64),
+        group_cond_start=np.asarray(group_cond_start, dtype=np.int64),
+        cond_var=np.asarray(var, dtype=np.int64),
+        cond_kind=np.asarray(kind, dtype=np.int64),
+        cond_lo=np.asarray(lo, dtype=np.float64),
+        cond_hi=np.asarray(hi, dtype=np.float64),
+        cond_mask=np.asarray(mask, dtype=np.int64),
+        static=np.ascontiguousarray(static, dtype=np.float64),
+        static_names=tuple(static_names),
+        unit=np.array([UNIT_HOUSEHOLD if p.unit == "household" else UNIT_PERSON for p in progs],
+                      dtype=np.int64),
+        kind=np.array([KINDS[p.benefit.type] for p in progs], dtype=np.int64),
+        take_up_code=np.ascontiguousarray(np.vstack([_take_up_code(p, pop, scenario)
+                                                     for p in progs])),
+        once=np.array([p.benefit.period == "once" for p in progs]),
+        target_row=target_row,
+        target_value=np.ascontiguousarray(np.vstack(target_rows) if target_rows
+                                          else np.zeros((0, pop.n))),
+        stream=np.array([stream_of(p.id) for p in progs], dtype=np.uint64),
+        income_row=income_row,
+        income=np.ascontiguousarray(np.vstack(income_arrays) if income_arrays
+                                    else np.zeros((0, pop.n))),
+        income_from=income_from,
+    )
+
+
+def _parameters(scenario: Scenario, pop: Population, years: np.ndarray,
+                price_index: np.ndarray) -> dict[str, np.ndarray]:
+    """The tables a parameter draw may change: rates, amounts, thresholds (no records)."""
+    progs = scenario.programmes
+    n_prog, n_years = len(progs), len(years)
     amount = np.zeros((n_prog, n_years))
     disregard = np.zeros((n_prog, n_years))
     cap = np.full((n_prog, n_years), np.inf)
@@ -273,13 +387,12 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
     region_factor = np.ones((n_prog, len(pop.region_names)))
     band_upper = np.full((n_prog, max_bands), np.inf)
     band_share = np.zeros((n_prog, max_bands))
-    names = [p.id for p in progs]
+    rates = [_take_up_rates(p) for p in progs]
+    take_up_rate = np.zeros((n_prog, max(len(r) for r in rates)))
+    target_threshold = np.zeros(n_prog)
     for p, prog in enumerate(progs):
-        row = _targeting(prog, pop, pct, scenario, price_index[0])
-        if row is not None:
-            target_row[p] = len(target_rows)
-            target_rows.append(row[0])
-            target_threshold[p] = row[1]
+        take_up_rate[p, :len(rates[p])] = rates[p]
+        target_threshold[p] = _target_threshold(prog, pop, price_index[0])
         b = prog.benefit
         per_year = b.payments_per_year * _index(b, years, scenario.start_year, price_index)
         key = f"programmes.{prog.id}.benefit"
@@ -311,48 +424,13 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
             band_share[p] = shares
             band_upper[p] = uppers
         disregard[p] = b.disregard * per_year
-        cols = tuple(b.income)
-        if cols:
-            if cols not in income_rows:
-                total = np.zeros(pop.n)
-                for col in cols:
-                    values = _column(pop, col, f"{key}.income", scenario,
-                                     "an income column of the population")
-                    total += np.nan_to_num(values, nan=0.0)
-                income_rows[cols] = len(income_arrays)
-                income_arrays.append(total)
-            income_row[p] = income_rows[cols]
-        for q in b.income_from:
-            income_from[p] |= 1 << names.index(q)
-    static = np.vstack(static_rows) if static_rows else np.zeros((0, pop.n))
-    return RuleTables(
-        prog_group_start=np.asarray(prog_group_start, dtype=np.int64),
-        group_cond_start=np.asarray(group_cond_start, dtype=np.int64),
-        cond_var=np.asarray(var, dtype=np.int64),
-        cond_kind=np.asarray(kind, dtype=np.int64),
-        cond_lo=np.asarray(lo, dtype=np.float64),
-        cond_hi=np.asarray(hi, dtype=np.float64),
-        cond_mask=np.asarray(mask, dtype=np.int64),
-        static=np.ascontiguousarray(static, dtype=np.float64),
-        static_names=tuple(static_names),
-        unit=np.array([UNIT_HOUSEHOLD if p.unit == "household" else UNIT_PERSON for p in progs],
-                      dtype=np.int64),
-        kind=np.array([KINDS[p.benefit.type] for p in progs], dtype=np.int64),
-        take_up=np.ascontiguousarray(np.vstack([_take_up(p, pop, scenario) for p in progs])),
+    return dict(
+        take_up_rate=take_up_rate,
         rollout=np.vstack([p.rollout.at(years) for p in progs]),
         amount=amount,
-        once=np.array([p.benefit.period == "once" for p in progs]),
-        target_row=target_row,
         target_threshold=target_threshold,
-        target_value=np.ascontiguousarray(np.vstack(target_rows) if target_rows
-                                          else np.zeros((0, pop.n))),
         exclusion=np.array([p.targeting.exclusion_error for p in progs]),
         inclusion=np.array([p.targeting.inclusion_error for p in progs]),
-        stream=np.array([stream_of(p.id) for p in progs], dtype=np.uint64),
-        income_row=income_row,
-        income=np.ascontiguousarray(np.vstack(income_arrays) if income_arrays
-                                    else np.zeros((0, pop.n))),
-        income_from=income_from,
         disregard=disregard,
         taper=taper,
         cap=cap,
@@ -367,13 +445,10 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
     )
 
 
-def _targeting(prog: Programme, pop: Population, pct: np.ndarray, scenario: Scenario,
-               pop_year_prices: float) -> tuple[np.ndarray, float] | None:
-    """(value per record, threshold): truly eligible where value < threshold; None if none.
-
-    A poverty line in start_year prices is moved to the population's year prices
-    (``pop_year_prices`` = P(pop.year) / P(start_year)).
-    """
+def _target_value(prog: Programme, pop: Population, pct: np.ndarray,
+                  scenario: Scenario) -> np.ndarray | None:
+    """Per record, the value compared with the threshold: truly eligible where value <
+    threshold (welfare percentile, PMT score, 0 listed / 1 not); None without targeting."""
     t = prog.targeting
     key = f"programmes.{prog.id}.targeting"
     if t.method == "none":
@@ -383,16 +458,29 @@ def _targeting(prog: Programme, pop: Population, pct: np.ndarray, scenario: Scen
             raise ScenarioError(Problem(scenario.where(key), key,
                                         "a population with welfare for poverty targeting",
                                         f"no welfare in {pop.source or 'the population'}"))
-        value = np.nan_to_num(pct, nan=np.inf)
-        if t.welfare_percentile_max is not None:
-            return value, float(t.welfare_percentile_max)
-        return value, share_below(pop, float(t.poverty_line) * pop_year_prices)
+        return np.nan_to_num(pct, nan=np.inf)
     if t.method == "pmt":
         score = np.full(pop.n, float(t.intercept))
         for col, coef in t.coefficients.items():
             score += coef * _column(pop, col, f"{key}.coefficients.{col}", scenario,
                                     "a column of the population for the PMT formula")
-        return np.nan_to_num(score, nan=np.inf), float(t.cutoff)
+        return np.nan_to_num(score, nan=np.inf)
     values = _column(pop, t.column, f"{key}.column", scenario, "a registry column")
     listed = np.isin(values, np.asarray(t.levels, dtype=np.float64))
-    return np.where(listed, 0.0, 1.0), 0.5
+    return np.where(listed, 0.0, 1.0)
+
+
+def _target_threshold(prog: Programme, pop: Population, pop_year_prices: float) -> float:
+    """The threshold of :func:`_target_value` (0 without targeting).
+
+    A poverty line in start_year prices is moved to the population's year prices
+    (``pop_year_prices`` = P(pop.year) / P(start_year)).
+    """
+    t = prog.targeting
+    if t.method == "poverty":
+        if t.welfare_percentile_max is not None:
+            return float(t.welfare_percentile_max)
+        return share_below(pop, float(t.poverty_line) * pop_year_prices)
+    if t.method == "pmt":
+        return float(t.cutoff)
+    return 0.5 if t.method == "registry" else 0.0

@@ -14,7 +14,6 @@ rate +-2 points.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,9 +21,9 @@ import numpy as np
 import xarray as xr
 
 from .. import finance
-from ..errors import Problem, ScenarioError, did_you_mean
+from ..errors import Problem, ScenarioError
 from ..scenario import Scenario
-from ..scenario.loader import apply_overrides
+from ..scenario.model import with_values
 from .settings import FLOW_PARAMETERS, ReturnsSettings, read_settings
 
 OneWayProgress = Callable[[int, int, str], None]
@@ -43,35 +42,7 @@ class OneWay:
 
 def variant(scenario: Scenario, path: str, value: float) -> Scenario:
     """``scenario`` with ``path`` set to ``value``; problems name sensitivity.parameters."""
-    from ..scenario.model import build
-
-    key = f"sensitivity.parameters.{path}"
-    where = scenario.where("sensitivity.parameters")
-    parts = path.split(".")
-    if parts[0] == "sensitivity":
-        raise ScenarioError(Problem(where, key, "a key outside [sensitivity]", repr(path)))
-    if parts[0] == "programmes" and len(parts) > 1:
-        ids = [p.id for p in scenario.programmes]
-        if parts[1] not in ids:
-            raise ScenarioError(Problem(where, key, "a programme of the scenario",
-                                        repr(parts[1]), did_you_mean(parts[1], ids)))
-    doc = tomllib.loads(scenario.text)
-    origins = dict(scenario.origins)
-    try:
-        doc = apply_overrides(doc, origins, {path: value})
-        out = build(doc, origins, scenario.path)
-        read_settings(out)  # the cross-checks of [returns] too
-        return out
-    except ScenarioError as exc:
-        problems = []
-        for p in exc.problems:
-            if p.key == path:
-                problems.append(Problem(where, key, p.expected, p.found, p.hint))
-            else:
-                problems.append(Problem(where, key, f"a value that keeps {p.key} valid "
-                                        f"({p.expected})", f"{value!r} ({p.key}: {p.found})",
-                                        p.hint))
-        raise ScenarioError(problems) from None
+    return with_values(scenario, {path: value}, "sensitivity.parameters", check=read_settings)
 
 
 def variants(scenario: Scenario, settings: ReturnsSettings

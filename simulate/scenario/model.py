@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from types import MappingProxyType
@@ -314,6 +315,70 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         origins=MappingProxyType(dict(origins)),
         settings=MappingProxyType(v),
     )
+
+
+def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
+                quote: bool = False, check: Callable[[Scenario], object] | None = None
+                ) -> Scenario:
+    """``scenario`` with each ``key.path: value`` of ``values`` set (``--set`` semantics),
+    validated again; every problem is named after the table that declared the change.
+
+    A problem is reported as ``<section>.<key.path>`` (``<section>."<key.path>"`` with
+    ``quote``) in the file that declared it: the key's own problem as it is, a problem
+    with a table on the way to the key (a typo) as ``... at <table>``, any other as "a
+    value that keeps <other key> valid". ``check`` (e.g. the [returns] cross-checks) runs
+    on the new scenario and its problems are named the same way. Keys under [sensitivity]
+    and [uncertainty] are refused; an unknown programme gets a did-you-mean hint.
+    Raises :class:`ScenarioError` with every problem.
+    """
+
+    def name(path: str) -> str:
+        return f"{section}.{schema.quote_key(path) if quote else path}"
+
+    def where(path: str) -> str:
+        return scenario.where(f"{section}.{path}")
+
+    problems: list[Problem] = []
+    ids = [p.id for p in scenario.programmes]
+    for path in values:
+        parts = path.split(".")
+        if parts[0] in schema.ANALYSIS_TABLES:
+            problems.append(Problem(where(path), name(path), "a key outside [sensitivity] and "
+                                    "[uncertainty]", repr(path)))
+        elif parts[0] == "programmes" and len(parts) > 1 and parts[1] not in ids:
+            problems.append(Problem(where(path), name(path), "a programme of the scenario",
+                                    repr(parts[1]), did_you_mean(parts[1], ids)))
+    if problems:
+        raise ScenarioError(problems)
+    doc = tomllib.loads(scenario.text)
+    origins = dict(scenario.origins)
+    try:
+        doc = apply_overrides(doc, origins, values)
+        out = build(doc, origins, scenario.path)
+        if check is not None:
+            check(out)
+        return out
+    except ScenarioError as exc:
+        for p in exc.problems:
+            path = next((k for k in values if p.key == k), None) or next(
+                (k for k in values if k.startswith(p.key + ".")), None)
+            if path == p.key:
+                renamed = Problem(where(path), name(path), p.expected, p.found, p.hint)
+            elif path is not None:
+                renamed = Problem(where(path), name(path), f"{p.expected} at {p.key}",
+                                  p.found, p.hint)
+            elif len(values) == 1:
+                ((path, value),) = values.items()
+                renamed = Problem(where(path), name(path), f"a value that keeps {p.key} valid "
+                                  f"({p.expected})", f"{value!r} ({p.key}: {p.found})", p.hint)
+            else:
+                shown = ", ".join(f"{k} = {v!r}" for k, v in values.items())
+                renamed = Problem(scenario.where(section), section, f"values that keep {p.key} "
+                                  f"valid ({p.expected})", f"{shown} ({p.key}: {p.found})",
+                                  p.hint)
+            if renamed not in problems:
+                problems.append(renamed)
+        raise ScenarioError(problems) from None
 
 
 def load_scenario(

@@ -66,16 +66,18 @@ class Spec:
 
 @dataclass(frozen=True)
 class Number(Spec):
-    """A number, optionally an integer, within [min, max] (or (min, max] when min_open)."""
+    """A number, optionally an integer, within [min, max] (an end excluded when
+    min_open / max_open)."""
 
     min: float | None = None
     max: float | None = None
     integer: bool = False
     min_open: bool = False
+    max_open: bool = False
 
     def type_name(self) -> str:
         kind = "an integer" if self.integer else "a number"
-        return kind + _bounds(self.min, self.max, self.min_open)
+        return kind + _bounds(self.min, self.max, self.min_open, self.max_open)
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
         if not _is_number(value) or (self.integer and not float(value).is_integer()):
@@ -87,19 +89,23 @@ class Number(Spec):
         low_bad = self.min is not None and (
             value <= self.min if self.min_open else value < self.min
         )
-        if low_bad or (self.max is not None and value > self.max):
+        high_bad = self.max is not None and (
+            value >= self.max if self.max_open else value > self.max
+        )
+        if low_bad or high_bad:
             ctx.bad(key, self.type_name() + _unit(self.unit), value)
             return None
         return int(value) if self.integer else float(value)
 
 
-def _bounds(lo: float | None, hi: float | None, lo_open: bool = False) -> str:
+def _bounds(lo: float | None, hi: float | None, lo_open: bool = False,
+            hi_open: bool = False) -> str:
     if lo is not None and hi is not None:
-        return f" in {'(' if lo_open else '['}{_num(lo)}, {_num(hi)}]"
+        return f" in {'(' if lo_open else '['}{_num(lo)}, {_num(hi)}{')' if hi_open else ']'}"
     if lo is not None:
         return f" {'>' if lo_open else '>='} {_num(lo)}"
     if hi is not None:
-        return f" <= {_num(hi)}"
+        return f" {'<' if hi_open else '<='} {_num(hi)}"
     return ""
 
 
@@ -1054,6 +1060,333 @@ SENSITIVITY = Table(
 )
 
 
+# --- probabilistic sensitivity ([uncertainty]; docs/uncertainty.md) -------------------
+
+#: each distribution's (required, optional) fields; see docs/uncertainty.md
+DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "uniform": (("low", "high"), ()),
+    "triangular": (("low", "mode", "high"), ()),
+    "normal": (("mean", "sd"), ("low", "high")),
+    "lognormal": (("mean", "sd"), ("low", "high")),
+    "beta": (("alpha", "beta"), ("low", "high")),
+    "discrete": (("values",), ("weights",)),
+}
+#: top-level tables that declare analyses rather than model inputs: never uncertain
+ANALYSIS_TABLES = ("sensitivity", "uncertainty")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def quote_key(path: str) -> str:
+    """``path`` as one TOML key: bare when it can be, else in double quotes."""
+    return path if _BARE_KEY.match(path) else '"' + path.replace('"', '\\"') + '"'
+
+
+def _phi(z: float) -> float:
+    """The standard normal CDF (accurate in both tails)."""
+    import math
+
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def lognormal_log_params(mean: float, sd: float) -> tuple[float, float]:
+    """(mu, sigma) of log X for a lognormal X with the given mean and sd of X itself:
+    sigma^2 = ln(1 + sd^2 / mean^2), mu = ln(mean) - sigma^2 / 2."""
+    import math
+
+    sigma2 = math.log1p((sd / mean) ** 2)
+    return math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
+
+
+@dataclass(frozen=True)
+class Distributions(Spec):
+    """A table ``"key.path" = { distribution = "...", <its fields> }`` (quoted dotted keys
+    stay one key; unquoted dotted keys nest and are joined back)."""
+
+    def type_name(self) -> str:
+        return 'a table of "key.path" = { distribution = "...", ... }'
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[str, dict[str, Any] | None] = {}
+
+        def visit(node: dict, prefix: str) -> None:
+            for k, v in node.items():
+                path = f"{prefix}.{k}" if prefix else str(k)
+                if isinstance(v, dict) and "distribution" not in v and v and all(
+                    isinstance(x, dict) for x in v.values()
+                ):
+                    visit(v, path)  # unquoted dotted keys nest in TOML
+                elif path in out:  # "a.b" = {...} and [....a] b = {...}
+                    ctx.bad(f"{key}.{quote_key(path)}", "a parameter declared once", v)
+                else:
+                    out[path] = self.one(v, ctx, key, path)
+
+        visit(value, "")
+        if not out:
+            ctx.bad(key, "at least one parameter", "an empty table", raw=True)
+        return out
+
+    @staticmethod
+    def one(v: Any, ctx: Context, key: str, path: str) -> dict[str, Any] | None:
+        """One parameter's distribution, or None (problems reported)."""
+        name = f"{key}.{quote_key(path)}"
+        full = f"{key}.{path}"  # the key as the origins know it
+
+        def bad(field_: str, expected: str, found: Any, hint: str = "",
+                raw: bool = False) -> None:
+            shown = str(found) if raw else _show(found)
+            ctx.problems.append(Problem(ctx.origin(f"{full}.{field_}" if field_ else full),
+                                        f"{name}.{field_}" if field_ else name, expected,
+                                        shown, hint))
+
+        if path.split(".")[0] in ANALYSIS_TABLES:
+            bad("", "a key outside [sensitivity] and [uncertainty]", path)
+            return None
+        if not isinstance(v, dict):
+            bad("", 'a table { distribution = "...", ... }', v)
+            return None
+        kinds = tuple(DISTRIBUTIONS)
+        kind = v.get("distribution")
+        if not isinstance(kind, str | None):
+            bad("distribution", "one of " + ", ".join(repr(c) for c in kinds), kind)
+            return None
+        if kind is None:
+            bad("distribution", "one of " + ", ".join(repr(c) for c in kinds), "nothing",
+                raw=True)
+            return None
+        if kind not in DISTRIBUTIONS:
+            bad("distribution", "one of " + ", ".join(repr(c) for c in kinds), kind,
+                did_you_mean(str(kind), kinds))
+            return None
+        required, optional = DISTRIBUTIONS[kind]
+        allowed = (*required, *optional)
+        n0 = len(ctx.problems)
+        for k in v:
+            if k != "distribution" and k not in allowed:
+                bad(k, f"a key of a {kind} distribution", "an unknown key",
+                    did_you_mean(str(k), list(allowed)), raw=True)
+        if kind == "discrete":
+            parsed = Distributions.discrete(v, bad)
+            return None if len(ctx.problems) > n0 or parsed is None else parsed
+        positive = Number(min=0, min_open=True)
+        specs = {"low": Number(), "high": Number(), "mode": Number(), "mean": Number(),
+                 "sd": positive, "alpha": positive, "beta": positive}
+        if kind == "lognormal":
+            specs["mean"] = positive
+        n1 = len(ctx.problems)
+        p: dict[str, float] = {}
+        for k in allowed:
+            if k not in v:
+                if k in required:
+                    bad(k, specs[k].type_name(), "nothing", raw=True)
+                continue
+            sub = Context(lambda _k: "", [])
+            parsed = specs[k].parse(v[k], sub, k)
+            if sub.problems:
+                bad(k, sub.problems[0].expected, v[k])
+            else:
+                p[k] = parsed
+        if len(ctx.problems) > n1:
+            return None
+        lo, hi = p.get("low"), p.get("high")
+        if kind == "beta":
+            lo, hi = (0.0 if lo is None else lo), (1.0 if hi is None else hi)
+            p["low"], p["high"] = lo, hi
+        if lo is not None and hi is not None and lo >= hi:
+            bad("high", f"a number > low ({_num(lo)})", v.get("high", hi))
+            return None
+        if kind == "triangular" and not lo <= p["mode"] <= hi:
+            bad("mode", f"a number in [low, high] = [{_num(lo)}, {_num(hi)}]", p["mode"])
+            return None
+        if len(ctx.problems) > n0:
+            return None
+        if kind in ("normal", "lognormal") and (lo is not None or hi is not None):
+            if kind == "normal":
+                mu, sigma = p["mean"], p["sd"]
+                z = [(lo - mu) / sigma if lo is not None else None,
+                     (hi - mu) / sigma if hi is not None else None]
+            else:
+                if hi is not None and hi <= 0:
+                    bad("high", "a number > 0 (a lognormal variable is positive)", hi)
+                    return None
+                mu, sigma = lognormal_log_params(p["mean"], p["sd"])
+                z = [None if lo is None or lo <= 0 else (_log(lo) - mu) / sigma,
+                     None if hi is None else (_log(hi) - mu) / sigma]
+            mass = (1.0 if z[1] is None else _phi(z[1])) - (0.0 if z[0] is None else _phi(z[0]))
+            if z[0] is not None and z[1] is None:
+                mass = _phi(-z[0])  # the upper tail, accurately
+            if mass < 1e-9:
+                bad("", "bounds low, high that hold some of the distribution",
+                    f"P(low <= X <= high) = {mass:.2g}", raw=True)
+                return None
+        return {"distribution": kind, **p}
+
+    @staticmethod
+    def discrete(v: dict, bad: Callable[..., None]) -> dict[str, Any] | None:
+        values = v.get("values")
+        if values is None:
+            bad("values", "a non-empty list of numbers or strings", "nothing", raw=True)
+            return None
+        ok = isinstance(values, list) and values and all(
+            isinstance(x, str | bool) or (_is_number(x) and x == x and abs(x) != float("inf"))
+            for x in values)
+        if not ok:
+            bad("values", "a non-empty list of numbers or strings", values)
+            return None
+        seen = [(type(x) is str, x) for x in values]
+        if len(set(seen)) != len(seen):
+            bad("values", "different values", values)
+            return None
+        weights = v.get("weights")
+        if weights is None:
+            return {"distribution": "discrete", "values": tuple(values),
+                    "weights": tuple(1.0 / len(values) for _ in values)}
+        if not (isinstance(weights, list) and all(_is_number(w) for w in weights)):
+            bad("weights", "a list of numbers >= 0 summing to 1", weights)
+            return None
+        if len(weights) != len(values):
+            bad("weights", f"{len(values)} weights (one a value)", weights)
+            return None
+        if any(not w >= 0 or w == float("inf") for w in weights):
+            bad("weights", "numbers >= 0", weights)
+            return None
+        total = float(sum(weights))
+        if abs(total - 1.0) > 1e-9:
+            bad("weights", "weights summing to 1", f"a sum of {total:.12g}", raw=True)
+            return None
+        return {"distribution": "discrete", "values": tuple(values),
+                "weights": tuple(float(w) for w in weights)}
+
+
+def _log(x: float) -> float:
+    import math
+
+    return math.log(x)
+
+
+@dataclass(frozen=True)
+class KeyPair(Spec):
+    """Two parameter key paths (strings)."""
+
+    def type_name(self) -> str:
+        return 'a pair ["key.path", "key.path"]'
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not (isinstance(value, list) and len(value) == 2
+                and all(isinstance(x, str) for x in value)):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return (value[0], value[1])
+
+
+CORRELATION = Table(
+    description="A rank correlation between two uncertain parameters.",
+    fields={
+        "parameters": KeyPair(default=REQUIRED,
+                              description="Two parameters of [uncertainty.parameters]."),
+        "rank": Number(min=-1, max=1, min_open=True, max_open=True, unit="1",
+                       default=REQUIRED,
+                       description="Spearman rank correlation of the two in the draws "
+                       "(imposed by Iman-Conover)."),
+    },
+)
+
+
+def rank_to_pearson(rank: float) -> float:
+    """The normal-score (Pearson) correlation whose Spearman correlation is ``rank``:
+    2 sin(pi rank / 6)."""
+    import math
+
+    return 2.0 * math.sin(math.pi * rank / 6.0)
+
+
+@dataclass(frozen=True)
+class UncertaintyTable(Table):
+    """The [uncertainty] table; after the fields, the correlations are checked against
+    the parameters (declared, distinct, each pair once, a positive definite matrix)."""
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        out = super().parse(value, ctx, key)
+        if out is None:
+            return None
+        params = out.get("parameters")
+        corrs = out.get("correlations") or []
+        if params is None:
+            return out
+        names = list(params)
+        ok = True
+        pairs: dict[frozenset[str], int] = {}
+        for i, c in enumerate(corrs):
+            ckey = f"{key}.correlations[{i}]"
+            if c is None or c.get("parameters") is None:
+                ok = False
+                continue
+            ok = ok and c.get("rank") is not None
+            a, b = c["parameters"]
+            for j, p in enumerate((a, b)):
+                if p not in params:
+                    ctx.bad(f"{ckey}.parameters[{j}]", "a parameter of [uncertainty.parameters]",
+                            p, did_you_mean(p, names))
+                    ok = False
+            if a == b:
+                ctx.bad(f"{ckey}.parameters", "two different parameters", [a, b], raw=True)
+                ok = False
+                continue
+            pair = frozenset((a, b))
+            if pair in pairs:
+                ctx.bad(f"{ckey}.parameters", f"a pair not correlated before (in "
+                        f"correlations[{pairs[pair]}])", [a, b], raw=True)
+                ok = False
+            pairs.setdefault(pair, i)
+        if not ok or not corrs or any(params[p] is None for pr in pairs for p in pr):
+            return out
+        import numpy as np
+
+        index = {p: i for i, p in enumerate(names)}
+        rank = np.eye(len(names))
+        for c in corrs:
+            i, j = (index[p] for p in c["parameters"])
+            rank[i, j] = rank[j, i] = c["rank"]
+        pearson = np.vectorize(rank_to_pearson)(rank)
+        smallest = min(np.linalg.eigvalsh(rank)[0], np.linalg.eigvalsh(pearson)[0])
+        if smallest <= 1e-10:
+            ctx.bad(f"{key}.correlations", "rank correlations that form a positive definite "
+                    "matrix", f"a matrix with smallest eigenvalue {smallest:.3g}",
+                    "lower the largest correlations or check their signs", raw=True)
+        return out
+
+
+UNCERTAINTY = UncertaintyTable(
+    default=None,
+    description="Probabilistic sensitivity: distributions of scenario keys, drawn "
+    "together (docs/uncertainty.md).",
+    fields={
+        "draws": Number(min=1, max=10_000_000, integer=True, default=100, unit="draws",
+                        description="Number of draws (scenario runs)."),
+        "seed": Number(min=0, max=2**63 - 1, integer=True, default=None,
+                       description="Seed of the draws (default: scenario.seed)."),
+        "sampling": Text(choices=("latin_hypercube", "random"), default="latin_hypercube",
+                         description='"latin_hypercube": each parameter\'s n draws fall one '
+                         'in each of n equal-probability strata; "random": independent '
+                         "draws."),
+        "parameters": Distributions(
+            default=REQUIRED,
+            description='"key.path" = { distribution = "uniform" (low, high), "triangular" '
+            '(low, mode, high), "normal" (mean, sd; low, high truncate), "lognormal" (mean, '
+            'sd of the variable; low, high truncate), "beta" (alpha, beta; low, high '
+            'rescale, default 0, 1) or "discrete" (values; weights, default equal) }.',
+        ),
+        "correlations": ListOf(
+            item=CORRELATION, default=(),
+            description="Rank correlations between parameters ([[uncertainty.correlations]]); "
+            "others are independent.",
+        ),
+    },
+)
+
+
 # --- fiscal space and financing ([fiscal.financing]; docs/fiscal.md) -------------------
 
 
@@ -1301,6 +1634,7 @@ SCENARIO = Table(
         ),
         "returns": RETURNS,
         "sensitivity": SENSITIVITY,
+        "uncertainty": UNCERTAINTY,
     }
 )
 

@@ -64,8 +64,11 @@ def prep():
     return prepare(scenario_from_dict(SCENARIO))
 
 
-def totals_with(prep, **rule_arrays) -> np.ndarray:
-    p = replace(prep, rules=replace(prep.rules, **rule_arrays))
+def totals_with(prep, take_up=None, **rule_arrays) -> np.ndarray:
+    rules = replace(prep.rules, **rule_arrays)
+    if take_up is not None:
+        rules = rules.with_take_up(take_up)
+    p = replace(prep, rules=rules)
     return project_totals(p, chunk_size=512).programmes.sum(axis=2)  # [year, programme, measure]
 
 

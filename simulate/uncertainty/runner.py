@@ -1,0 +1,185 @@
+"""Monte Carlo over scenario parameters: every draw's results, with a ``draw`` dimension.
+
+The population is built once for all draws that share it (:func:`engine.population_key`);
+draws that share the population-dependent rule tables (:func:`rules.structure_key`) are
+evaluated together, in one pass of the fused kernel over the households, in blocks of
+``DRAW_BLOCK`` draws: each household's members, composition, eligibility and random
+numbers are computed once and every draw's parameters (take-up, roll-out, amounts,
+thresholds, errors, prices, poverty line) are applied to them. The random numbers are
+common to all draws (a unit that takes up at rate 0.6 also takes up at 0.7), so the
+spread of the results is the parameters' uncertainty, not fresh sampling noise.
+
+Draw d's numbers depend only on the scenario, its seed and d: not on the block size,
+the thread count, nor on which Dask worker ran it (:mod:`simulate.uncertainty.cluster`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .. import engine
+from ..errors import Problem, ScenarioError
+from ..programmes.rules import structure_key
+from ..scenario import Scenario
+from ..scenario.model import with_values
+from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
+
+#: draws evaluated together in one kernel pass (memory grows with it; results do not)
+DRAW_BLOCK = 128
+#: welfare histogram bins of runs with draws (the Gini's resolution): 2048 / 8, so that
+#: every draw's histogram fits in memory; fixed, so results do not depend on the blocks
+DRAW_HIST_BINS = 256
+
+DrawProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which draws run together: blocks of draw indices, each sharing a population and
+    the population-dependent rule tables."""
+
+    scenarios: tuple[Scenario, ...]
+    values: tuple[dict[str, Any], ...]
+    blocks: tuple[tuple[int, ...], ...]
+
+
+def draw_scenarios(scenario: Scenario, values: Sequence[dict[str, Any]]) -> list[Scenario]:
+    """Each draw's scenario (``values[d]`` set on ``scenario``); every problem at once."""
+    out: list[Scenario] = []
+    problems: list[Problem] = []
+    cache: dict[str, Scenario] = {}
+    for v in values:
+        key = repr(sorted(v.items()))
+        if key in cache:
+            out.append(cache[key])
+            continue
+        try:
+            sc = with_values(scenario, v, "uncertainty.parameters", quote=True)
+        except ScenarioError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+            continue
+        cache[key] = sc
+        out.append(sc)
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def plan(scenario: Scenario, values: Sequence[dict[str, Any]],
+         block: int = DRAW_BLOCK) -> Plan:
+    """Group the draws by population and rule structure, in blocks of at most ``block``."""
+    scenarios = draw_scenarios(scenario, values)
+    groups: dict[tuple, list[int]] = {}
+    for d, sc in enumerate(scenarios):
+        groups.setdefault((engine.population_key(sc), structure_key(sc)), []).append(d)
+    blocks = tuple(tuple(ds[i:i + block]) for ds in groups.values()
+                   for i in range(0, len(ds), block))
+    return Plan(tuple(scenarios), tuple(dict(v) for v in values), blocks)
+
+
+class PreparedCache:
+    """The last prepared population, reused while the draws share it."""
+
+    def __init__(self) -> None:
+        self.prep: engine.Prepared | None = None
+
+    def get(self, scenario: Scenario) -> engine.Prepared:
+        if self.prep is None:
+            self.prep = engine.prepare(scenario)
+        else:
+            self.prep = engine.reprepare(self.prep, scenario)
+        return self.prep
+
+
+def run_block(scenarios: Sequence[Scenario], cache: PreparedCache | None = None
+              ) -> list[xr.Dataset]:
+    """The results of draws that share a population and rule structure: one kernel pass."""
+    cache = cache or PreparedCache()
+    preps = [cache.get(sc) for sc in scenarios]
+    params = [engine.draw_parameters(p) for p in preps]
+    totals = engine.project_draws(preps[0], params, hist_bins=DRAW_HIST_BINS)
+    return [engine.finish(p, totals.draw(d)) for d, p in enumerate(preps)]
+
+
+def run_values(scenario: Scenario, values: Sequence[dict[str, Any]],
+               progress: DrawProgress | None = None, scheduler: str | None = None,
+               block: int = DRAW_BLOCK) -> xr.Dataset:
+    """Results of ``scenario`` with each ``values[d]`` (key path -> value) set, along a
+    ``draw`` dimension (0..n-1)."""
+    p = plan(scenario, values, block)
+    n = len(p.scenarios)
+    results: list[xr.Dataset | None] = [None] * n
+    if scheduler is not None:
+        from .cluster import run_blocks
+
+        for block_ids, datasets in run_blocks(scenario, p, scheduler):
+            for d, ds in zip(block_ids, datasets, strict=True):
+                results[d] = ds
+            if progress is not None:
+                progress(sum(r is not None for r in results), n)
+    else:
+        cache = PreparedCache()
+        for block_ids in p.blocks:
+            for d, ds in zip(block_ids, run_block([p.scenarios[d] for d in block_ids], cache),
+                             strict=True):
+                results[d] = ds
+            if progress is not None:
+                progress(sum(r is not None for r in results), n)
+    return combine(scenario, [r for r in results if r is not None], p.values)
+
+
+def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
+            values: Sequence[dict[str, Any]]) -> xr.Dataset:
+    """The draws' Datasets along ``draw``, with each parameter's drawn value
+    (``parameter_value[draw, parameter]``) and the base scenario's provenance."""
+    ds = xr.concat(datasets, dim="draw", data_vars="all", coords="minimal",
+                   compat="override", join="override", combine_attrs="override")
+    ds = ds.assign_coords(draw=np.arange(len(datasets)))
+    keys = list(values[0]) if values else []
+    numeric = np.array([[_number(v[k]) for k in keys] for v in values]).reshape(len(values),
+                                                                              len(keys))
+    ds["parameter_value"] = xr.DataArray(
+        numeric, dims=("draw", "parameter"), coords={"parameter": keys},
+        attrs={"units": "as the scenario key", "long_name": "Value drawn for each uncertain "
+               "parameter (NaN for a text value; see parameter_text)"})
+    if any(isinstance(v[k], str) for v in values for k in keys):
+        ds["parameter_text"] = xr.DataArray(
+            np.array([[str(v[k]) for k in keys] for v in values], dtype=object),
+            dims=("draw", "parameter"),
+            attrs={"long_name": "Value drawn for each uncertain parameter, as text"})
+    ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
+                     "draws": len(datasets)})
+    return ds
+
+
+def _number(v: Any) -> float:
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, int | float):
+        return float(v)
+    return float("nan")
+
+
+def run_uncertain(scenario: Scenario, progress: DrawProgress | None = None,
+                  scheduler: str | None = None, draws: int | None = None) -> xr.Dataset:
+    """The draws of ``scenario``'s ``[uncertainty]`` (``draws`` overrides their number)."""
+    spec = uncertainty_of(scenario)
+    return run_values(scenario, sample(spec, draws), progress, scheduler)
+
+
+def uncertainty_of(scenario: Scenario) -> UncertaintySpec:
+    """The scenario's ``[uncertainty]``, its key paths checked; an error without one."""
+    spec = read_uncertainty(scenario)
+    if spec is None:
+        raise ScenarioError(Problem(scenario.where("uncertainty"), "uncertainty",
+                                    "an [uncertainty] table with parameters", "nothing"))
+    check_keys(scenario, spec)
+    from .. import returns
+
+    returns.check(scenario)
+    return spec

@@ -1,0 +1,325 @@
+"""Draws of the ``[uncertainty]`` parameters: distributions, Latin hypercube or random
+uniforms, rank correlation by Iman-Conover.
+
+Conventions (docs/uncertainty.md):
+
+* a draw is a dict ``{key.path: value}`` of scenario overrides (``--set`` semantics);
+  values are Python floats, or for a discrete distribution the declared values (str,
+  int, float, bool);
+* uniforms are an ``[n, k]`` array in the open interval (0, 1), one column per
+  parameter in declaration order; a parameter's value is its distribution's inverse
+  CDF (:meth:`Distribution.ppf`) at its uniform;
+* the random stream is ``numpy.random.default_rng([seed, SAMPLING_STREAM])``, the seed
+  being ``uncertainty.seed`` (default ``scenario.seed``): the same seed and number of
+  draws give the same numbers, and draw d depends only on (seed, n, d);
+* correlations are Spearman rank correlations, imposed on the uniforms by Iman-Conover
+  (each column only reordered, so every marginal is exactly as sampled).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import special, stats
+
+from ..errors import Problem, ScenarioError
+from ..scenario.schema import lognormal_log_params, rank_to_pearson
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..scenario import Scenario
+
+__all__ = ["SAMPLING_STREAM", "Distribution", "UncertaintySpec", "check_keys",
+           "read_uncertainty", "sample", "uniforms", "values_from_uniforms"]
+
+#: second word of the sampling stream's seed, so that it differs from the population's
+#: and the demography's streams drawn from the same scenario seed
+SAMPLING_STREAM = 0x5A3B1E
+#: uniforms are kept in [_TINY, 1 - 2**-53]: strictly inside (0, 1)
+_TINY = 2.0**-54
+_TOP = 1.0 - 2.0**-53
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One uncertain scenario key and its distribution.
+
+    ``kind`` and ``params`` (floats unless said otherwise):
+
+    * ``uniform``: low, high;
+    * ``triangular``: low, mode, high;
+    * ``normal``: mean, sd; optional low, high truncate it;
+    * ``lognormal``: mean, sd of the variable itself (not of its log); optional low,
+      high truncate it (a low <= 0 truncates nothing);
+    * ``beta``: alpha, beta; low, high (0, 1 by default) rescale it to [low, high];
+    * ``discrete``: values (a tuple of numbers or strings), weights (a tuple summing to 1).
+
+    A truncated distribution's mean and sd are those of the untruncated one.
+    """
+
+    key: str
+    kind: str
+    params: Mapping[str, Any]
+
+    @property
+    def numeric(self) -> bool:
+        """True unless a discrete distribution has a value that is not a number."""
+        if self.kind != "discrete":
+            return True
+        return all(isinstance(v, int | float) and not isinstance(v, bool)
+                   for v in self.params["values"])
+
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest values it can take (-inf / inf when unbounded);
+        for a discrete distribution of numbers their min and max."""
+        p = self.params
+        if self.kind == "discrete":
+            if not self.numeric:
+                raise ValueError(f"{self.key}: a discrete distribution of non-numbers")
+            return float(min(p["values"])), float(max(p["values"]))
+        lo, hi = p.get("low"), p.get("high")
+        lo = -math.inf if lo is None else float(lo)
+        hi = math.inf if hi is None else float(hi)
+        if self.kind == "lognormal":
+            lo = max(lo, 0.0)
+        return lo, hi
+
+    def index(self, u: np.ndarray) -> np.ndarray:
+        """Discrete only: the index of the value drawn at each uniform u (value i when
+        w_0 + ... + w_(i-1) <= u < w_0 + ... + w_i)."""
+        cum = np.cumsum(np.asarray(self.params["weights"], dtype=float))
+        cum[-1] = 1.0
+        idx = np.searchsorted(cum, np.asarray(u, dtype=float), side="right")
+        return np.minimum(idx, len(cum) - 1)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """The inverse CDF at ``u`` in (0, 1): a float array, or for a discrete
+        distribution an array of its values (float when all are numbers, else object).
+
+        A truncated normal is ``scipy.stats.truncnorm``; a truncated lognormal is exp of
+        a truncated normal on log X between log(low) and log(high).
+        """
+        u = np.asarray(u, dtype=float)
+        p = self.params
+        kind = self.kind
+        if kind == "uniform":
+            return p["low"] + u * (p["high"] - p["low"])
+        if kind == "triangular":
+            lo, mode, hi = p["low"], p["mode"], p["high"]
+            c = (mode - lo) / (hi - lo)
+            left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
+            right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mode))
+            return np.where(u < c, left, right)
+        if kind in ("normal", "lognormal"):
+            if kind == "normal":
+                mu, sigma = p["mean"], p["sd"]
+                lo, hi = p.get("low"), p.get("high")
+            else:
+                mu, sigma = lognormal_log_params(p["mean"], p["sd"])
+                lo = p.get("low")
+                lo = None if lo is None or lo <= 0 else math.log(lo)
+                hi = None if p.get("high") is None else math.log(p["high"])
+            if lo is None and hi is None:
+                z = mu + sigma * special.ndtri(u)
+            else:
+                a = -np.inf if lo is None else (lo - mu) / sigma
+                b = np.inf if hi is None else (hi - mu) / sigma
+                z = mu + sigma * stats.truncnorm.ppf(u, a, b)
+                z = np.clip(z, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+            return np.exp(z) if kind == "lognormal" else z
+        if kind == "beta":
+            x = special.betaincinv(p["alpha"], p["beta"], u)
+            return p["low"] + x * (p["high"] - p["low"])
+        if kind == "discrete":
+            values = np.empty(len(p["values"]), dtype=float if self.numeric else object)
+            values[:] = p["values"]
+            return values[self.index(u)]
+        raise ValueError(f"unknown distribution {kind!r}")
+
+    def median(self) -> Any:
+        """The value at u = 0.5: a float, or for a discrete distribution one of its values."""
+        if self.kind == "discrete":
+            return self.params["values"][int(self.index(np.array([0.5]))[0])]
+        return float(self.ppf(np.array([0.5]))[0])
+
+    def values_at(self, u: np.ndarray) -> list[Any]:
+        """:meth:`ppf` as Python values: floats, or the declared discrete values."""
+        if self.kind == "discrete":
+            vals = self.params["values"]
+            return [vals[i] for i in self.index(u).tolist()]
+        return [float(x) for x in self.ppf(u)]
+
+
+@dataclass(frozen=True, eq=False)
+class UncertaintySpec:
+    """The ``[uncertainty]`` table, read: ``draws`` (default number of draws), ``seed``,
+    ``sampling`` ("latin_hypercube" or "random"), the ``parameters`` in declaration order
+    and ``correlation``, their k x k target Spearman rank-correlation matrix (identity
+    when none is declared)."""
+
+    draws: int
+    seed: int
+    sampling: str
+    parameters: tuple[Distribution, ...]
+    correlation: np.ndarray
+
+    def keys(self) -> tuple[str, ...]:
+        """The parameters' key paths, in column order."""
+        return tuple(d.key for d in self.parameters)
+
+    @property
+    def correlated(self) -> bool:
+        """True when some pair of parameters has a non-zero rank correlation."""
+        k = len(self.parameters)
+        return bool(np.any(self.correlation != np.eye(k)))
+
+
+def read_uncertainty(scenario: Scenario) -> UncertaintySpec | None:
+    """The scenario's ``[uncertainty]`` table (validated by the schema), or None when
+    absent. Key paths are not checked against the scenario here: see :func:`check_keys`."""
+    sec = scenario.section("uncertainty")
+    if not sec:
+        return None
+    params = tuple(
+        Distribution(key, d["distribution"], {k: v for k, v in d.items() if k != "distribution"})
+        for key, d in sec["parameters"].items()
+    )
+    index = {d.key: i for i, d in enumerate(params)}
+    corr = np.eye(len(params))
+    for c in sec["correlations"] or ():
+        i, j = (index[p] for p in c["parameters"])
+        corr[i, j] = corr[j, i] = c["rank"]
+    seed = sec["seed"] if sec["seed"] is not None else scenario.seed
+    return UncertaintySpec(int(sec["draws"]), int(seed), sec["sampling"], params, corr)
+
+
+def _points(d: Distribution) -> list[tuple[Any, str]]:
+    """The values of ``d`` checked against the scenario: the median first, then its
+    extremes (bounds, or the 0.1th and 99.9th percentiles) and one value in between."""
+    if d.kind == "discrete":
+        return [(d.median(), "")] + [(v, "at one of its values") for v in d.params["values"]]
+    lo, hi = d.support()
+
+    def at(q: float) -> float:  # a percentile, to 6 digits for the message
+        return float(f"{d.values_at(np.array([q]))[0]:.6g}")
+
+    out: list[tuple[Any, str]] = [(d.median(), "")]
+    bounded_below = math.isfinite(lo) and (d.kind != "lognormal" or lo > 0)
+    out.append((lo, "at its lowest value") if bounded_below
+               else (at(0.001), "at its 0.1th percentile; truncate it with low"))
+    out.append((hi, "at its highest value") if math.isfinite(hi)
+               else (at(0.999), "at its 99.9th percentile; truncate it with high"))
+    out.append((at(0.37), "at its 37th percentile"))
+    return out
+
+
+def check_keys(scenario: Scenario, spec: UncertaintySpec) -> None:
+    """Check that every parameter is a key the scenario accepts, over its whole range.
+
+    The scenario is built with each key set, one at a time, to its median, then its
+    lowest and highest values (the 0.1th / 99.9th percentiles when unbounded) and a value
+    in between; for a discrete distribution to each of its values. The first value that
+    fails is reported, as ``uncertainty.parameters."<key>" expected ..., found ...`` with
+    the schema's did-you-mean hints. Raises :class:`ScenarioError` with every problem.
+    """
+    from ..returns.settings import read_settings
+    from ..scenario.model import with_values
+
+    problems: list[Problem] = []
+    for d in spec.parameters:
+        for value, label in _points(d):
+            try:
+                with_values(scenario, {d.key: value}, "uncertainty.parameters", quote=True,
+                            check=read_settings)
+            except ScenarioError as exc:
+                for p in exc.problems:
+                    if label:  # which value of the distribution it was
+                        hint = "; ".join(h for h in (p.hint, label) if h)
+                        p = Problem(p.where, p.key, p.expected, p.found, hint)
+                    if p not in problems:
+                        problems.append(p)
+                break
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _lhs(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    """A Latin hypercube: in each column, one point in each of the strata [i/n, (i+1)/n),
+    uniform within it, the strata in random order (scipy.stats.qmc.LatinHypercube with
+    scramble, written out so that the numbers do not change with scipy's version)."""
+    u = np.empty((n, k))
+    for j in range(k):
+        u[:, j] = (rng.permutation(n) + rng.random(n)) / n
+    return u
+
+
+def _iman_conover(u: np.ndarray, rank: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Reorder each column of ``u`` so that its rank correlations approach ``rank``.
+
+    Van der Waerden scores Phi^-1(i / (n + 1)) are permuted at random in each column
+    (S); with E = Q Q' the Cholesky factorisation of S's actual correlation and
+    C = P P' that of the target (the Pearson correlation 2 sin(pi r / 6) of normal scores
+    whose Spearman correlation is r), T = S (Q')^-1 P' has exactly correlation C. Each
+    column of ``u`` is then sorted into the ranks of T's column: the marginals are
+    unchanged and the rank correlations are those of T.
+    """
+    n, k = u.shape
+    if k < 2 or n <= k + 1:
+        return u
+    target = np.vectorize(rank_to_pearson)(rank)
+    np.fill_diagonal(target, 1.0)
+    scores = special.ndtri(np.arange(1, n + 1) / (n + 1))
+    s = np.column_stack([rng.permutation(scores) for _ in range(k)])
+    try:
+        q = np.linalg.cholesky(np.corrcoef(s, rowvar=False))
+        p = np.linalg.cholesky(target)
+    except np.linalg.LinAlgError:  # pragma: no cover - scores of n > k + 1 rows are PD
+        return u
+    t = s @ np.linalg.solve(q.T, p.T)
+    out = np.empty_like(u)
+    for j in range(k):
+        ranks = np.argsort(np.argsort(t[:, j], kind="stable"), kind="stable")
+        out[:, j] = np.sort(u[:, j])[ranks]
+    return out
+
+
+def uniforms(spec: UncertaintySpec, n: int | None = None) -> np.ndarray:
+    """``[n, k]`` uniforms in (0, 1), one column per parameter: a Latin hypercube or
+    independent draws (``spec.sampling``), then, when correlations are declared, the
+    rank correlations imposed by Iman-Conover. ``n`` defaults to ``spec.draws``.
+    Deterministic: the stream is ``default_rng([spec.seed, SAMPLING_STREAM])``."""
+    n = spec.draws if n is None else int(n)
+    if n < 1:
+        raise ValueError(f"n expected an integer >= 1, found {n}")
+    k = len(spec.parameters)
+    rng = np.random.default_rng([spec.seed, SAMPLING_STREAM])
+    if spec.sampling == "latin_hypercube":
+        u = _lhs(rng, n, k)
+    elif spec.sampling == "random":
+        u = rng.random((n, k))
+    else:
+        raise ValueError(f"unknown sampling {spec.sampling!r}")
+    if spec.correlated:
+        u = _iman_conover(u, spec.correlation, rng)
+    return np.clip(u, _TINY, _TOP)
+
+
+def values_from_uniforms(spec: UncertaintySpec, u: np.ndarray) -> list[dict[str, Any]]:
+    """One override dict ``{key: value}`` per row of ``u`` (``[n, k]`` in (0, 1)): column
+    j through parameter j's inverse CDF; floats, or the declared discrete values."""
+    u = np.atleast_2d(np.asarray(u, dtype=float))
+    k = len(spec.parameters)
+    if u.shape[1] != k:
+        raise ValueError(f"u expected {k} columns (one a parameter), found {u.shape[1]}")
+    columns: Sequence[list[Any]] = [d.values_at(u[:, j]) for j, d in enumerate(spec.parameters)]
+    keys = spec.keys()
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def sample(spec: UncertaintySpec, n: int | None = None) -> list[dict[str, Any]]:
+    """The draws: one override dict ``{key: value}`` per draw (``n`` defaults to
+    ``spec.draws``); ``values_from_uniforms(spec, uniforms(spec, n))``."""
+    return values_from_uniforms(spec, uniforms(spec, n))
