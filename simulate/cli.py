@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -70,33 +71,57 @@ def main() -> None:
               help="Output folder (default: outputs/<scenario id>/).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set programmes.mecg.take_up=0.7.")
+@click.option("--draws", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Number of draws of the scenario's [uncertainty] parameters (overrides "
+              "uncertainty.draws).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
+              "(default: this machine).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @_guard
-def run(scenario: Path, out: Path | None, sets: tuple[str, ...], quiet: bool) -> None:
-    """Project SCENARIO and write results.nc, tables.csv and a summary."""
+def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | None,
+        scheduler: str | None, quiet: bool) -> None:
+    """Project SCENARIO and write results.nc, tables.csv and a summary (with
+    [uncertainty]: every draw, and uncertainty.csv)."""
     from .engine import run as run_scenario
-    from .report.tables import format_summary
-    from .report.writer import write_run
+    from .errors import Problem, ScenarioError
+    from .report.writer import run_summary, write_run
     from .scenario import load_scenario
 
-    sc = load_scenario(scenario, overrides=_overrides(sets))
+    overrides = _overrides(sets)
+    sc = load_scenario(scenario, overrides=overrides)
+    if draws is not None:
+        if not sc.section("uncertainty"):
+            raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty.parameters",
+                                        "an [uncertainty] table with parameters (--draws "
+                                        "draws them)", "nothing"))
+        sc = load_scenario(scenario, overrides={**overrides, "uncertainty.draws": draws})
     target = out or Path("outputs") / sc.id
-    show = not quiet and sys.stderr.isatty()
     start = time.perf_counter()
-    if show:
-        with click.progressbar(length=1, label="projecting", file=sys.stderr) as bar:
-            def progress(done: int, total: int) -> None:
-                bar.length = total
-                bar.update(done - bar.pos)
-
-            ds = run_scenario(sc, progress=progress)
-    else:
-        ds = run_scenario(sc)
+    label = "draws" if sc.section("uncertainty") else "projecting"
+    with _progress(label, quiet) as progress:
+        ds = run_scenario(sc, progress=progress, scheduler=scheduler)
     write_run(ds, target)
     if not quiet:
-        click.echo(format_summary(ds))
+        click.echo(run_summary(ds))
         files = ", ".join(sorted(p.name for p in Path(target).iterdir()))
         click.echo(f"\nwrote {target}/ ({files}) in {time.perf_counter() - start:.1f} s")
+
+
+@contextmanager
+def _progress(label: str, quiet: bool):
+    """A progress callback ``(done, total)``: a bar with the count and time left on a
+    terminal (stderr); None when quiet or not on a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=1, label=label, file=sys.stderr, show_pos=True,
+                           show_eta=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        yield progress
 
 
 @main.command()
@@ -203,17 +228,79 @@ def warmup() -> None:
     click.echo(f"kernels compiled in {time.perf_counter() - start:.1f} s")
 
 
+def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
+                        output: str | None, samples: int, scheduler: str | None,
+                        quiet: bool) -> None:
+    """spsim sensitivity --global: Sobol' indices of one output over the [uncertainty]
+    parameters, written to sobol.txt, sobol.csv and sobol.png."""
+    from .errors import Problem, ScenarioError
+    from .report.sobol import sobol_plot, sobol_text, write_sobol_csv
+    from .report.writer import write_atomically
+    from .scenario import load_scenario
+    from .uncertainty.sobol import check_samples, sobol
+
+    check_samples(samples)
+    sc = load_scenario(scenario, overrides=_overrides(sets))
+    if not sc.section("uncertainty"):
+        raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty", "an "
+                                    "[uncertainty] table with parameters (spsim sensitivity "
+                                    "--global varies them)", "nothing"))
+    target = out or Path("outputs") / f"{sc.id}_sobol"
+    start = time.perf_counter()
+    with _progress("Sobol runs", quiet) as progress:
+        result = sobol(sc, output, samples, progress=progress, scheduler=scheduler)
+    text = sobol_text(result)
+    write_atomically(target, {
+        "sobol.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
+        "sobol.csv": lambda p: write_sobol_csv(result, p),
+        "sobol.png": lambda p: sobol_plot(result, p),
+    })
+    if not quiet:
+        click.echo(text)
+        click.echo(f"\nwrote {target}/ (sobol.txt, sobol.csv, sobol.png) in "
+                   f"{time.perf_counter() - start:.1f} s")
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: outputs/<scenario id>_sensitivity/).")
+              help="Output folder (default: outputs/<scenario id>_sensitivity/, with "
+              "--global outputs/<scenario id>_sobol/).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set returns.discount_rate=0.1.")
+@click.option("--global", "global_", is_flag=True,
+              help="Global sensitivity: Sobol' indices of --output over the [uncertainty] "
+              "parameters (sobol.txt, sobol.csv, sobol.png).")
+@click.option("--output", "output", default=None, metavar="NAME[@YEAR]",
+              help="With --global: the result analysed, e.g. total_cost@2030, cost@2030, "
+              "financing_gap@2030, cost_pct_gdp@2030, npv (default: total_cost in the "
+              "scenario's last year).")
+@click.option("--samples", type=int, default=None, metavar="N",
+              help="With --global: rows n of the Saltelli design, a power of 2 (default 64); "
+              "n (k + 2) runs for k parameters.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --global: run on a Dask cluster (the scheduler's address).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no tables.")
 @_guard
-def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], quiet: bool) -> None:
+def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_: bool,
+                output: str | None, samples: int | None, scheduler: str | None,
+                quiet: bool) -> None:
     """Sensitivity of SCENARIO's economic returns: the cases of [sensitivity] (NPV, ERR,
-    BCR) and a tornado chart of one-way changes (tornado.png)."""
+    BCR) and a tornado chart of one-way changes (tornado.png).
+
+    With --global: Sobol' indices of one output (--output) over the [uncertainty]
+    parameters, from a Saltelli design of --samples rows, with a chart (sobol.png)."""
+    if global_:
+        from .uncertainty.sobol import DEFAULT_SAMPLES
+
+        _sensitivity_global(scenario, out, sets, output,
+                            DEFAULT_SAMPLES if samples is None else samples, scheduler, quiet)
+        return
+    given = [name for name, v in (("--output", output), ("--samples", samples),
+                                  ("--scheduler", scheduler)) if v is not None]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} go{'es' if len(given) == 1 else ''} "
+                               "with --global")
     from .engine import run as run_scenario
     from .errors import Problem, ScenarioError
     from .report.tornado import (

@@ -7,6 +7,7 @@ errors never reach a user).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -209,6 +210,8 @@ def _stack(draws: list[DrawParameters]) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
+_KERNEL_LOCK = threading.Lock()
+
 #: memory for the per-chunk outputs of one kernel call (bytes): bounds how many chunks
 #: run at once when draws multiply the outputs (results do not depend on it)
 CALL_MEMORY = 512 * 2**20
@@ -287,8 +290,9 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
         for start in range(first, last, per_call):
             stop = min(last, start + per_call)
             outs = [np.zeros((stop - start, *s)) for s in shapes]
-            project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]),
-                               *shared, *parameters, *outs)
+            with _KERNEL_LOCK:  # numba's workqueue layer cannot run two at once
+                project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]),
+                                   *shared, *parameters, *outs)
             for part, total in zip(outs, partial, strict=True):
                 reduce_chunks(part, total)
         if progress is not None:
@@ -336,6 +340,10 @@ def check(scenario: Scenario) -> None:
     if scenario.population_source == "synthetic":
         scenario = replace(scenario, records=min(scenario.records, 2000))
     returns.check(scenario)
+    if scenario.section("uncertainty"):
+        from .uncertainty.runner import uncertainty_of
+
+        uncertainty_of(scenario)
     prepare(scenario)
 
 

@@ -127,17 +127,35 @@ def rake(counts: np.ndarray, targets: np.ndarray, base: np.ndarray,
 
     ``counts[h, c]`` is the number of members of household h in cell c. Raises
     ValueError when the targets cannot be met (a cell with no members).
+
+    The sums run over the non-zero counts with ``np.bincount`` (sequential, in a fixed
+    order), not through BLAS, whose threads change the rounding: the weights are the same
+    bit for bit on every machine and thread count (a Dask worker builds the same
+    population as this process).
     """
     if np.any((counts.sum(axis=0) == 0) & (targets > 0)):
         raise ValueError("a calibration cell has no records")
-    lam = np.zeros(counts.shape[1])
+    n_house, n_cells = counts.shape
+    h_idx, c_idx = np.nonzero(counts)  # row-major: grouped by household
+    vals = counts[h_idx, c_idx]
+    # every ordered pair of a household's non-zero cells (the Jacobian's terms)
+    starts = np.flatnonzero(np.r_[True, h_idx[1:] != h_idx[:-1]])
+    lens = np.diff(np.r_[starts, len(h_idx)])
+    rep = np.repeat(lens, lens)
+    a = np.repeat(np.arange(len(h_idx)), rep)
+    b = np.repeat(np.repeat(starts, lens), rep) + (np.arange(len(a))
+                                                   - np.repeat(np.cumsum(rep) - rep, rep))
+    pair_h, pair_cell, pair_val = h_idx[a], c_idx[a] * n_cells + c_idx[b], vals[a] * vals[b]
+    lam = np.zeros(n_cells)
     for _ in range(max_iter):
-        w = base * np.exp(np.clip(counts @ lam, -30, 30))
-        resid = targets - w @ counts
+        eta = np.bincount(h_idx, weights=lam[c_idx] * vals, minlength=n_house)
+        w = base * np.exp(np.clip(eta, -30, 30))
+        resid = targets - np.bincount(c_idx, weights=w[h_idx] * vals, minlength=n_cells)
         if np.max(np.abs(resid) / np.maximum(targets, 1.0)) < tol:
             return w
-        jac = (counts * w[:, None]).T @ counts
-        step = np.linalg.solve(jac + 1e-9 * np.eye(len(lam)), resid)
+        jac = np.bincount(pair_cell, weights=w[pair_h] * pair_val,
+                          minlength=n_cells * n_cells).reshape(n_cells, n_cells)
+        step = np.linalg.solve(jac + 1e-9 * np.eye(n_cells), resid)
         lam += np.clip(step, -1.0, 1.0)
     raise ValueError("raking did not converge")
 

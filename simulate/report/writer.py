@@ -17,6 +17,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from .draws import central, draw_summary, has_draws, write_draw_table
 from .tables import (
     fiscal_table,
     format_summary,
@@ -72,13 +73,24 @@ def _text(text: str) -> Writer:
 
 def write_run(ds: xr.Dataset, target: Path) -> Path:
     """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt and
-    scenario.toml."""
-    return write_atomically(target, {
+    scenario.toml; with draws also uncertainty.csv (the tables show the draws' means)."""
+    table = central(ds) if has_draws(ds) else ds
+    writers = {
         "results.nc": _netcdf(ds),
-        "tables.csv": lambda p: write_csv(ds, p),
-        "poverty.csv": lambda p: write_rows(poverty_table(ds), p),
-        "overlap.csv": lambda p: write_rows(overlap_table(ds), p),
-        "fiscal.csv": lambda p: write_rows(fiscal_table(ds), p),
-        "summary.txt": _text(format_summary(ds)),
+        "tables.csv": lambda p: write_csv(table, p),
+        "poverty.csv": lambda p: write_rows(poverty_table(table), p),
+        "overlap.csv": lambda p: write_rows(overlap_table(table), p),
+        "fiscal.csv": lambda p: write_rows(fiscal_table(table), p),
+        "summary.txt": _text(run_summary(ds)),
         "scenario.toml": _text(ds.attrs["scenario"].rstrip("\n")),
-    })
+    }
+    if has_draws(ds):
+        writers["uncertainty.csv"] = lambda p: write_draw_table(ds, p)
+    return write_atomically(target, writers)
+
+
+def run_summary(ds: xr.Dataset) -> str:
+    """The printed summary of a run (with draws: of the means, then the spread)."""
+    if not has_draws(ds):
+        return format_summary(ds)
+    return "\n".join([format_summary(central(ds)), *draw_summary(ds)])

@@ -1,0 +1,128 @@
+"""The Sobol' indices of ``spsim sensitivity --global``: a text table, a CSV and a chart.
+
+:func:`sobol_text` is what the command prints (sobol.txt); :func:`write_sobol_csv` the
+same rows at full precision; :func:`sobol_plot` horizontal bars of the first-order and
+total indices with their confidence intervals as whiskers (matplotlib, Agg backend, PNG).
+Rows come largest total index first.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .tables import _aligned, _money
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..uncertainty.sobol import SobolResult
+
+
+def _value(x: float, units: str) -> str:
+    if not np.isfinite(x):
+        return "-"
+    if units == "1":
+        return f"{x:.4g}"
+    return f"{x:,.4g}" if abs(x) < 1e6 else _money(x)
+
+
+def _index(x: float, ci: np.ndarray) -> str:
+    return f"{x:6.3f} [{ci[0]:6.3f}, {ci[1]:6.3f}]"
+
+
+def sobol_lines(result: SobolResult) -> list[str]:
+    """The indices as an aligned table, largest total index first."""
+    level = f"{100 * result.confidence_level:g}%"
+    table = [["parameter", "distribution", f"first order [{level} CI]",
+              f"total [{level} CI]"]]
+    for i in result.order():
+        table.append([result.parameters[i], result.distributions[i],
+                      _index(float(result.first[i]), result.first_ci[i]),
+                      _index(float(result.total[i]), result.total_ci[i])])
+    return _aligned(table)
+
+
+def sobol_text(result: SobolResult) -> str:
+    """What ``spsim sensitivity --global`` prints and writes to sobol.txt."""
+    u = result.units
+    unit = f" ({u})" if u and u != "1" else ""
+    sd = float(np.sqrt(result.variance))
+    level = f"{100 * result.confidence_level:g}%"
+    k = len(result.parameters)
+    lines = [
+        f"{result.title}: global sensitivity (Sobol' indices)",
+        f"output: {result.output}: {result.output_title}{unit}",
+        f"  with the scenario's values {_value(result.base, u)}; over the runs mean "
+        f"{_value(result.mean, u)}, sd {_value(sd, u)}",
+        f"design: Saltelli, n = {result.n}, {k} parameter{'s' if k != 1 else ''}, "
+        f"{result.runs} runs (n (k + 2)); scrambled Sobol' sequence, seed {result.seed}",
+        f"estimators: first order Saltelli 2010, total Jansen; {level} intervals: BCa "
+        f"bootstrap, {result.resamples} resamples",
+        "",
+        *sobol_lines(result),
+        "",
+        f"sum of first-order indices {float(np.sum(result.first)):.3f} (1 minus it: the share "
+        "of the variance due to interactions, within the estimates' error)",
+    ]
+    lines += [f"note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def write_sobol_csv(result: SobolResult, path: Path) -> None:
+    """sobol.csv: one row per parameter, largest total index first, full precision."""
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["parameter", "distribution", "first_order", "first_order_low",
+                    "first_order_high", "total", "total_low", "total_high", "output",
+                    "n", "runs", "confidence_level"])
+        for i in result.order():
+            w.writerow([result.parameters[i], result.distributions[i],
+                        *(repr(float(x)) for x in (result.first[i], *result.first_ci[i],
+                                                   result.total[i], *result.total_ci[i])),
+                        result.output, result.n, result.runs, result.confidence_level])
+
+
+def sobol_plot(result: SobolResult, path: Path, title: str = "") -> None:
+    """Horizontal bars of each parameter's first-order and total indices, with their
+    confidence intervals as whiskers, to the PNG ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    order = result.order()
+    k = len(order)
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(1, k)), dpi=120)
+    try:
+        height = 0.38
+        for offset, name, est, ci, color in (
+                (height / 2, "first order", result.first, result.first_ci, "#4477aa"),
+                (-height / 2, "total", result.total, result.total_ci, "#ee6677")):
+            y = np.arange(k)[::-1] + offset
+            x = np.array([float(est[i]) for i in order])
+            lo = np.array([float(ci[i][0]) for i in order])
+            hi = np.array([float(ci[i][1]) for i in order])
+            err = np.vstack([np.maximum(x - lo, 0.0), np.maximum(hi - x, 0.0)])
+            ax.barh(y, x, height=height, color=color, label=name)
+            ax.errorbar(x, y, xerr=err, fmt="none", ecolor="black", elinewidth=0.8,
+                        capsize=3)
+        ax.set_yticks(np.arange(k)[::-1], [result.parameters[i] for i in order], fontsize=8)
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        right = max(1.0, float(np.nanmax(np.concatenate([result.first_ci[:, 1],
+                                                          result.total_ci[:, 1]]))))
+        left = min(0.0, float(np.nanmin(np.concatenate([result.first_ci[:, 0],
+                                                        result.total_ci[:, 0]]))))
+        ax.set_xlim(left - 0.02, right + 0.02)
+        level = f"{100 * result.confidence_level:g}%"
+        ax.set_xlabel(f"Sobol' index (share of the output's variance); whiskers: {level} "
+                      f"bootstrap intervals; n = {result.n}, {result.runs} runs")
+        ax.set_title(title or f"{result.title}: Sobol' indices of {result.output}",
+                     fontsize=10)
+        ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+        with open(path, "wb") as fh:
+            fig.savefig(fh, format="png")
+    finally:
+        plt.close(fig)

@@ -1,0 +1,150 @@
+"""Running on a Dask distributed cluster (``--scheduler ADDRESS``).
+
+Two kinds of work go to the workers:
+
+* **draws** (:func:`run_blocks`): each task is a block of parameter draws that
+  share a population and rule structure (:func:`simulate.uncertainty.runner.plan`);
+  the worker builds (and keeps) the population, runs the fused kernel for the block
+  and returns each draw's Dataset;
+* **record batches** of one run (:func:`run_on_cluster`): each task is a range of
+  the fixed batches of households (``engine.CHUNKS_PER_BATCH`` chunks); the worker
+  returns each batch's totals and this process adds them in batch order.
+
+Both give bit-identical numbers to a run in this process: a draw's numbers do not
+depend on the block it runs in, and the batches are added in the same fixed order.
+Workers need the same version of ``simulate`` (and of numba and numpy) and, for
+household microdata, the data file at the same path. Scenarios travel as their
+resolved TOML text (:attr:`Scenario.text`) with the key origins and path.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from .. import engine
+from ..errors import InputError, Problem
+from ..scenario import Scenario
+from ..scenario.model import build
+
+#: tasks per worker thread that a run is split into (so that slow workers do not stall it)
+TASKS_PER_THREAD = 2
+
+# per worker process: the last prepared population of each base scenario
+_CACHES: dict[str, Any] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def connect(address: str) -> Any:
+    """A ``distributed.Client`` for the scheduler at ``address``; one clear message when
+    dask is not installed or the scheduler cannot be reached."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(Problem("--scheduler", "scheduler", "dask.distributed installed "
+                                 "(pip install 'simulate[cluster]')", "it is not")) from None
+    try:
+        return Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(Problem("--scheduler", "scheduler", "the address of a running Dask "
+                                 "scheduler (tcp://host:8786)",
+                                 f"{address!r} ({exc})")) from None
+
+
+def _pack(scenario: Scenario) -> tuple[str, dict[str, str], str | None]:
+    return scenario.text, dict(scenario.origins), str(scenario.path) if scenario.path else None
+
+
+def _unpack(packed: tuple[str, dict[str, str], str | None]) -> Scenario:
+    import tomllib
+
+    text, origins, path = packed
+    return build(tomllib.loads(text), dict(origins), Path(path) if path else None)
+
+
+def _cache(key: str) -> Any:
+    from .runner import PreparedCache
+
+    with _CACHE_LOCK:
+        if key not in _CACHES:
+            if len(_CACHES) >= 2:
+                _CACHES.pop(next(iter(_CACHES)))
+            _CACHES[key] = PreparedCache()
+        return _CACHES[key]
+
+
+def _draw_task(packed: tuple, values: list[dict[str, Any]]) -> list[xr.Dataset]:
+    """On a worker: the Datasets of one block of draws."""
+    from .runner import draw_scenarios, run_block
+
+    base = _unpack(packed)
+    scenarios = draw_scenarios(base, values)
+    return run_block(scenarios, _cache(base.sha256))
+
+
+def _threads(client: Any) -> int:
+    info = client.scheduler_info()
+    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+
+def run_blocks(scenario: Scenario, plan: Any, address: str
+               ) -> Iterator[tuple[tuple[int, ...], list[xr.Dataset]]]:
+    """Each block of ``plan`` (split so that every worker thread gets work) computed on
+    the cluster: (draw indices, their Datasets), as the blocks complete."""
+    from distributed import as_completed
+
+    client = connect(address)
+    try:
+        n = len(plan.scenarios)
+        size = max(1, math.ceil(n / (TASKS_PER_THREAD * _threads(client))))
+        blocks = [b[i:i + size] for b in plan.blocks for i in range(0, len(b), size)]
+        packed = _pack(scenario)
+        futures = {}
+        for block in blocks:
+            fut = client.submit(_draw_task, packed, [plan.values[d] for d in block],
+                                pure=False)
+            futures[fut] = block
+        for fut in as_completed(futures, loop=client.loop):
+            yield futures[fut], fut.result()
+    finally:
+        client.close()
+
+
+def _batch_task(packed: tuple, batches: Sequence[int]) -> list[engine.Totals]:
+    """On a worker: the totals of each of ``batches`` (engine.batch_totals)."""
+    sc = _unpack(packed)
+    prep = _cache(sc.sha256).get(sc)
+    return list(engine.batch_totals(prep, [engine.draw_parameters(prep)], range(*batches)))
+
+
+def run_on_cluster(scenario: Scenario, address: str,
+                   progress: engine.Progress | None = None) -> xr.Dataset:
+    """One run (no draws) with its record batches computed on the cluster."""
+    from distributed import as_completed
+
+    prep = engine.prepare(scenario)
+    n = engine.n_batches(prep)
+    client = connect(address)
+    try:
+        size = max(1, math.ceil(n / (TASKS_PER_THREAD * _threads(client))))
+        packed = _pack(scenario)
+        futures = {client.submit(_batch_task, packed, (start, min(n, start + size)),
+                                 pure=False): start for start in range(0, n, size)}
+        parts: dict[int, list[engine.Totals]] = {}
+        for fut in as_completed(futures, loop=client.loop):
+            parts[futures[fut]] = fut.result()
+            if progress is not None:
+                progress(sum(len(p) for p in parts.values()), n)
+    finally:
+        client.close()
+    total: engine.Totals | None = None
+    for start in sorted(parts):
+        for part in parts[start]:
+            total = part if total is None else total.add(part)
+    assert total is not None
+    return engine.finish(prep, total.draw(0))

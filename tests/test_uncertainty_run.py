@@ -1,0 +1,214 @@
+"""Runs with [uncertainty]: a draw dimension whose every draw equals the separate run with
+its values, bit for bit whatever the blocks, the threads or the Dask cluster; the
+outputs, the command line and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numba
+import numpy as np
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+import simulate
+from simulate import engine
+from simulate.cli import main
+from simulate.scenario import scenario_from_dict
+from simulate.scenario.model import with_values
+from simulate.uncertainty.runner import plan, run_uncertain, run_values
+from simulate.uncertainty.sampling import read_uncertainty, sample
+
+#: variables that do not depend on the welfare histogram's resolution (a run with draws
+#: uses DRAW_HIST_BINS bins, a run without 2048: the Gini differs)
+EXACT = ("eligible", "beneficiaries", "transfers", "admin_cost", "cost", "total_cost",
+         "cost_pct_gdp", "households_beneficiaries", "poverty_headcount", "poverty_gap",
+         "overlap", "gdp", "price_index", "financing_gap", "beneficiaries_by_decile",
+         "population")
+
+DOC: dict[str, Any] = {
+    "scenario": {"name": "u", "country": "lao", "start_year": 2025, "end_year": 2029,
+                 "seed": 5},
+    "population": {"records": 3000},
+    "programmes": {
+        "mecg": {"eligibility": [{"pregnant": True}, {"age_months": [0, 24]}],
+                 "benefit": {"amount": 150_000}, "take_up": 0.8,
+                 "rollout": {"2025": 0.3, "2028": 1.0}},
+        "gmi": {"unit": "household", "eligibility": {"age": [0, 120]},
+                "benefit": {"type": "top_up", "guaranteed_minimum": 200_000,
+                            "income": ["welfare"], "taper": 0.5,
+                            "equivalence": {"first": 1.0, "other_adult": 0.7, "child": 0.5}},
+                "targeting": {"method": "poverty", "welfare_percentile_max": 30,
+                              "exclusion_error": 0.1, "inclusion_error": 0.05},
+                "take_up": 0.7},
+    },
+    "fiscal": {"financing": {"reallocation_pct_gdp": 0.001}},
+    "uncertainty": {
+        "draws": 6, "parameters": {
+            "programmes.mecg.take_up": {"distribution": "triangular", "low": 0.5,
+                                        "mode": 0.8, "high": 1.0},
+            "programmes.gmi.benefit.guaranteed_minimum": {"distribution": "uniform",
+                                                          "low": 150_000, "high": 250_000},
+            "programmes.gmi.targeting.welfare_percentile_max": {"distribution": "uniform",
+                                                                "low": 20, "high": 40},
+            "macro.inflation": {"distribution": "normal", "mean": 0.05, "sd": 0.02},
+        },
+        "correlations": [{"parameters": ["programmes.mecg.take_up", "macro.inflation"],
+                          "rank": 0.4}],
+    },
+}
+
+
+def scenario(**changes: Any) -> simulate.Scenario:
+    doc = {**DOC, **changes}
+    return scenario_from_dict(doc)
+
+
+@pytest.fixture(scope="module")
+def base() -> simulate.Scenario:
+    return scenario()
+
+
+@pytest.fixture(scope="module")
+def draws(base) -> xr.Dataset:
+    return run_uncertain(base)
+
+
+def assert_same_numbers(a: xr.Dataset, b: xr.Dataset, names=None) -> None:
+    for name in names or [v for v in a.data_vars if a[v].dtype.kind == "f"]:
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+def test_every_variable_gains_a_draw_dimension(draws) -> None:
+    assert draws.sizes["draw"] == 6
+    for name in ("cost", "total_cost", "beneficiaries", "financing_gap", "poverty_headcount",
+                 "gini", "overlap"):
+        assert draws[name].dims[0] == "draw", name
+    values = draws["parameter_value"]
+    assert list(values["parameter"].values) == list(DOC["uncertainty"]["parameters"])
+    assert np.all((values.sel(parameter="programmes.mecg.take_up") >= 0.5).values)
+    # the draws differ: the parameters move the costs
+    assert np.ptp(draws["total_cost"].sel(year=2029).values) > 0
+
+
+def test_each_draw_equals_its_separate_run(base, draws) -> None:
+    spec = read_uncertainty(base)
+    values = sample(spec)
+    for d in (0, 3, 5):
+        sc = with_values(base, values[d], "uncertainty.parameters", quote=True)
+        prep = engine.prepare(sc)
+        alone = engine.finish(prep, engine.project_totals(prep))  # one run, no draws
+        assert "draw" not in alone.dims
+        assert_same_numbers(draws.isel(draw=d), alone, EXACT)
+        np.testing.assert_allclose(draws["gini"].isel(draw=d).values, alone["gini"].values,
+                                   atol=2e-3)
+
+
+def test_blocks_and_threads_do_not_change_numbers(base, draws) -> None:
+    values = sample(read_uncertainty(base))
+    small = run_values(base, values, block=2)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        serial = run_values(base, values, block=4)
+    finally:
+        numba.set_num_threads(before)
+    assert_same_numbers(draws, small)
+    assert_same_numbers(draws, serial)
+
+
+def test_draws_share_one_population_and_structure(base) -> None:
+    values = sample(read_uncertainty(base))
+    p = plan(base, values, block=4)
+    assert p.blocks == ((0, 1, 2, 3), (4, 5))
+    # a parameter that changes the population-dependent tables (the PMT formula)
+    # starts a new group: the draws still run, each with its own tables
+    doc = {**DOC, "uncertainty": {"draws": 4, "parameters": {
+        "population.records": {"distribution": "discrete", "values": [2000, 3000]}}}}
+    sc = scenario_from_dict(doc)
+    p = plan(sc, sample(read_uncertainty(sc)))
+    assert sorted(d for b in p.blocks for d in b) == [0, 1, 2, 3]
+    assert len(p.blocks) == 2
+    ds = run_uncertain(sc)
+    one = [int(r) for r in ds["parameter_value"].sel(parameter="population.records").values]
+    for d, records in enumerate(one):
+        assert ds.attrs["draws"] == 4
+        assert ds["population"].isel(draw=d).values[0] > 0
+        assert records in (2000, 3000)
+
+
+def test_same_seed_same_draws_other_seed_other(base, draws) -> None:
+    again = run_uncertain(base)
+    assert_same_numbers(draws, again)
+    other = run_uncertain(scenario(uncertainty={**DOC["uncertainty"], "seed": 99}))
+    assert not np.array_equal(other["total_cost"].values, draws["total_cost"].values)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None, processes=True) as c:
+        yield c
+
+
+def test_dask_draws_are_bit_identical(base, draws, cluster) -> None:
+    remote = run_uncertain(base, scheduler=cluster.scheduler_address)
+    assert_same_numbers(draws, remote)
+
+
+def test_dask_record_batches_are_bit_identical(cluster) -> None:
+    doc = {k: v for k, v in DOC.items() if k != "uncertainty"}
+    sc = scenario_from_dict({**doc, "population": {"records": 150_000}})
+    prep = engine.prepare(sc)
+    assert engine.n_batches(prep) > 1  # the batches go to two workers
+    here = simulate.run(sc)
+    there = simulate.run(sc, scheduler=cluster.scheduler_address)
+    assert_same_numbers(here, there)
+
+
+def test_cli_run_with_draws(tmp_path: Path) -> None:
+    path = tmp_path / "u.toml"
+    from simulate.scenario.loader import to_toml
+
+    path.write_text(to_toml(DOC))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(path), "--draws", "3", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Uncertainty: 3 draws of 4 parameter(s)" in res.output
+    assert (out / "uncertainty.csv").exists()
+    ds = xr.open_dataset(out / "results.nc", engine="h5netcdf")
+    assert ds.sizes["draw"] == 3
+    header = (out / "uncertainty.csv").read_text().splitlines()[0]
+    assert header.startswith("indicator,year,programme")
+    assert "p5" in header and "p95" in header
+
+
+def test_cli_bad_input(tmp_path: Path) -> None:
+    from simulate.scenario.loader import to_toml
+
+    plain = tmp_path / "plain.toml"
+    plain.write_text(to_toml({k: v for k, v in DOC.items() if k != "uncertainty"}))
+    res = CliRunner().invoke(main, ["run", str(plain), "--draws", "3", "--out",
+                                    str(tmp_path / "o")])
+    assert res.exit_code == 1
+    assert "uncertainty.parameters expected an [uncertainty] table with parameters" in res.output
+    assert not (tmp_path / "o").exists()
+    bad = tmp_path / "bad.toml"
+    doc = {**DOC, "uncertainty": {"draws": 3, "parameters": {
+        "programmes.mecg.takeup": {"distribution": "uniform", "low": 0.5, "high": 0.9}}}}
+    bad.write_text(to_toml(doc))
+    for args in (["validate", str(bad)], ["run", str(bad), "--out", str(tmp_path / "o")]):
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 1, res.output
+        assert 'uncertainty.parameters."programmes.mecg.takeup"' in res.output
+        assert "take_up" in res.output  # did you mean
+        assert "Traceback" not in res.output
+    res = CliRunner().invoke(main, ["run", str(plain), "--scheduler", "tcp://127.0.0.1:9",
+                                    "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1, res.output
+    assert "--scheduler: scheduler expected the address of a running Dask scheduler" in (
+        res.output)
+    assert not (tmp_path / "o").exists()
