@@ -536,29 +536,12 @@ class Inside:
 def time_inside(module, names, fn, repeat: int) -> float:
     """Least time (over ``repeat`` calls of ``fn``) spent in the functions ``names``
     of ``module`` (those it has), timed by wrapping them for the duration."""
-    saved = {k: getattr(module, k) for k in names if hasattr(module, k)}
-    spent = [0.0]
-
-    def wrap(f):
-        def timed(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return f(*args, **kwargs)
-            finally:
-                spent[0] += time.perf_counter() - t0
-        return timed
-
     best = float("inf")
-    try:
-        for k, f in saved.items():
-            setattr(module, k, wrap(f))
+    with Inside(module, names) as inside:
         for _ in range(repeat):
-            spent[0] = 0.0
+            inside.spent = 0.0
             fn()
-            best = min(best, spent[0])
-    finally:
-        for k, f in saved.items():
-            setattr(module, k, f)
+            best = min(best, inside.spent)
     return best
 
 

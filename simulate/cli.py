@@ -273,7 +273,7 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
               "parameters (sobol.txt, sobol.csv, sobol.png).")
 @click.option("--output", "output", default=None, metavar="NAME[@YEAR]",
               help="With --global: the result analysed, e.g. total_cost@2030, cost@2030, "
-              "financing_gap@2030, cost_pct_gdp@2030, npv (default: total_cost in the "
+              "financing_gap@2030, cost_pct_gdp@2030, npv (default: total_cost_pct_gdp in the "
               "scenario's last year).")
 @click.option("--samples", type=int, default=None, metavar="N",
               help="With --global: rows n of the Saltelli design, a power of 2 (default 64); "

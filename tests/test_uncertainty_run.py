@@ -212,3 +212,21 @@ def test_cli_bad_input(tmp_path: Path) -> None:
     assert "--scheduler: scheduler expected the address of a running Dask scheduler" in (
         res.output)
     assert not (tmp_path / "o").exists()
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch, capsys) -> None:
+    """A bar with the count and the time left on a terminal; nothing when quiet or when
+    stderr is not a terminal."""
+    from simulate import cli
+
+    with cli._progress("draws", quiet=False) as progress:  # pytest's stderr: no terminal
+        assert progress is None
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True)
+    with cli._progress("draws", quiet=True) as progress:
+        assert progress is None
+    with cli._progress("draws", quiet=False) as progress:
+        assert progress is not None
+        for done in range(1, 5):
+            progress(done, 4)
+    err = capsys.readouterr().err
+    assert "draws" in err and "4/4" in err

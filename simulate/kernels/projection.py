@@ -10,6 +10,13 @@ of the thread count); each chunk accumulates into its own slice of the outputs
 and :func:`reduce_chunks` adds the chunks in order, so results are bit-identical
 whatever the number of threads or batches.
 
+Parameter draws: the programme parameters (take-up rates, roll-out, amounts,
+thresholds, errors, caps, scales, normative costs, prices, poverty line) carry a
+last axis of draws d, and so do the outputs that depend on them. Everything
+else (members, composition, conditions, random numbers) is computed once per
+household and year and shared by the draws; each draw's arithmetic is the same
+as if it ran alone, so its totals are bit-identical to a run with that draw only.
+
 Per household and year y, for each member i alive (entry year reached):
 
 * age = age0 + years since entry; tables read ages above 100 as 100;

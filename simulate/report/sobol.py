@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .tables import _aligned, _money
+from .tables import _money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.sobol import SobolResult
@@ -29,7 +29,8 @@ def _value(x: float, units: str) -> str:
 
 
 def _index(x: float, ci: np.ndarray) -> str:
-    return f"{x:6.3f} [{ci[0]:6.3f}, {ci[1]:6.3f}]"
+    a, lo, hi = (round(float(v), 3) + 0.0 for v in (x, ci[0], ci[1]))  # no "-0.000"
+    return f"{a:6.3f} [{lo:6.3f}, {hi:6.3f}]"
 
 
 def sobol_lines(result: SobolResult) -> list[str]:
@@ -41,7 +42,15 @@ def sobol_lines(result: SobolResult) -> list[str]:
         table.append([result.parameters[i], result.distributions[i],
                       _index(float(result.first[i]), result.first_ci[i]),
                       _index(float(result.total[i]), result.total_ci[i])])
-    return _aligned(table)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    out = []
+    for r, row in enumerate(table):  # names left-aligned, numbers right-aligned
+        cells = [c.ljust(w) if i < 2 else c.rjust(w)
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        out.append("  " + "  ".join(cells).rstrip())
+        if r == 0:
+            out.append("  " + "  ".join("-" * w for w in widths))
+    return out
 
 
 def sobol_text(result: SobolResult) -> str:

@@ -103,8 +103,9 @@ class Output:
 
 
 def default_output(scenario: Scenario) -> str:
-    """``total_cost@<end_year>``: the cost of all programmes in the scenario's last year."""
-    return f"total_cost@{scenario.end_year}"
+    """``total_cost_pct_gdp@<end_year>``: the cost of all programmes as a share of GDP in
+    the scenario's last year (a nominal amount that far out mostly follows inflation)."""
+    return f"total_cost_pct_gdp@{scenario.end_year}"
 
 
 def _labels(ds: xr.Dataset, dim: str) -> list[Any]:
@@ -375,7 +376,7 @@ def check_samples(n: int) -> int:
 
 def _constant(out: Output, y: np.ndarray, spec: UncertaintySpec) -> ScenarioError:
     keys = ", ".join(spec.keys())
-    return _problem(f"an output that varies with the [uncertainty] parameters ({keys})",
+    return _problem(f"a result that varies with the [uncertainty] parameters ({keys})",
                     f"{out.text} = {y[0]:.6g} in every run",
                     "none of them changes it; choose another output or year")
 
@@ -398,6 +399,9 @@ def sobol(scenario: Scenario, output: str | None = None, n: int = DEFAULT_SAMPLE
     base_ds = run_values(scenario, [{}])  # the scenario's own values: checks the output
     out = parse_output(output or default_output(scenario), base_ds)
     base = float(out.values(base_ds)[0])
+    if not np.isfinite(base):
+        raise _problem("a result that is a number", f"{out.text} = {base} with the "
+                       "scenario's own values")
     k = len(spec.parameters)
     a, b, ab = saltelli_design(n, k, np.random.default_rng([spec.seed, SOBOL_STREAM]))
     points = np.clip(design_points(a, b, ab), _TINY, _TOP)
@@ -405,7 +409,7 @@ def sobol(scenario: Scenario, output: str | None = None, n: int = DEFAULT_SAMPLE
     y = out.values(ds)
     bad = ~np.isfinite(y)
     if bad.any():
-        raise _problem("an output that is a number in every run",
+        raise _problem("a result that is a number in every run",
                        f"{out.text} = {y[bad][0]} in {int(bad.sum())} of {len(y)} runs")
     if np.ptp(y) <= 1e-12 * max(float(np.max(np.abs(y))), 1e-300):
         raise _constant(out, y, spec)
