@@ -323,7 +323,7 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
     target = out or Path("outputs") / f"{sc.id}_sensitivity"
     show = not quiet and sys.stderr.isatty()
     start = time.perf_counter()
-    ds = run_scenario(sc)
+    ds = run_scenario(sc, uncertainty=False)  # the cases are deterministic
     if show:
         with click.progressbar(length=1, label="one-way runs", file=sys.stderr) as bar:
             def progress(done: int, total: int, _label: str) -> None:

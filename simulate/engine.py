@@ -301,14 +301,15 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
 
 
 def run(scenario: Scenario, progress: Progress | None = None,
-        scheduler: str | None = None) -> xr.Dataset:
+        scheduler: str | None = None, uncertainty: bool = True) -> xr.Dataset:
     """Project ``scenario`` and return its results Dataset (see docs/results.md).
 
     A scenario with ``[uncertainty]`` runs its draws (a ``draw`` dimension; see
-    :mod:`simulate.uncertainty`). ``scheduler``: the address of a Dask scheduler
+    :mod:`simulate.uncertainty`) unless ``uncertainty`` is False (one run at the
+    scenario's own values). ``scheduler``: the address of a Dask scheduler
     (``tcp://host:8786``) to run on; without it, in this process.
     """
-    if scenario.section("uncertainty"):
+    if uncertainty and scenario.section("uncertainty"):
         from .uncertainty.runner import run_uncertain
 
         return run_uncertain(scenario, progress=progress, scheduler=scheduler)

@@ -230,3 +230,17 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, capsys) -> None:
             progress(done, 4)
     err = capsys.readouterr().err
     assert "draws" in err and "4/4" in err
+
+
+def test_uncertainty_can_be_left_out_and_compared(base, draws, tmp_path: Path) -> None:
+    """``run(..., uncertainty=False)`` is one run at the scenario's own values (what the
+    deterministic sensitivity cases use); ``spsim compare`` compares a run with draws by
+    its means."""
+    from simulate.report.compare import write_compare
+
+    one = simulate.run(base, uncertainty=False)
+    assert "draw" not in one.dims
+    text = write_compare([one, draws], tmp_path / "cmp")
+    assert "cumulative cost" in text
+    rows = (tmp_path / "cmp" / "compare.csv").read_text().splitlines()
+    assert len(rows) > 2

@@ -27,6 +27,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import DataError, Problem
+from .draws import central, has_draws
 from .tables import _aligned, _count, _money, _share, summary_years
 from .writer import write_atomically
 
@@ -266,7 +267,9 @@ def _csv(rows: list[dict[str, object]], path: Path) -> None:
 def write_compare(datasets: Sequence[xr.Dataset], target: Path) -> str:
     """Folder ``target`` with compare.csv (per scenario and year), compare_summary.csv,
     compare.txt (the printed comparison) and one PNG per chart, written atomically;
-    returns the printed comparison."""
+    returns the printed comparison. A run with draws is compared by the mean over its
+    draws (its spread is in its own uncertainty.csv)."""
+    datasets = [central(ds) if has_draws(ds) else ds for ds in datasets]
     names = scenario_names(datasets)
     rows = compare_table(datasets, names)
     summary = compare_summary(datasets, names)

@@ -105,7 +105,7 @@ def one_way(scenario: Scenario, ds: xr.Dataset, survival: np.ndarray | None = No
                 survival = survival_for(scenario)
             out = compute(ds, s2, survival)
         else:
-            out = run(sc)
+            out = run(sc, uncertainty=False)
         results[(path, side)] = float(out["npv"].sel(sensitivity="base"))
     if progress is not None:
         progress(total, total, "")
