@@ -244,3 +244,13 @@ def test_uncertainty_can_be_left_out_and_compared(base, draws, tmp_path: Path) -
     assert "cumulative cost" in text
     rows = (tmp_path / "cmp" / "compare.csv").read_text().splitlines()
     assert len(rows) > 2
+
+
+def test_draws_may_not_change_the_years() -> None:
+    doc = {**DOC, "uncertainty": {"draws": 3, "parameters": {
+        "scenario.end_year": {"distribution": "discrete", "values": [2029, 2030]}}}}
+    sc = scenario_from_dict(doc)
+    with pytest.raises(simulate.ScenarioError) as err:
+        run_uncertain(sc)
+    assert ('uncertainty.parameters."scenario.end_year" expected a parameter that keeps '
+            "scenario.end_year as in the scenario (2029") in str(err.value)

@@ -74,12 +74,34 @@ def plan(scenario: Scenario, values: Sequence[dict[str, Any]],
          block: int = DRAW_BLOCK) -> Plan:
     """Group the draws by population and rule structure, in blocks of at most ``block``."""
     scenarios = draw_scenarios(scenario, values)
+    _check_shape(scenario, scenarios, values)
     groups: dict[tuple, list[int]] = {}
     for d, sc in enumerate(scenarios):
         groups.setdefault((engine.population_key(sc), structure_key(sc)), []).append(d)
     blocks = tuple(tuple(ds[i:i + block]) for ds in groups.values()
                    for i in range(0, len(ds), block))
     return Plan(tuple(scenarios), tuple(dict(v) for v in values), blocks)
+
+
+#: what every draw must share with the scenario, for the draws to line up along ``draw``
+SHAPE = {"scenario.start_year": lambda s: s.start_year, "scenario.end_year": lambda s: s.end_year,
+         "scenario.country": lambda s: s.country,
+         "programmes": lambda s: tuple(p.id for p in s.programmes)}
+
+
+def _check_shape(scenario: Scenario, scenarios: Sequence[Scenario],
+                 values: Sequence[dict[str, Any]]) -> None:
+    """Draws may not change the years, the country or the programmes (their results could
+    not be joined along ``draw``): one message naming the key that does."""
+    for what, get in SHAPE.items():
+        for sc, v in zip(scenarios, values, strict=True):
+            if get(sc) != get(scenario):
+                keys = [k for k in v if k == what or k.startswith(what + ".")] or list(v)
+                raise ScenarioError(Problem(
+                    scenario.where("uncertainty.parameters"),
+                    f'uncertainty.parameters."{keys[0]}"',
+                    f"a parameter that keeps {what} as in the scenario "
+                    f"({get(scenario)!r}: draws are joined along draw)", repr(get(sc))))
 
 
 class PreparedCache:
