@@ -243,6 +243,21 @@ def project_draws(prep: Prepared, draws: list[DrawParameters],
     return total
 
 
+_RANKING: list[tuple[Population, np.ndarray, int] | None] = [None]
+
+
+def welfare_groups(pop: Population) -> tuple[np.ndarray, int]:
+    """Welfare decile of each record (:func:`welfare_group`), remembered for the last
+    population object (runs with draws and repeated runs rank it once; a population is
+    not changed in place)."""
+    cached = _RANKING[0]
+    if cached is not None and cached[0] is pop:
+        return cached[1], cached[2]
+    group, n_groups = welfare_group(welfare_percentile(pop))
+    _RANKING[0] = (pop, group, n_groups)
+    return group, n_groups
+
+
 def n_batches(prep: Prepared, chunk_size: int = CHUNK_SIZE) -> int:
     """Batches of CHUNKS_PER_BATCH chunks the population's records make."""
     _, chunk_hh = household_chunks(prep.population.household_id, chunk_size)
@@ -255,7 +270,7 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     """The totals of each batch in ``batches`` (default all), in order (see
     :func:`project_draws`); a cluster computes batches apart and adds them in order."""
     pop, r, t, sc = prep.population, prep.rates, prep.rules, prep.scenario
-    group, n_groups = welfare_group(welfare_percentile(pop))
+    group, n_groups = welfare_groups(pop)
     years = r.years.astype(np.int64)
     n_years, n_prog, n_draws = len(years), len(t.unit), len(draws)
     first_active = int(sc.start_year - years[0])

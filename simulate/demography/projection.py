@@ -128,8 +128,18 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     rng = np.random.default_rng([seed, 0xB17745])
     alive0 = pop.entry_year <= pop.year
     mean_weight = pop.weight[alive0].sum() / max(1, alive0.sum())
-    sex, age, weight = pop.sex.copy(), pop.age.astype(np.int64), pop.weight.copy()
-    entry = pop.entry_year.astype(np.int64)
+    # running arrays of everyone so far (newborns join them so they can become mothers
+    # later), preallocated for the most records the births can add
+    counts = [max(2, int(round(float(b.sum()) / mean_weight))) if b.sum() > 0 else 0
+              for b in projection.births[1:]]
+    cap = pop.n + sum(counts)
+    sex = np.empty(cap, dtype=pop.sex.dtype)
+    age = np.zeros(cap, dtype=np.int64)
+    weight = np.zeros(cap)
+    entry = np.zeros(cap, dtype=np.int64)
+    sex[:pop.n], age[:pop.n], weight[:pop.n] = pop.sex, pop.age, pop.weight
+    entry[:pop.n] = pop.entry_year
+    size = pop.n
     mother_of: list[np.ndarray] = []
     new_sex: list[np.ndarray] = []
     new_weight: list[np.ndarray] = []
@@ -137,11 +147,12 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     for k in range(1, len(r.years)):
         year = int(r.years[k])
         # ages and weights at the start of `year` for everyone already in
-        alive = entry < year
-        a_prev = np.minimum(age + (year - 1 - entry), MAX_AGE)
-        weight = np.where(alive, weight * r.survival[k - 1, sex, np.maximum(a_prev, 0)], weight)
-        a_now = np.minimum(age + (year - entry), MAX_AGE)
-        p = np.where(alive & (sex == FEMALE), weight * r.fertility[k, np.maximum(a_now, 0)], 0.0)
+        sx, ag, en, wt = sex[:size], age[:size], entry[:size], weight[:size]
+        alive = en < year
+        a_prev = np.minimum(ag + (year - 1 - en), MAX_AGE)
+        wt[:] = np.where(alive, wt * r.survival[k - 1, sx, np.maximum(a_prev, 0)], wt)
+        a_now = np.minimum(ag + (year - en), MAX_AGE)
+        p = np.where(alive & (sx == FEMALE), wt * r.fertility[k, np.maximum(a_now, 0)], 0.0)
         b_male, b_female = projection.births[k]
         if p.sum() <= 0 or b_male + b_female <= 0:
             continue
@@ -154,11 +165,9 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
         new_sex.append(sexes)
         new_weight.append(w)
         new_year.append(np.full(n, year))
-        # newborns join the running arrays so they can become mothers later
-        sex = np.r_[sex, sexes]
-        age = np.r_[age, np.zeros(n, dtype=np.int64)]
-        weight = np.r_[weight, w]
-        entry = np.r_[entry, np.full(n, year)]
+        sex[size:size + n], age[size:size + n] = sexes, 0
+        weight[size:size + n], entry[size:size + n] = w, year
+        size += n
     if not mother_of:
         return pop, projection
     mothers = np.concatenate(mother_of)

@@ -151,6 +151,16 @@ def project_households(
     n_bins = hist_out.shape[3]
     do_overlap = overlap_out.shape[2] > 1
     useed = np.uint64(seed)
+    # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
+    need_dis = False
+    for q in range(cond_var.shape[0]):
+        if cond_var[q] == VAR_DISABLED:
+            need_dis = True
+    need_roll = np.zeros(n_prog, dtype=np.bool_)
+    need_take = np.zeros(n_prog, dtype=np.bool_)
+    for p in range(n_prog):
+        need_roll[p] = rollout[p].min() < 1.0
+        need_take[p] = take_up_rate[p].min() < 1.0
     for c in prange(n_chunks):
         m_max = max_members
         w = np.empty(m_max)
@@ -177,11 +187,14 @@ def project_households(
                 i = first + m
                 uu = np.uint64(uid[i])
                 w[m] = weight0[i]
-                u_dis[m] = uniform(useed, uu, np.uint64(0), np.uint64(DISABILITY))
+                u_dis[m] = uniform(useed, uu, np.uint64(0), np.uint64(DISABILITY)) \
+                    if need_dis else 1.0
                 for p in range(n_prog):
                     s = stream[p]
-                    u_take[m, p] = uniform(useed, uu, s, np.uint64(TAKE_UP))
-                    u_roll[m, p] = uniform(useed, uu, s, np.uint64(ROLLOUT))
+                    u_take[m, p] = uniform(useed, uu, s, np.uint64(TAKE_UP)) \
+                        if need_take[p] else 0.0
+                    u_roll[m, p] = uniform(useed, uu, s, np.uint64(ROLLOUT)) \
+                        if need_roll[p] else 0.0
                     if target_row[p] >= 0:
                         u_excl[m, p] = uniform(useed, uu, s, np.uint64(EXCLUSION))
                         u_incl[m, p] = uniform(useed, uu, s, np.uint64(INCLUSION))
