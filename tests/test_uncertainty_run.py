@@ -183,7 +183,27 @@ def test_cli_run_with_draws(tmp_path: Path) -> None:
     assert ds.sizes["draw"] == 3
     header = (out / "uncertainty.csv").read_text().splitlines()[0]
     assert header.startswith("indicator,year,programme")
-    assert "p5" in header and "p95" in header
+    assert ",mean,mean_se,sd,p5,p25,p50,p75,p95" in header
+    assert (out / "uncertainty.png").read_bytes()[:4] == b"\x89PNG"
+    assert "np.float64" not in (out / "uncertainty.csv").read_text()
+
+
+def test_draw_statistics_and_fan_data(draws) -> None:
+    """uncertainty.csv's statistics and the fan chart's bands are those of the draws."""
+    from simulate.report.draws import draw_table, fan_data
+
+    rows = {(r["indicator"], r.get("year")): r for r in draw_table(draws)}
+    x = draws["total_cost"].sel(year=2028).values
+    r = rows[("total_cost", 2028)]
+    assert r["draws"] == 6
+    assert r["mean"] == pytest.approx(x.mean(), rel=1e-12)
+    assert r["sd"] == pytest.approx(x.std(ddof=1), rel=1e-12)
+    assert r["mean_se"] == pytest.approx(x.std(ddof=1) / np.sqrt(6), rel=1e-12)
+    assert r["p50"] == pytest.approx(np.median(x), rel=1e-12)
+    panel = next(p for p in fan_data(draws) if p["name"] == "total_cost")
+    k = panel["years"].index(2028)
+    assert panel["p5"][k] <= panel["p50"][k] <= panel["p95"][k]
+    assert panel["p95"][k] == pytest.approx(np.percentile(x, 95), rel=1e-12)
 
 
 def test_cli_bad_input(tmp_path: Path) -> None:

@@ -49,12 +49,12 @@ def _stats(values: np.ndarray) -> dict[str, float]:
     """Mean, sd and percentiles of ``values`` over the draws (NaN draws left out)."""
     v = values[np.isfinite(values)]
     if len(v) == 0:
-        return {"draws": 0, "mean": np.nan, "sd": np.nan,
+        return {"draws": 0, "mean": np.nan, "mean_se": np.nan, "sd": np.nan,
                 **{f"p{q}": np.nan for q in PERCENTILES}}
     pct = np.percentile(v, PERCENTILES)
-    return {"draws": len(v), "mean": float(v.mean()),
-            "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-            **{f"p{q}": float(x) for q, x in zip(PERCENTILES, pct, strict=True)}}
+    sd = float(v.std(ddof=1)) if len(v) > 1 else 0.0
+    return {"draws": len(v), "mean": float(v.mean()), "mean_se": float(sd / np.sqrt(len(v))),
+            "sd": sd, **{f"p{q}": float(x) for q, x in zip(PERCENTILES, pct, strict=True)}}
 
 
 def draw_table(ds: xr.Dataset) -> list[dict[str, object]]:
@@ -89,10 +89,11 @@ def write_draw_table(ds: xr.Dataset, path: Path) -> None:
     dims: list[str] = []
     for r in rows:
         for k in r:
-            if k not in dims and k not in ("indicator", "units", "draws", "mean", "sd") and not (
+            if k not in dims and k not in ("indicator", "units", "draws", "mean", "mean_se",
+                                           "sd") and not (
                     k.startswith("p") and k[1:].isdigit()):
                 dims.append(k)
-    stats = ["draws", "mean", "sd", *(f"p{q}" for q in PERCENTILES)]
+    stats = ["draws", "mean", "mean_se", "sd", *(f"p{q}" for q in PERCENTILES)]
     with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["indicator", *dims, "units", *stats])
@@ -131,3 +132,61 @@ def draw_summary(ds: xr.Dataset) -> list[str]:
         lines.append(f"NPV ({currency}): {_money(s['mean'])} [{_money(s['p5'])} - "
                      f"{_money(s['p95'])}]; negative in {100 * below:.1f}% of draws")
     return lines
+
+
+#: fan chart panels: (variable, title, percent)
+FANS = (("total_cost_pct_gdp", "Total cost, % of GDP", True),
+        ("total_cost", "Total cost, nominal", False),
+        ("financing_gap", "Financing gap, nominal", False))
+
+
+def fan_data(ds: xr.Dataset) -> list[dict[str, object]]:
+    """Per panel: the years and the 5th, 25th, 50th, 75th and 95th percentiles over the
+    draws (pure; the chart draws them)."""
+    panels = []
+    for name, title, percent in FANS:
+        if name not in ds or set(ds[name].dims) != {"draw", "year"}:
+            continue
+        values = ds[name].transpose("draw", "year").values
+        if not np.isfinite(values).any():
+            continue
+        pct = np.nanpercentile(values, PERCENTILES, axis=0)
+        panels.append({"name": name, "title": title, "percent": percent,
+                       "units": str(ds[name].attrs.get("units", "")),
+                       "years": ds["year"].values.tolist(),
+                       **{f"p{q}": pct[i].tolist() for i, q in enumerate(PERCENTILES)}})
+    return panels
+
+
+def fan_chart(ds: xr.Dataset, path: Path) -> None:
+    """uncertainty.png: each headline indicator's median over the years with its 50 %
+    (25th-75th percentile) and 90 % (5th-95th) bands over the draws."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = fan_data(ds)
+    fig, axes = plt.subplots(1, max(1, len(panels)), figsize=(5.2 * max(1, len(panels)), 4.2),
+                             dpi=110, squeeze=False)
+    try:
+        for ax, p in zip(axes[0], panels, strict=False):
+            scale = 100.0 if p["percent"] else 1.0
+            years = np.asarray(p["years"])
+            band = {q: np.asarray(p[f"p{q}"]) * scale for q in PERCENTILES}
+            ax.fill_between(years, band[5], band[95], color="#4477aa", alpha=0.2,
+                            label="90% of draws")
+            ax.fill_between(years, band[25], band[75], color="#4477aa", alpha=0.4,
+                            label="50% of draws")
+            ax.plot(years, band[50], color="#224466", linewidth=1.5, label="median")
+            ax.set_title(str(p["title"]), fontsize="medium")
+            ax.set_xlabel("year")
+            ax.set_ylabel("% of GDP" if p["percent"] else str(p["units"]))
+            ax.grid(True, alpha=0.3)
+            ax.legend(fontsize="small", loc="upper left")
+        fig.suptitle(f"{ds.attrs.get('title', '')}: {ds.sizes['draw']:,} draws",
+                     fontsize="medium")
+        fig.tight_layout()
+        fig.savefig(path, format="png")
+    finally:
+        plt.close(fig)

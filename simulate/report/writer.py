@@ -17,7 +17,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from .draws import central, draw_summary, has_draws, write_draw_table
+from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
 from .tables import (
     fiscal_table,
     format_summary,
@@ -73,7 +73,8 @@ def _text(text: str) -> Writer:
 
 def write_run(ds: xr.Dataset, target: Path) -> Path:
     """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt and
-    scenario.toml; with draws also uncertainty.csv (the tables show the draws' means)."""
+    scenario.toml; with draws also uncertainty.csv and uncertainty.png (the tables show
+    the draws' means)."""
     table = central(ds) if has_draws(ds) else ds
     writers = {
         "results.nc": _netcdf(ds),
@@ -86,6 +87,7 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     }
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_draw_table(ds, p)
+        writers["uncertainty.png"] = lambda p: fan_chart(ds, p)
     return write_atomically(target, writers)
 
 
