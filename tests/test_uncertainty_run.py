@@ -274,3 +274,36 @@ def test_draws_may_not_change_the_years() -> None:
         run_uncertain(sc)
     assert ('uncertainty.parameters."scenario.end_year" expected a parameter that keeps '
             "scenario.end_year as in the scenario (2029") in str(err.value)
+
+
+def test_discrete_options_of_a_rule_each_run_with_their_own_tables() -> None:
+    """A discrete set of eligibility ranges (a pension age of 60 or 65): each value has
+    its own population-dependent rule tables, and each draw equals its separate run."""
+    doc = {
+        "scenario": {"name": "pension", "country": "lao", "start_year": 2025,
+                     "end_year": 2027, "seed": 3},
+        "population": {"records": 2000},
+        "programmes": {"pension": {"eligibility": {"age": [65, 200]},
+                                   "benefit": {"amount": 300_000}, "take_up": 0.9}},
+        "uncertainty": {"draws": 6, "parameters": {
+            "programmes.pension.eligibility.age": {"distribution": "discrete",
+                                                   "values": [[60, 200], [65, 200]]},
+            "programmes.pension.take_up": {"distribution": "uniform", "low": 0.7,
+                                           "high": 1.0}}},
+    }
+    sc = scenario_from_dict(doc)
+    values = sample(read_uncertainty(sc))
+    assert {tuple(v["programmes.pension.eligibility.age"]) for v in values} == {
+        (60, 200), (65, 200)}
+    assert len(plan(sc, values).blocks) == 2  # one kernel pass per age range
+    ds = run_uncertain(sc)
+    text = ds["parameter_text"].sel(parameter="programmes.pension.eligibility.age").values
+    for d in range(6):
+        alone_sc = with_values(sc, values[d], "uncertainty.parameters", quote=True)
+        prep = engine.prepare(alone_sc)
+        alone = engine.finish(prep, engine.project_totals(prep))
+        assert_same_numbers(ds.isel(draw=d), alone, ("eligible", "beneficiaries", "cost"))
+        assert text[d] == str(values[d]["programmes.pension.eligibility.age"])
+    at_60 = [d for d in range(6) if values[d]["programmes.pension.eligibility.age"][0] == 60]
+    at_65 = [d for d in range(6) if d not in at_60]
+    assert (ds["eligible"].isel(draw=at_60).min() > ds["eligible"].isel(draw=at_65).max())

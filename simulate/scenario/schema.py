@@ -1226,16 +1226,17 @@ class Distributions(Spec):
     @staticmethod
     def discrete(v: dict, bad: Callable[..., None]) -> dict[str, Any] | None:
         values = v.get("values")
+        expected = "a non-empty list of values (numbers, strings, lists or tables)"
         if values is None:
-            bad("values", "a non-empty list of numbers or strings", "nothing", raw=True)
+            bad("values", expected, "nothing", raw=True)
             return None
         ok = isinstance(values, list) and values and all(
-            isinstance(x, str | bool) or (_is_number(x) and x == x and abs(x) != float("inf"))
-            for x in values)
+            isinstance(x, str | bool | list | dict)
+            or (_is_number(x) and x == x and abs(x) != float("inf")) for x in values)
         if not ok:
-            bad("values", "a non-empty list of numbers or strings", values)
+            bad("values", expected, values)
             return None
-        seen = [(type(x) is str, x) for x in values]
+        seen = [repr((type(x) is str, x)) for x in values]
         if len(set(seen)) != len(seen):
             bad("values", "different values", values)
             return None

@@ -168,8 +168,8 @@ def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
     ds["parameter_value"] = xr.DataArray(
         numeric, dims=("draw", "parameter"), coords={"parameter": keys},
         attrs={"units": "as the scenario key", "long_name": "Value drawn for each uncertain "
-               "parameter (NaN for a text value; see parameter_text)"})
-    if any(isinstance(v[k], str) for v in values for k in keys):
+               "parameter (NaN for a text, list or table value; see parameter_text)"})
+    if any(not isinstance(v[k], int | float) for v in values for k in keys):
         ds["parameter_text"] = xr.DataArray(
             np.array([[str(v[k]) for k in keys] for v in values], dtype=object),
             dims=("draw", "parameter"),

@@ -55,7 +55,8 @@ class Distribution:
     * ``lognormal``: mean, sd of the variable itself (not of its log); optional low,
       high truncate it (a low <= 0 truncates nothing);
     * ``beta``: alpha, beta; low, high (0, 1 by default) rescale it to [low, high];
-    * ``discrete``: values (a tuple of numbers or strings), weights (a tuple summing to 1).
+    * ``discrete``: values (a tuple of numbers, strings, lists or tables), weights (a tuple
+      summing to 1).
 
     A truncated distribution's mean and sd are those of the untruncated one.
     """
@@ -135,7 +136,8 @@ class Distribution:
             return p["low"] + x * (p["high"] - p["low"])
         if kind == "discrete":
             values = np.empty(len(p["values"]), dtype=float if self.numeric else object)
-            values[:] = p["values"]
+            for i, v in enumerate(p["values"]):  # one by one: a value may be a list
+                values[i] = v
             return values[self.index(u)]
         raise ValueError(f"unknown distribution {kind!r}")
 
