@@ -243,19 +243,42 @@ def project_draws(prep: Prepared, draws: list[DrawParameters],
     return total
 
 
-_RANKING: list[tuple[Population, np.ndarray, int] | None] = [None]
+@dataclass(frozen=True)
+class RecordArrays:
+    """The kernel's per-record inputs derived from a population: welfare groups, columns
+    as int64, household starts and chunk boundaries."""
+
+    group: np.ndarray
+    n_groups: int
+    columns: tuple[np.ndarray, ...]  # age, months, sex, entry index, weight, uid
+    flags: tuple[np.ndarray, ...]  # pregnant, disabled, region
+    hh_start: np.ndarray
+    chunk_hh: np.ndarray
 
 
-def welfare_groups(pop: Population) -> tuple[np.ndarray, int]:
-    """Welfare decile of each record (:func:`welfare_group`), remembered for the last
-    population object (runs with draws and repeated runs rank it once; a population is
-    not changed in place)."""
-    cached = _RANKING[0]
-    if cached is not None and cached[0] is pop:
-        return cached[1], cached[2]
+_RECORDS: list[tuple[Population, int, int, RecordArrays] | None] = [None]
+
+
+def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordArrays:
+    """:class:`RecordArrays` of ``pop``, remembered for the last population object
+    (runs with draws and repeated runs rank and convert it once; a population is not
+    changed in place)."""
+    cached = _RECORDS[0]
+    if (cached is not None and cached[0] is pop and cached[1] == first_year
+            and cached[2] == chunk_size):
+        return cached[3]
     group, n_groups = welfare_group(welfare_percentile(pop))
-    _RANKING[0] = (pop, group, n_groups)
-    return group, n_groups
+    hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size)
+    arrays = RecordArrays(
+        group, n_groups,
+        (pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
+         pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64),
+         np.arange(pop.n, dtype=np.int64)),
+        (pop.pregnant.astype(np.int64), pop.disabled.astype(np.int64),
+         pop.region.astype(np.int64)),
+        hh_start, chunk_hh)
+    _RECORDS[0] = (pop, first_year, chunk_size, arrays)
+    return arrays
 
 
 def n_batches(prep: Prepared, chunk_size: int = CHUNK_SIZE) -> int:
@@ -270,26 +293,23 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     """The totals of each batch in ``batches`` (default all), in order (see
     :func:`project_draws`); a cluster computes batches apart and adds them in order."""
     pop, r, t, sc = prep.population, prep.rates, prep.rules, prep.scenario
-    group, n_groups = welfare_groups(pop)
     years = r.years.astype(np.int64)
+    rec = record_arrays(pop, int(years[0]), chunk_size)
+    group, n_groups, hh_start, chunk_hh = rec.group, rec.n_groups, rec.hh_start, rec.chunk_hh
     n_years, n_prog, n_draws = len(years), len(t.unit), len(draws)
     first_active = int(sc.start_year - years[0])
-    hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size)
     max_members = int(np.diff(hh_start).max()) if len(hh_start) > 1 else 1
     n_combos = 2 ** n_prog if n_prog <= MAX_OVERLAP_PROGRAMMES else 1
     # welfare in start_year prices (the population's own year may be earlier)
     welfare = pop.welfare / prep.macro.price_index[0]
+    pregnant, disabled, region = rec.flags
     shared = (
-        pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
-        (pop.entry_year.astype(np.int64) - years[0]), pop.weight.astype(np.float64),
-        np.arange(pop.n, dtype=np.int64), group, pop.pregnant.astype(np.int64),
-        pop.disabled.astype(np.int64), t.static, welfare, t.target_value, t.income,
+        *rec.columns, group, pregnant, disabled, t.static, welfare, t.target_value, t.income,
         r.survival, r.fertility, prep.disability, years, first_active, bool(pop.has_pregnant),
         bool(pop.has_disabled),
         t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo, t.cond_hi,
         t.cond_mask, t.unit, t.kind, t.once.astype(np.bool_), t.target_row, t.stream,
-        t.income_row, t.income_from, t.take_up_code, pop.region.astype(np.int64),
-        np.uint64(sc.seed), max_members,
+        t.income_row, t.income_from, t.take_up_code, region, np.uint64(sc.seed), max_members,
     )
     parameters = _stack(draws)
     shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),

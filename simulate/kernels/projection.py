@@ -158,17 +158,21 @@ def project_households(
             need_dis = True
     need_roll = np.zeros(n_prog, dtype=np.bool_)
     need_take = np.zeros(n_prog, dtype=np.bool_)
+    need_excl = np.zeros(n_prog, dtype=np.bool_)  # u >= 0 always passes an error of 0
+    need_incl = np.zeros(n_prog, dtype=np.bool_)  # u < 0 never does
     for p in range(n_prog):
         need_roll[p] = rollout[p].min() < 1.0
         need_take[p] = take_up_rate[p].min() < 1.0
+        need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
+        need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
     for c in prange(n_chunks):
         m_max = max_members
         w = np.empty(m_max)
         ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
         u_take = np.empty((m_max, n_prog))
         u_roll = np.empty((m_max, n_prog))
-        u_excl = np.zeros((m_max, n_prog))
-        u_incl = np.zeros((m_max, n_prog))
+        u_excl = np.empty((m_max, n_prog))
+        u_incl = np.empty((m_max, n_prog))
         u_dis = np.empty(m_max)
         paid = np.zeros((m_max, n_prog, n_draws), dtype=np.bool_)
         static_ok = np.empty((m_max, n_groups), dtype=np.bool_)
@@ -195,9 +199,10 @@ def project_households(
                         if need_take[p] else 0.0
                     u_roll[m, p] = uniform(useed, uu, s, np.uint64(ROLLOUT)) \
                         if need_roll[p] else 0.0
-                    if target_row[p] >= 0:
-                        u_excl[m, p] = uniform(useed, uu, s, np.uint64(EXCLUSION))
-                        u_incl[m, p] = uniform(useed, uu, s, np.uint64(INCLUSION))
+                    u_excl[m, p] = uniform(useed, uu, s, np.uint64(EXCLUSION)) \
+                        if need_excl[p] else 1.0
+                    u_incl[m, p] = uniform(useed, uu, s, np.uint64(INCLUSION)) \
+                        if need_incl[p] else 1.0
                     for d in range(n_draws):
                         paid[m, p, d] = False
                 for g in range(n_groups):
