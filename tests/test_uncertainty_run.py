@@ -307,3 +307,21 @@ def test_discrete_options_of_a_rule_each_run_with_their_own_tables() -> None:
     at_60 = [d for d in range(6) if values[d]["programmes.pension.eligibility.age"][0] == 60]
     at_65 = [d for d in range(6) if d not in at_60]
     assert (ds["eligible"].isel(draw=at_60).min() > ds["eligible"].isel(draw=at_65).max())
+
+
+def test_sobol_on_dask_equals_local(base, cluster) -> None:
+    """The Sobol analysis's runs on a cluster give the same indices bit for bit."""
+    from simulate.uncertainty.sobol import sobol
+
+    doc = {k: v for k, v in DOC.items() if k != "uncertainty"}
+    doc["population"] = {"records": 1500}
+    doc["uncertainty"] = {"parameters": {
+        "programmes.mecg.take_up": {"distribution": "uniform", "low": 0.5, "high": 1.0},
+        "programmes.mecg.benefit.amount": {"distribution": "uniform", "low": 100_000,
+                                           "high": 200_000}}}
+    sc = scenario_from_dict(doc)
+    here = sobol(sc, "cost[mecg]@2029", 8, resamples=99)
+    there = sobol(sc, "cost[mecg]@2029", 8, scheduler=cluster.scheduler_address,
+                  resamples=99)
+    np.testing.assert_array_equal(here.first, there.first)
+    np.testing.assert_array_equal(here.total, there.total)
