@@ -589,16 +589,21 @@ def child(args: list[str], env: dict | None = None) -> dict:
 # ---------------------------------------------------------------------------
 
 
+def first_and_second(fn) -> tuple[float, float]:
+    """Seconds of a first and a second call of ``fn``."""
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times[0], times[1]
+
+
 def probe_compile(years: int) -> dict:
     """Time the first project_totals (and minimal kernel) call on 1,000 records."""
     s = scenario_from_dict(scenario_doc(1000, years))
     prep = engine.prepare(s)
-    t0 = time.perf_counter()
-    engine.project_totals(prep)
-    first = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    engine.project_totals(prep)
-    second = time.perf_counter() - t0
+    first, second = first_and_second(lambda: engine.project_totals(prep))
     ref = reference_inputs(prep)
     t0 = time.perf_counter()
     run_minimal(ref)
@@ -608,12 +613,7 @@ def probe_compile(years: int) -> dict:
 
     signatures = len(project_households.signatures)
     prep_m = engine.prepare(scenario_from_dict(scenario_doc(1000, years, "means_tested")))
-    t0 = time.perf_counter()
-    engine.project_totals(prep_m)
-    means_first = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    engine.project_totals(prep_m)
-    means_second = time.perf_counter() - t0
+    means_first, means_second = first_and_second(lambda: engine.project_totals(prep_m))
     return {"engine_first": first, "engine_second": second, "minimal_first": minimal_first,
             "means_first": means_first, "means_second": means_second,
             "signatures_categorical": signatures,
