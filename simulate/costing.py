@@ -52,15 +52,22 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def gini_from_histogram(hist: np.ndarray) -> float:
-    """Gini from a histogram of welfare sorted ascending: ``hist[bin] = (persons, welfare
-    sum)``, treating persons within a bin as equal (bins are 0.8 % wide in welfare)."""
-    weights, sums = hist[:, 0], hist[:, 1]
-    if weights.sum() <= 0 or sums.sum() <= 0:
-        return float("nan")
-    p = np.r_[0.0, np.cumsum(weights)] / weights.sum()
-    lorenz = np.r_[0.0, np.cumsum(sums)] / sums.sum()
-    return float(1.0 - np.sum(np.diff(p) * (lorenz[1:] + lorenz[:-1])))
+def gini_from_histogram(hist: np.ndarray) -> float | np.ndarray:
+    """Gini from a histogram of welfare sorted ascending: ``hist[..., bin] = (persons,
+    welfare sum)``, treating persons within a bin as equal (bins are 0.8 % wide in
+    welfare); one Gini per leading index (a float for one histogram), NaN when there
+    are no persons or no welfare."""
+    weights, sums = hist[..., 0], hist[..., 1]
+    total_w = weights.sum(axis=-1, keepdims=True)
+    total_s = sums.sum(axis=-1, keepdims=True)
+    ok = (total_w > 0) & (total_s > 0)
+    zero = np.zeros((*weights.shape[:-1], 1))
+    p = np.concatenate([zero, np.cumsum(weights, axis=-1)], axis=-1) / np.where(ok, total_w, 1)
+    lorenz = np.concatenate([zero, np.cumsum(sums, axis=-1)], axis=-1) / np.where(ok, total_s,
+                                                                                  1)
+    gini = 1.0 - np.sum(np.diff(p, axis=-1) * (lorenz[..., 1:] + lorenz[..., :-1]), axis=-1)
+    gini = np.where(ok[..., 0], gini, np.nan)
+    return float(gini) if gini.ndim == 0 else gini
 
 
 def combination_labels(programmes: list[str], n_combos: int) -> list[str]:
@@ -157,8 +164,7 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
             "poverty_gap": _ratio(pov[..., POV_GAP], persons),
             "poverty_severity": _ratio(pov[..., POV_SEVERITY], persons),
             "poor_persons": pov[..., POV_POOR],
-            "gini": np.array([[gini_from_histogram(totals.histogram[k, s]) for s in range(2)]
-                              for k in np.flatnonzero(keep)]),
+            "gini": gini_from_histogram(totals.histogram[keep]),
         })
         coords["stage"] = ["before", "after"]
     if totals.overlap.shape[1] > 1:
