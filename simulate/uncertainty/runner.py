@@ -159,8 +159,7 @@ def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
             values: Sequence[dict[str, Any]]) -> xr.Dataset:
     """The draws' Datasets along ``draw``, with each parameter's drawn value
     (``parameter_value[draw, parameter]``) and the base scenario's provenance."""
-    ds = xr.concat(datasets, dim="draw", data_vars="all", coords="minimal",
-                   compat="override", join="override", combine_attrs="override")
+    ds = _stack(datasets)
     ds = ds.assign_coords(draw=np.arange(len(datasets)))
     keys = list(values[0]) if values else []
     numeric = np.array([[_number(v[k]) for k in keys] for v in values]).reshape(len(values),
@@ -177,6 +176,27 @@ def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
     ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
                      "draws": len(datasets)})
     return ds
+
+
+def _stack(datasets: Sequence[xr.Dataset]) -> xr.Dataset:
+    """The Datasets along a new first dimension ``draw`` (coordinates and attributes of
+    the first). Draws share their structure, so each variable is one ``np.stack``;
+    Datasets that differ in their variables or shapes go through ``xr.concat``."""
+    first = datasets[0]
+    labels = {c: first.variables[c].values for c in first.coords}
+    same = all(set(ds.data_vars) == set(first.data_vars) and ds.sizes == first.sizes
+               and set(ds.coords) == set(labels)
+               and all(np.array_equal(ds.variables[c].values, v) for c, v in labels.items())
+               for ds in datasets[1:])
+    if not same:
+        return xr.concat(datasets, dim="draw", data_vars="all", coords="minimal",
+                         compat="override", join="override", combine_attrs="override")
+    variables = {
+        name: xr.Variable(("draw", *var.dims),
+                          np.stack([ds.variables[name].values for ds in datasets]),
+                          attrs=var.attrs)
+        for name, var in first.data_vars.items()}
+    return xr.Dataset(variables, coords=first.coords, attrs=first.attrs)
 
 
 def _number(v: Any) -> float:
