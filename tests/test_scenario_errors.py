@@ -180,3 +180,28 @@ def test_valid_base_loads_and_prepares(tmp_path: Path) -> None:
     assert sc.where("programmes.child.take_up") == "--set"
     assert sc.where("scenario.name") == str(path.resolve())
     prepare(sc)
+
+
+def test_overrides_name_list_positions() -> None:
+    """``key[i]`` sets one value of a list (from 0), through lists of tables too; the
+    document given is not changed; a bad position or key gets one message."""
+    doc = {"p": {"eligibility": {"age": [65, 200]}},
+           "q": {"eligibility": [{"age": [0, 2]}, {"pregnant": True}]}}
+    origins = {"p.eligibility.age": "a.toml", "q.eligibility": "a.toml"}
+    out = apply_overrides(doc, origins, {"p.eligibility.age[0]": 60,
+                                         "q.eligibility[0].age[1]": 1})
+    assert out["p"]["eligibility"]["age"] == [60, 200]
+    assert out["q"]["eligibility"] == [{"age": [0, 1]}, {"pregnant": True}]
+    assert doc["p"]["eligibility"]["age"] == [65, 200]  # unchanged
+    assert doc["q"]["eligibility"][0]["age"] == [0, 2]
+    assert origins == {"p.eligibility.age": "--set", "q.eligibility": "--set"}
+    for key, message in (
+        ("p.eligibility.age[2]", "--set: p.eligibility.age[2] expected p.eligibility.age to "
+                                 "be a list of more than 2 values, found a list of 2"),
+        ("p.eligibility[0]", "expected p.eligibility to be a list of more than 0 values, "
+                             "found a table"),
+        ("p..age", "expected a key path such as a.b.c or a.b[0], found 'p..age'"),
+    ):
+        with pytest.raises(ScenarioError) as err:
+            apply_overrides(doc, {}, {key: 1})
+        assert message in str(err.value)

@@ -325,3 +325,30 @@ def test_sobol_on_dask_equals_local(base, cluster) -> None:
                   resamples=99)
     np.testing.assert_array_equal(here.first, there.first)
     np.testing.assert_array_equal(here.total, there.total)
+
+
+def test_a_list_position_can_be_uncertain() -> None:
+    """``eligibility.age[0]`` (a pension age) drawn from a discrete set: each draw's
+    eligibility follows its age, as the separate run with it set."""
+    doc = {
+        "scenario": {"name": "pension", "country": "lao", "start_year": 2025,
+                     "end_year": 2026, "seed": 3},
+        "population": {"records": 2000},
+        "programmes": {"pension": {"eligibility": {"age": [65, 200]},
+                                   "benefit": {"amount": 300_000}, "take_up": 0.9}},
+        "uncertainty": {"draws": 5, "parameters": {
+            "programmes.pension.eligibility.age[0]": {"distribution": "discrete",
+                                                      "values": [60, 62, 65]}}},
+    }
+    sc = scenario_from_dict(doc)
+    ds = run_uncertain(sc)
+    ages = ds["parameter_value"].sel(parameter="programmes.pension.eligibility.age[0]").values
+    for d, age in enumerate(ages):
+        alone_sc = with_values(sc, {"programmes.pension.eligibility.age[0]": int(age)},
+                               "uncertainty.parameters", quote=True)
+        assert alone_sc.programme("pension").eligibility[0][0].lo == age
+        prep = engine.prepare(alone_sc)
+        alone = engine.finish(prep, engine.project_totals(prep))
+        assert_same_numbers(ds.isel(draw=d), alone, ("eligible", "cost"))
+    order = np.argsort(ages)
+    assert np.all(np.diff(ds["eligible"].isel(year=0, programme=0).values[order]) <= 0)

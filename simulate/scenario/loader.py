@@ -9,6 +9,7 @@ from, so an error names the right file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -98,36 +99,100 @@ def parse_set(item: str) -> tuple[str, Any]:
     return key, value
 
 
+_INDEX = re.compile(r"^([^\[\]]+)((?:\[\d+\])*)$")
+
+
+def key_parts(key: str) -> list[str | int]:
+    """``a.b[1].c`` -> ``["a", "b", 1, "c"]``: names, and list positions (from 0).
+    Raises ValueError for a malformed key."""
+    out: list[str | int] = []
+    for part in key.split("."):
+        m = _INDEX.match(part.strip())
+        if not m:
+            raise ValueError(part)
+        out.append(m.group(1))
+        out.extend(int(i) for i in re.findall(r"\[(\d+)\]", m.group(2)))
+    return out
+
+
 def apply_overrides(
     doc: dict[str, Any], origins: dict[str, str], overrides: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """``doc`` with each ``key.path: value`` set; origins record ``--set``."""
+    """``doc`` with each ``key.path: value`` set; origins record ``--set``.
+
+    A key may name a position in a list, from 0: ``programmes.p.eligibility.age[0]``
+    (the lower age bound), ``programmes.p.eligibility[1].age``.
+    """
     doc = _merge({}, doc)
     for key, value in overrides.items():
-        parts = key.split(".")
-        node = doc
+        try:
+            parts = key_parts(key)
+        except ValueError:
+            raise ScenarioError(Problem(OVERRIDE, key, "a key path such as a.b.c or a.b[0]",
+                                        repr(key))) from None
+        node: Any = doc
         for i, part in enumerate(parts[:-1]):
-            nxt = node.get(part)
-            if nxt is None:
-                nxt = node[part] = {}
-            elif not isinstance(nxt, dict):
-                where = ".".join(parts[: i + 1])
-                raise ScenarioError(
-                    Problem(OVERRIDE, key, f"{where} to be a table", repr(nxt))
-                )
+            where = _shown(parts[: i + 1])
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    raise ScenarioError(Problem(OVERRIDE, key, f"{_shown(parts[:i])} to be a "
+                                                f"list of more than {part} values",
+                                                _found(node)))
+                node[part] = nxt = _copy(node[part])
             else:
-                nxt = node[part] = dict(nxt)
+                if not isinstance(node, dict):
+                    raise ScenarioError(Problem(OVERRIDE, key, f"{_shown(parts[:i])} to be a "
+                                                "table", _found(node)))
+                nxt = node.get(part)
+                if nxt is None:
+                    nxt = node[part] = {}
+                elif not isinstance(nxt, dict | list):
+                    raise ScenarioError(
+                        Problem(OVERRIDE, key, f"{where} to be a table", repr(nxt))
+                    )
+                else:
+                    nxt = node[part] = _copy(nxt)
             node = nxt
-        node[parts[-1]] = value
-        for leaf in list(origins):
-            if leaf == key or leaf.startswith(key + "."):
-                del origins[leaf]
-        if isinstance(value, dict):
-            for leaf in _leaves(value, key):
-                origins[leaf] = OVERRIDE
+        last = parts[-1]
+        if isinstance(last, int):
+            if not isinstance(node, list) or last >= len(node):
+                raise ScenarioError(Problem(OVERRIDE, key, f"{_shown(parts[:-1])} to be a list "
+                                            f"of more than {last} values", _found(node)))
+        elif not isinstance(node, dict):
+            raise ScenarioError(Problem(OVERRIDE, key, f"{_shown(parts[:-1])} to be a table",
+                                        _found(node)))
+        node[last] = value
+        # origins are kept per key path without positions: a list is one leaf
+        first_index = next((i for i, p in enumerate(parts) if isinstance(p, int)), None)
+        leaf = key if first_index is None else _shown(parts[:first_index])
+        for old in list(origins):
+            if old == leaf or old.startswith(leaf + "."):
+                del origins[old]
+        if isinstance(value, dict) and first_index is None:
+            for sub in _leaves(value, key):
+                origins[sub] = OVERRIDE
         else:
-            origins[key] = OVERRIDE
+            origins[leaf] = OVERRIDE
     return doc
+
+
+def _shown(parts: list[str | int]) -> str:
+    """The key path of ``parts``: ``a.b[1].c``."""
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out
+
+
+def _found(node: Any) -> str:
+    if isinstance(node, list):
+        return f"a list of {len(node)}"
+    return "a table" if isinstance(node, dict) else repr(node)
+
+
+def _copy(node: Any) -> Any:
+    """A shallow copy of a table or list on the way to an overridden key."""
+    return dict(node) if isinstance(node, dict) else list(node)
 
 
 def origin_of(origins: Mapping[str, str], default: str) -> Any:
