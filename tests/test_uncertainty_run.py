@@ -276,22 +276,25 @@ def test_draws_may_not_change_the_years() -> None:
             "scenario.end_year as in the scenario (2029") in str(err.value)
 
 
-def test_discrete_options_of_a_rule_each_run_with_their_own_tables() -> None:
-    """A discrete set of eligibility ranges (a pension age of 60 or 65): each value has
-    its own population-dependent rule tables, and each draw equals its separate run."""
-    doc = {
+def pension_doc(end_year: int, draws: int, parameters: dict[str, Any]) -> dict[str, Any]:
+    """A social pension from 65 (2,000 records, 2025..end_year) with ``parameters``."""
+    return {
         "scenario": {"name": "pension", "country": "lao", "start_year": 2025,
-                     "end_year": 2027, "seed": 3},
+                     "end_year": end_year, "seed": 3},
         "population": {"records": 2000},
         "programmes": {"pension": {"eligibility": {"age": [65, 200]},
                                    "benefit": {"amount": 300_000}, "take_up": 0.9}},
-        "uncertainty": {"draws": 6, "parameters": {
-            "programmes.pension.eligibility.age": {"distribution": "discrete",
-                                                   "values": [[60, 200], [65, 200]]},
-            "programmes.pension.take_up": {"distribution": "uniform", "low": 0.7,
-                                           "high": 1.0}}},
+        "uncertainty": {"draws": draws, "parameters": parameters},
     }
-    sc = scenario_from_dict(doc)
+
+
+def test_discrete_options_of_a_rule_each_run_with_their_own_tables() -> None:
+    """A discrete set of eligibility ranges (a pension age of 60 or 65): each value has
+    its own population-dependent rule tables, and each draw equals its separate run."""
+    sc = scenario_from_dict(pension_doc(2027, 6, {
+        "programmes.pension.eligibility.age": {"distribution": "discrete",
+                                               "values": [[60, 200], [65, 200]]},
+        "programmes.pension.take_up": {"distribution": "uniform", "low": 0.7, "high": 1.0}}))
     values = sample(read_uncertainty(sc))
     assert {tuple(v["programmes.pension.eligibility.age"]) for v in values} == {
         (60, 200), (65, 200)}
@@ -330,17 +333,9 @@ def test_sobol_on_dask_equals_local(base, cluster) -> None:
 def test_a_list_position_can_be_uncertain() -> None:
     """``eligibility.age[0]`` (a pension age) drawn from a discrete set: each draw's
     eligibility follows its age, as the separate run with it set."""
-    doc = {
-        "scenario": {"name": "pension", "country": "lao", "start_year": 2025,
-                     "end_year": 2026, "seed": 3},
-        "population": {"records": 2000},
-        "programmes": {"pension": {"eligibility": {"age": [65, 200]},
-                                   "benefit": {"amount": 300_000}, "take_up": 0.9}},
-        "uncertainty": {"draws": 5, "parameters": {
-            "programmes.pension.eligibility.age[0]": {"distribution": "discrete",
-                                                      "values": [60, 62, 65]}}},
-    }
-    sc = scenario_from_dict(doc)
+    sc = scenario_from_dict(pension_doc(2026, 5, {
+        "programmes.pension.eligibility.age[0]": {"distribution": "discrete",
+                                                  "values": [60, 62, 65]}}))
     ds = run_uncertain(sc)
     ages = ds["parameter_value"].sel(parameter="programmes.pension.eligibility.age[0]").values
     for d, age in enumerate(ages):
