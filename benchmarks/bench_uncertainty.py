@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numba
@@ -76,8 +75,7 @@ def main() -> None:
     t0 = time.perf_counter()
     for d in range(k):
         v = with_values(sc, values[d], "uncertainty.parameters", quote=True)
-        alone = simulate.run(replace(v, settings={x: y for x, y in v.settings.items()
-                                                  if x != "uncertainty"}))
+        alone = simulate.run(v, uncertainty=False)
         assert np.array_equal(alone["total_cost"].values,
                               fused["total_cost"].isel(draw=d).values), d
     t_sep = (time.perf_counter() - t0) * n / k

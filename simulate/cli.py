@@ -321,18 +321,11 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
                                     "(spsim sensitivity varies the economic returns)",
                                     "nothing"))
     target = out or Path("outputs") / f"{sc.id}_sensitivity"
-    show = not quiet and sys.stderr.isatty()
     start = time.perf_counter()
     ds = run_scenario(sc, uncertainty=False)  # the cases are deterministic
-    if show:
-        with click.progressbar(length=1, label="one-way runs", file=sys.stderr) as bar:
-            def progress(done: int, total: int, _label: str) -> None:
-                bar.length = max(total, 1)
-                bar.update(done - bar.pos)
-
-            results = one_way(sc, ds, progress=progress)
-    else:
-        results = one_way(sc, ds)
+    with _progress("one-way runs", quiet) as progress:
+        results = one_way(sc, ds, progress=None if progress is None else (
+            lambda done, total, _label: progress(done, total)))
     data = tornado_data(results, float(ds["npv"].sel(sensitivity="base")))
     text = sensitivity_text(ds, data)
     currency = str(ds.attrs.get("currency", ""))

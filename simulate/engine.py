@@ -8,7 +8,7 @@ errors never reach a user).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -236,8 +236,13 @@ def project_draws(prep: Prepared, draws: list[DrawParameters],
     order; results depend neither on the thread count, nor on how many draws run
     together, nor on which machine computes a batch.
     """
+    return sum_totals(batch_totals(prep, draws, None, progress, chunk_size, hist_bins))
+
+
+def sum_totals(parts: Iterable[Totals]) -> Totals:
+    """The batches' totals added in the order given (the fixed order of the batches)."""
     total: Totals | None = None
-    for part in batch_totals(prep, draws, None, progress, chunk_size, hist_bins):
+    for part in parts:
         total = part if total is None else total.add(part)
     assert total is not None
     return total
@@ -283,8 +288,8 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
 
 def n_batches(prep: Prepared, chunk_size: int = CHUNK_SIZE) -> int:
     """Batches of CHUNKS_PER_BATCH chunks the population's records make."""
-    _, chunk_hh = household_chunks(prep.population.household_id, chunk_size)
-    return -(-(len(chunk_hh) - 1) // CHUNKS_PER_BATCH)
+    rec = record_arrays(prep.population, int(prep.rates.years[0]), chunk_size)
+    return -(-(len(rec.chunk_hh) - 1) // CHUNKS_PER_BATCH)
 
 
 def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | None = None,

@@ -98,8 +98,7 @@ def test_each_draw_equals_its_separate_run(base, draws) -> None:
     values = sample(spec)
     for d in (0, 3, 5):
         sc = with_values(base, values[d], "uncertainty.parameters", quote=True)
-        prep = engine.prepare(sc)
-        alone = engine.finish(prep, engine.project_totals(prep))  # one run, no draws
+        alone = simulate.run(sc, uncertainty=False)  # one run, no draws
         assert "draw" not in alone.dims
         assert_same_numbers(draws.isel(draw=d), alone, EXACT)
         np.testing.assert_allclose(draws["gini"].isel(draw=d).values, alone["gini"].values,
@@ -302,9 +301,8 @@ def test_discrete_options_of_a_rule_each_run_with_their_own_tables() -> None:
     ds = run_uncertain(sc)
     text = ds["parameter_text"].sel(parameter="programmes.pension.eligibility.age").values
     for d in range(6):
-        alone_sc = with_values(sc, values[d], "uncertainty.parameters", quote=True)
-        prep = engine.prepare(alone_sc)
-        alone = engine.finish(prep, engine.project_totals(prep))
+        alone = simulate.run(with_values(sc, values[d], "uncertainty.parameters", quote=True),
+                             uncertainty=False)
         assert_same_numbers(ds.isel(draw=d), alone, ("eligible", "beneficiaries", "cost"))
         assert text[d] == str(values[d]["programmes.pension.eligibility.age"])
     at_60 = [d for d in range(6) if values[d]["programmes.pension.eligibility.age"][0] == 60]
@@ -342,8 +340,7 @@ def test_a_list_position_can_be_uncertain() -> None:
         alone_sc = with_values(sc, {"programmes.pension.eligibility.age[0]": int(age)},
                                "uncertainty.parameters", quote=True)
         assert alone_sc.programme("pension").eligibility[0][0].lo == age
-        prep = engine.prepare(alone_sc)
-        alone = engine.finish(prep, engine.project_totals(prep))
+        alone = simulate.run(alone_sc, uncertainty=False)
         assert_same_numbers(ds.isel(draw=d), alone, ("eligible", "cost"))
     order = np.argsort(ages)
     assert np.all(np.diff(ds["eligible"].isel(year=0, programme=0).values[order]) <= 0)

@@ -86,14 +86,10 @@ def _label(v: object) -> object:
 def write_draw_table(ds: xr.Dataset, path: Path) -> None:
     """uncertainty.csv: :func:`draw_table` with one column per label dimension."""
     rows = draw_table(ds)
+    stats = list(_stats(np.array([0.0])))  # the statistics, in the order _stats gives them
     dims: list[str] = []
     for r in rows:
-        for k in r:
-            if k not in dims and k not in ("indicator", "units", "draws", "mean", "mean_se",
-                                           "sd") and not (
-                    k.startswith("p") and k[1:].isdigit()):
-                dims.append(k)
-    stats = ["draws", "mean", "mean_se", "sd", *(f"p{q}" for q in PERCENTILES)]
+        dims += [k for k in r if k not in dims and k not in ("indicator", "units", *stats)]
     with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["indicator", *dims, "units", *stats])

@@ -87,9 +87,11 @@ def _draw_task(packed: tuple, values: list[dict[str, Any]]) -> list[xr.Dataset]:
     return run_block(scenarios, _cache(base.sha256))
 
 
-def _threads(client: Any) -> int:
+def _task_size(client: Any, n: int) -> int:
+    """Items (draws, batches) per task: about TASKS_PER_THREAD tasks per worker thread."""
     info = client.scheduler_info()
-    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+    threads = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+    return max(1, math.ceil(n / (TASKS_PER_THREAD * threads)))
 
 
 def run_blocks(scenario: Scenario, plan: Any, address: str
@@ -100,8 +102,7 @@ def run_blocks(scenario: Scenario, plan: Any, address: str
 
     client = connect(address)
     try:
-        n = len(plan.scenarios)
-        size = max(1, math.ceil(n / (TASKS_PER_THREAD * _threads(client))))
+        size = _task_size(client, len(plan.scenarios))
         blocks = [b[i:i + size] for b in plan.blocks for i in range(0, len(b), size)]
         packed = _pack(scenario)
         futures = {}
@@ -131,7 +132,7 @@ def run_on_cluster(scenario: Scenario, address: str,
     n = engine.n_batches(prep)
     client = connect(address)
     try:
-        size = max(1, math.ceil(n / (TASKS_PER_THREAD * _threads(client))))
+        size = _task_size(client, n)
         packed = _pack(scenario)
         futures = {client.submit(_batch_task, packed, (start, min(n, start + size)),
                                  pure=False): start for start in range(0, n, size)}
@@ -142,9 +143,5 @@ def run_on_cluster(scenario: Scenario, address: str,
                 progress(sum(len(p) for p in parts.values()), n)
     finally:
         client.close()
-    total: engine.Totals | None = None
-    for start in sorted(parts):
-        for part in parts[start]:
-            total = part if total is None else total.add(part)
-    assert total is not None
+    total = engine.sum_totals(part for start in sorted(parts) for part in parts[start])
     return engine.finish(prep, total.draw(0))

@@ -15,7 +15,7 @@ the thread count, nor on which Dask worker ran it (:mod:`simulate.uncertainty.cl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,24 +135,28 @@ def run_values(scenario: Scenario, values: Sequence[dict[str, Any]],
     ``draw`` dimension (0..n-1)."""
     p = plan(scenario, values, block)
     n = len(p.scenarios)
-    results: list[xr.Dataset | None] = [None] * n
     if scheduler is not None:
         from .cluster import run_blocks
 
-        for block_ids, datasets in run_blocks(scenario, p, scheduler):
-            for d, ds in zip(block_ids, datasets, strict=True):
-                results[d] = ds
-            if progress is not None:
-                progress(sum(r is not None for r in results), n)
+        blocks = run_blocks(scenario, p, scheduler)
     else:
-        cache = PreparedCache()
-        for block_ids in p.blocks:
-            for d, ds in zip(block_ids, run_block([p.scenarios[d] for d in block_ids], cache),
-                             strict=True):
-                results[d] = ds
-            if progress is not None:
-                progress(sum(r is not None for r in results), n)
+        blocks = _run_here(p)
+    results: list[xr.Dataset | None] = [None] * n
+    done = 0
+    for block_ids, datasets in blocks:
+        for d, ds in zip(block_ids, datasets, strict=True):
+            results[d] = ds
+        done += len(block_ids)
+        if progress is not None:
+            progress(done, n)
     return combine(scenario, [r for r in results if r is not None], p.values)
+
+
+def _run_here(p: Plan) -> Iterator[tuple[tuple[int, ...], list[xr.Dataset]]]:
+    """Each block of ``p`` computed in this process: (draw indices, their Datasets)."""
+    cache = PreparedCache()
+    for block_ids in p.blocks:
+        yield block_ids, run_block([p.scenarios[d] for d in block_ids], cache)
 
 
 def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
