@@ -1,12 +1,16 @@
 """The ``spsim`` command line: parses, calls the engine, prints. No logic of its own.
 
-Exit status: 0 success; 1 bad input (a scenario, profile or data file), with one
-message per problem and no traceback; 2 a usage error (click); 70 an internal
-error (set SPSIM_DEBUG=1 for the traceback); 130 interrupted.
+Exit status: 0 success; 1 bad input (a scenario, profile or data file, an output
+folder that must not be written), with one message per problem and no traceback;
+2 a usage error (click); 70 an internal error (set SPSIM_DEBUG=1 for the
+traceback); 74 the outputs were written but the summary could not be printed
+(standard output full or closed); 130 interrupted by Ctrl-C (SIGINT), 143 by
+SIGTERM, 129 by SIGHUP (docs/outputs.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -21,7 +25,20 @@ from .errors import InputError
 
 EXIT_INPUT = 1
 EXIT_INTERNAL = 70
+EXIT_OUTPUT = 74
 EXIT_INTERRUPTED = 130
+
+
+class _StdoutError(Exception):
+    """Standard output could not take the printed text (full device, closed pipe)."""
+
+
+def _say(text: str) -> None:
+    """Print ``text`` on standard output; a failure there is a _StdoutError."""
+    try:
+        click.echo(text)
+    except OSError as exc:
+        raise _StdoutError(exc.strerror or str(exc)) from None
 
 
 def _guard(func):
@@ -29,15 +46,25 @@ def _guard(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from .report.outfolder import interrupt_message, interrupt_signals, written
+
         try:
-            return func(*args, **kwargs)
+            with interrupt_signals():  # SIGTERM, SIGHUP: as Ctrl-C
+                return func(*args, **kwargs)
         except InputError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing was written", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            click.echo(interrupt_message(), err=True)
+            sys.exit(128 + getattr(exc, "signum", EXIT_INTERRUPTED - 128))
+        except _StdoutError as exc:
+            with contextlib.suppress(OSError, ValueError):  # no second failure at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            kept = ", ".join(f"{p}/" for p in written()) or "nothing to keep"
+            click.echo(f"error: standard output expected to take the summary, found {exc}; "
+                       f"the outputs were written: {kept}", err=True)
+            sys.exit(EXIT_OUTPUT)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -51,6 +78,12 @@ def _guard(func):
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+_FORCE = click.option(
+    "--force", is_flag=True,
+    help="Replace an output folder that spsim wrote even if its files were edited since "
+    "(files spsim did not write are never deleted; see docs/outputs.md).")
 
 
 def _overrides(items: tuple[str, ...]) -> dict:
@@ -78,9 +111,10 @@ def main() -> None:
               help="Run on a Dask cluster: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
               "(default: this machine).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@_FORCE
 @_guard
 def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | None,
-        scheduler: str | None, quiet: bool) -> None:
+        scheduler: str | None, quiet: bool, force: bool) -> None:
     """Project SCENARIO and write results.nc, tables.csv and a summary (with
     [uncertainty]: every draw, and uncertainty.csv)."""
     from .engine import run as run_scenario
@@ -99,19 +133,38 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
-    with _progress(label, quiet) as progress:
+    with _reserved(target, out, force, sc), _progress(label, quiet) as progress:
         ds = run_scenario(sc, progress=progress, scheduler=scheduler)
-    write_run(ds, target)
+        write_run(ds, target)
     if not quiet:
-        click.echo(run_summary(ds))
-        files = ", ".join(sorted(p.name for p in Path(target).iterdir()))
-        click.echo(f"\nwrote {target}/ ({files}) in {time.perf_counter() - start:.1f} s")
+        _say(run_summary(ds))
+        files = ", ".join(sorted(p.name for p in Path(target).iterdir()
+                                 if not p.name.startswith(".")))
+        _say(f"\nwrote {target}/ ({files}) in {time.perf_counter() - start:.1f} s")
+
+
+@contextmanager
+def _reserved(target: Path, out: Path | None, force: bool, sc=None):
+    """Check and lock the output folder before any computation (docs/outputs.md)."""
+    from .report.outfolder import checkpoint, reserve
+
+    label = "--out" if out is not None or sc is None else \
+        f"the output folder (outputs/<scenario.id> from {sc.where('scenario.id')}; --out " \
+        "names another)"
+    with reserve(target, force=force, label=label) as res:
+        checkpoint("loading")
+        yield res
 
 
 @contextmanager
 def _progress(label: str, quiet: bool):
     """A progress callback ``(done, total)``: a bar with the count and time left on a
     terminal (stderr); None when quiet or not on a terminal."""
+    from .report.outfolder import checkpoint
+
+    if os.environ.get("SPSIM_TEST_PAUSE") == "computing":  # test hook: docs/outputs.md
+        yield lambda done, total: checkpoint("computing")
+        return
     if quiet or not sys.stderr.isatty():
         yield None
         return
@@ -155,9 +208,10 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a key in every scenario file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing.")
+@_FORCE
 @_guard
 def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...],
-            quiet: bool) -> None:
+            quiet: bool, force: bool) -> None:
     """Compare options side by side: cost, % of GDP, coverage, financing gap, NPV.
 
     Each SCENARIO is a scenario file (run now) or a results.nc of an earlier run.
@@ -171,15 +225,16 @@ def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...]
     scenario_list = [load_scenario(p, overrides=overrides) if p.suffix != ".nc" else None
                      for p in scenarios]  # every file validated before any run
     datasets = []
-    for path, sc in zip(scenarios, scenario_list, strict=True):
-        if not quiet:
-            click.echo(f"{'reading' if sc is None else 'running'} {path}", err=True)
-        datasets.append(read_results(path) if sc is None else run_scenario(sc))
     target = out or Path("outputs") / "compare"
-    text = write_compare(datasets, target)
+    with _reserved(target, out, force):
+        for path, sc in zip(scenarios, scenario_list, strict=True):
+            if not quiet:
+                click.echo(f"{'reading' if sc is None else 'running'} {path}", err=True)
+            datasets.append(read_results(path) if sc is None else run_scenario(sc))
+        text = write_compare(datasets, target)
     if not quiet:
-        click.echo(text)
-        click.echo(f"\nwrote {target}/ (compare.csv, compare_summary.csv, compare.txt, "
+        _say(text)
+        _say(f"\nwrote {target}/ (compare.csv, compare_summary.csv, compare.txt, "
                    "charts *.png)")
 
 
@@ -230,7 +285,7 @@ def warmup() -> None:
 
 def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
                         output: str | None, samples: int, scheduler: str | None,
-                        quiet: bool) -> None:
+                        quiet: bool, force: bool = False) -> None:
     """spsim sensitivity --global: Sobol' indices of one output over the [uncertainty]
     parameters, written to sobol.txt, sobol.csv and sobol.png."""
     from .errors import Problem, ScenarioError
@@ -247,17 +302,18 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
                                     "--global varies them)", "nothing"))
     target = out or Path("outputs") / f"{sc.id}_sobol"
     start = time.perf_counter()
-    with _progress("Sobol runs", quiet) as progress:
-        result = sobol(sc, output, samples, progress=progress, scheduler=scheduler)
-    text = sobol_text(result)
-    write_atomically(target, {
-        "sobol.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
-        "sobol.csv": lambda p: write_sobol_csv(result, p),
-        "sobol.png": lambda p: sobol_plot(result, p),
-    })
+    with _reserved(target, out, force, sc):
+        with _progress("Sobol runs", quiet) as progress:
+            result = sobol(sc, output, samples, progress=progress, scheduler=scheduler)
+        text = sobol_text(result)
+        write_atomically(target, {
+            "sobol.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
+            "sobol.csv": lambda p: write_sobol_csv(result, p),
+            "sobol.png": lambda p: sobol_plot(result, p),
+        })
     if not quiet:
-        click.echo(text)
-        click.echo(f"\nwrote {target}/ (sobol.txt, sobol.csv, sobol.png) in "
+        _say(text)
+        _say(f"\nwrote {target}/ (sobol.txt, sobol.csv, sobol.png) in "
                    f"{time.perf_counter() - start:.1f} s")
 
 
@@ -281,10 +337,11 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="With --global: run on a Dask cluster (the scheduler's address).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no tables.")
+@_FORCE
 @_guard
 def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_: bool,
                 output: str | None, samples: int | None, scheduler: str | None,
-                quiet: bool) -> None:
+                quiet: bool, force: bool) -> None:
     """Sensitivity of SCENARIO's economic returns: the cases of [sensitivity] (NPV, ERR,
     BCR) and a tornado chart of one-way changes (tornado.png).
 
@@ -294,7 +351,8 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
         from .uncertainty.sobol import DEFAULT_SAMPLES
 
         _sensitivity_global(scenario, out, sets, output,
-                            DEFAULT_SAMPLES if samples is None else samples, scheduler, quiet)
+                            DEFAULT_SAMPLES if samples is None else samples, scheduler, quiet,
+                            force)
         return
     given = [name for name, v in (("--output", output), ("--samples", samples),
                                   ("--scheduler", scheduler)) if v is not None]
@@ -322,24 +380,25 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
                                     "nothing"))
     target = out or Path("outputs") / f"{sc.id}_sensitivity"
     start = time.perf_counter()
-    ds = run_scenario(sc, uncertainty=False)  # the cases are deterministic
-    with _progress("one-way runs", quiet) as progress:
-        results = one_way(sc, ds, progress=None if progress is None else (
-            lambda done, total, _label: progress(done, total)))
-    data = tornado_data(results, float(ds["npv"].sel(sensitivity="base")))
-    text = sensitivity_text(ds, data)
-    currency = str(ds.attrs.get("currency", ""))
-    units = str(ds["npv"].attrs.get("units", ""))
-    write_atomically(target, {
-        "sensitivity.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
-        "sensitivity.csv": lambda p: write_cases_csv(ds, p),
-        "tornado.csv": lambda p: write_tornado_csv(data, p, units),
-        "tornado.png": lambda p: tornado_plot(data, p, f"{sc.name}: one-way sensitivity of "
-                                              "the NPV", currency),
-    })
+    with _reserved(target, out, force, sc):
+        ds = run_scenario(sc, uncertainty=False)  # the cases are deterministic
+        with _progress("one-way runs", quiet) as progress:
+            results = one_way(sc, ds, progress=None if progress is None else (
+                lambda done, total, _label: progress(done, total)))
+        data = tornado_data(results, float(ds["npv"].sel(sensitivity="base")))
+        text = sensitivity_text(ds, data)
+        currency = str(ds.attrs.get("currency", ""))
+        units = str(ds["npv"].attrs.get("units", ""))
+        write_atomically(target, {
+            "sensitivity.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
+            "sensitivity.csv": lambda p: write_cases_csv(ds, p),
+            "tornado.csv": lambda p: write_tornado_csv(data, p, units),
+            "tornado.png": lambda p: tornado_plot(data, p, f"{sc.name}: one-way sensitivity "
+                                                  "of the NPV", currency),
+        })
     if not quiet:
-        click.echo(text)
-        click.echo(f"\nwrote {target}/ (sensitivity.txt, sensitivity.csv, tornado.csv, "
+        _say(text)
+        _say(f"\nwrote {target}/ (sensitivity.txt, sensitivity.csv, tornado.csv, "
                    f"tornado.png) in {time.perf_counter() - start:.1f} s")
 
 

@@ -48,7 +48,7 @@ def test_run_writes_every_output(scenario: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(scenario), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {
+    assert {p.name for p in out.iterdir()} - {".spsim-manifest.json"} == {
         "results.nc", "tables.csv", "poverty.csv", "overlap.csv", "fiscal.csv", "summary.txt",
         "scenario.toml"}
     poverty = (out / "poverty.csv").read_text().splitlines()

@@ -2,22 +2,20 @@
 
 Everything is written into a hidden temporary folder beside the target; only
 when every file is complete does the folder take the target's name (an earlier
-run's folder is moved aside first and deleted after). A failure or an
+run's folder is moved aside first and its files deleted after). A failure or an
 interrupt at any point leaves the earlier output as it was and no partial
-folder behind.
+folder behind. Only a new folder or one that spsim wrote (its manifest says so)
+is written: see :mod:`simulate.report.outfolder` and docs/outputs.md.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import xarray as xr
 
 from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
+from .outfolder import Writer, write_folder
 from .tables import (
     fiscal_table,
     format_summary,
@@ -27,34 +25,12 @@ from .tables import (
     write_rows,
 )
 
-Writer = Callable[[Path], None]
 
-
-def write_atomically(target: Path, writers: dict[str, Writer]) -> Path:
-    """Create folder ``target`` holding one file per ``writers`` entry (name -> writer)."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; give the usual permissions
-    old: Path | None = None
-    try:
-        for name, write in writers.items():
-            write(tmp / name)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            old.rmdir()
-            os.replace(target, old)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and old.exists() and not target.exists():
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return target
+def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = False) -> Path:
+    """Create folder ``target`` holding one file per ``writers`` entry (name -> writer)
+    and a manifest; refuses a target that is not new nor written by spsim
+    (:func:`simulate.report.outfolder.write_folder`)."""
+    return write_folder(target, writers, force=force)
 
 
 def _netcdf(ds: xr.Dataset) -> Writer:
