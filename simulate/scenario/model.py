@@ -16,6 +16,7 @@ from ..errors import Problem, ScenarioError, did_you_mean
 from . import schema
 from .loader import apply_overrides, origin_of, resolve, to_toml
 from .paths import YearPath
+from .provenance import rerunnable
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         fiscal=MappingProxyType({k: x for k, x in v["fiscal"].items() if x is not None}),
         programmes=programmes,
         path=path,
-        text=to_toml(doc),
+        text=to_toml(rerunnable(doc, path.parent if path else FsPath.cwd(), sid)),
         origins=MappingProxyType(dict(origins)),
         settings=MappingProxyType(v),
     )
