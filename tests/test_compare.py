@@ -132,7 +132,7 @@ def test_cli_compare_scenarios_and_results(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["compare", str(a), str(b), "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert "Comparison of a, b" in r.output
-    names = {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir()} - {".spsim-manifest.json"}
     assert names == {"compare.csv", "compare_summary.csv", "compare.txt", "cost_pct_gdp.png",
                      "cost.png", "coverage.png", "financing_gap.png"}
     for png in out.glob("*.png"):

@@ -175,7 +175,7 @@ def test_spsim_sensitivity_writes_tables_and_tornado(small: Path, tmp_path: Path
     out = tmp_path / "sens_out"
     r = CliRunner().invoke(main, ["sensitivity", str(small), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert {p.name for p in out.iterdir()} == {"sensitivity.txt", "sensitivity.csv",
+    assert {p.name for p in out.iterdir()} - {".spsim-manifest.json"} == {"sensitivity.txt", "sensitivity.csv",
                                                "tornado.csv", "tornado.png"}
     assert (out / "tornado.png").read_bytes()[:4] == b"\x89PNG"
     text = r.output

@@ -48,12 +48,61 @@ def connect(address: str) -> Any:
     except ImportError:
         raise InputError(Problem("--scheduler", "scheduler", "dask.distributed installed "
                                  "(pip install 'simulate[cluster]')", "it is not")) from None
+    _probe(address)
+    import logging
+
+    for name in ("distributed", "distributed.client", "distributed.comm"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # our message says it once
     try:
         return Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(Problem("--scheduler", "scheduler", "the address of a running Dask "
-                                 "scheduler (tcp://host:8786)",
-                                 f"{address!r} ({exc})")) from None
+        _quiet_client_del()
+        raise _bad_address(address, str(exc)) from None
+
+
+def _bad_address(address: str, why: str) -> InputError:
+    return InputError(Problem("--scheduler", "scheduler", "the address of a running Dask "
+                              "scheduler (tcp://host:8786)", f"{address!r} ({why})"))
+
+
+def _probe(address: str) -> None:
+    """Refuse an address that is malformed or where nothing listens, before a Client
+    (whose failures print tracebacks from its finaliser) is made."""
+    import re
+    import socket
+
+    scheme, sep, loc = address.partition("://")
+    if not sep:
+        scheme, loc = "tcp", address
+    if scheme not in ("tcp", "tls"):
+        if scheme in ("inproc", "ucx", "ws", "wss"):
+            return
+        raise _bad_address(address, f"unknown protocol {scheme!r}; use tcp://")
+    m = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})", loc)
+    if not m or not 0 < int(m.group(2)) < 65536:
+        raise _bad_address(address, "not host:port")
+    host = m.group(1).strip("[]")
+    try:
+        socket.create_connection((host, int(m.group(2))), timeout=10).close()
+    except OSError as exc:
+        raise _bad_address(address, f"cannot connect: {exc.strerror or exc}") from None
+
+
+def _quiet_client_del() -> None:
+    """A Client that failed to connect complains from ``__del__`` (a 20 s close and a
+    traceback); drop those reports of distributed's finaliser only."""
+    import sys
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        obj = getattr(unraisable, "object", None)
+        if "distributed" in str(getattr(obj, "__module__", "")) or "Client.__del__" in repr(
+                obj):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 def _pack(scenario: Scenario) -> tuple[str, dict[str, str], str | None]:
