@@ -100,7 +100,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: outputs/<scenario id>/).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set programmes.mecg.take_up=0.7.")
@@ -203,7 +203,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: outputs/compare/).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a key in every scenario file.")
@@ -319,7 +319,7 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: outputs/<scenario id>_sensitivity/, with "
               "--global outputs/<scenario id>_sobol/).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",

@@ -157,6 +157,11 @@ def read_manifest(folder: Path) -> dict | None:
     if not isinstance(doc, dict) or doc.get("kind") != MANIFEST_KIND or not isinstance(
             doc.get("files"), dict):
         return None
+    for name in doc["files"]:  # an edited manifest must not name files outside the folder
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts or name in (MANIFEST,
+                                                                                PARTIAL):
+            return None
     return doc
 
 
@@ -218,7 +223,7 @@ def _check_parent(target: Path, label: str) -> None:
         kind = _kind_of(probe.lstat().st_mode) if not probe.is_symlink() else "a broken link"
         raise _problem(target, label, "a path whose parents are folders",
                        f"{str(probe)!r} is {kind}")
-    if not os.access(probe, os.W_OK | os.X_OK):
+    if not os.access(probe, os.W_OK | os.X_OK) or not probe.stat().st_mode & stat.S_IWUSR:
         raise _problem(target, label, "a place where spsim may create files",
                        f"{str(probe)!r} is read-only for this user",
                        "choose another --out, or make the folder writable")
@@ -243,7 +248,7 @@ def check_target(target: Path, *, force: bool = False, label: str = "--out") -> 
     if os.path.ismount(target):
         raise _problem(target, label, _EXPECTED, "a mount point",
                        "give a new folder inside it, e.g. --out " + str(target / "run1"))
-    if not os.access(target, os.W_OK | os.X_OK):
+    if not os.access(target, os.W_OK | os.X_OK) or not st.st_mode & stat.S_IWUSR:
         raise _problem(target, label, _EXPECTED + " and may change", "a read-only folder",
                        "choose another --out, or make it writable (chmod u+w) if spsim "
                        "may replace it")
@@ -371,7 +376,8 @@ def _reserve(target: Path, force: bool, label: str, command: str | None) -> Rese
     res = Reservation(target, force, label, command or command_line(), lock_path, fd,
                       created)
     try:
-        clean_stale(target)
+        for note in clean_stale(target):
+            print(f"note: {note}", file=sys.stderr)
         check_target(target, force=force, label=label)  # again, now that we hold the lock
     except BaseException:
         _release(res, success=False)
@@ -414,8 +420,6 @@ def reserve(target: Path, *, force: bool = False, label: str = "--out",
 
 
 # --------------------------------------------------------------------- cleaning
-def _ours_temporary(path: Path) -> bool:
-    return path.is_dir() and not path.is_symlink() and (path / PARTIAL).is_file()
 
 
 def _delete_listed(folder: Path, manifest: dict) -> list[str]:
@@ -438,9 +442,10 @@ def _delete_listed(folder: Path, manifest: dict) -> list[str]:
 
 def clean_stale(target: Path) -> list[str]:
     """Remove a killed run's leftovers beside ``target`` (the caller holds its lock):
-    ``.NAME.tmp-*`` folders marked :data:`PARTIAL`; ``.NAME.old-*`` folders holding a
-    manifest are moved back to ``target`` when it is missing, else their listed files
-    are deleted. Returns notes on anything left (not ours)."""
+    ``.NAME.tmp-*`` folders marked :data:`PARTIAL` are removed, complete ones (with a
+    manifest) lose their listed files; ``.NAME.old-*`` folders holding a manifest are
+    moved back to ``target`` when it is missing, else their listed files are deleted.
+    Returns notes on anything left (not ours)."""
     target = Path(os.path.abspath(target))
     parent, name = target.parent, target.name
     notes: list[str] = []
@@ -450,8 +455,15 @@ def clean_stale(target: Path) -> list[str]:
         return notes
     for entry in entries:
         path = parent / entry
-        if entry.startswith(f".{name}.tmp-") and _ours_temporary(path):
+        if not entry.startswith(f".{name}.tmp-") or path.is_symlink() or not path.is_dir():
+            continue
+        if (path / PARTIAL).is_file():  # being written when the run died
             shutil.rmtree(path, ignore_errors=True)
+        elif (manifest := read_manifest(path)) is not None:  # complete, not yet renamed
+            left = _delete_listed(path, manifest)
+            if left:
+                notes.append(f"{path} kept: it holds files spsim did not write "
+                             f"({_listing(left)})")
     for entry in entries:
         path = parent / entry
         if not entry.startswith(f".{name}.old-") or path.is_symlink() or not path.is_dir():
@@ -547,13 +559,13 @@ def write_folder(target: Path, writers: dict[str, Writer], *, force: bool = Fals
             _write_manifest(tmp, res.command)
             (tmp / PARTIAL).unlink()
             with _signals_held():
-                checkpoint("swapping")
                 # again: the folder may have changed while the files were written
                 verdict = check_target(target, force=res.force, label=res.label)
                 if verdict.kind == "ours":
                     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
                     old.rmdir()
                     os.replace(target, old)
+                checkpoint("swapping")  # between the two renames: the riskiest moment
                 # a new name, or an empty folder (rename replaces it only while empty)
                 os.replace(tmp, target)
                 _WRITTEN.append(target)
