@@ -375,3 +375,21 @@ def test_saved_scenario_reruns_to_identical_results(tmp_path: Path,
         for key in ("scenario", "scenario_sha256", "scenario_id", "population_source"):
             assert a.attrs[key] == b.attrs[key], key
     assert (again / "scenario.toml").read_text() == saved
+
+
+# ------------------------------------------------------------------ a broken scheduler
+@pytest.mark.parametrize(("address", "why"), [
+    ("not a url", "not host:port"),
+    ("foo://host:1", "unknown protocol 'foo'"),
+    ("tcp://127.0.0.1:1", "cannot connect"),
+])
+def test_a_broken_scheduler_address_is_one_clear_error(scenario: Path, tmp_path: Path,
+                                                       address: str, why: str) -> None:
+    pytest.importorskip("distributed")
+    r = spsim("run", scenario, "--out", tmp_path / "o", "--scheduler", address)
+    assert r.exit_code == 1
+    assert r.output.count("\n") == 1 and "Traceback" not in r.output
+    assert r.output.startswith("error: --scheduler: scheduler expected the address of a "
+                               f"running Dask scheduler (tcp://host:8786), found {address!r}")
+    assert why in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml"]

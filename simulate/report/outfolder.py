@@ -279,6 +279,7 @@ def check_target(target: Path, *, force: bool = False, label: str = "--out") -> 
 
 # ---------------------------------------------------------------------- locking
 _HELD: dict[str, Reservation] = {}
+_PENDING: list[int] = []  # signals held back during the renames
 _WRITTEN: list[Path] = []
 
 
@@ -489,7 +490,7 @@ def checkpoint(phase: str) -> None:
     if note:
         Path(note).write_text(f"{phase} {os.getpid()}\n")
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not _PENDING:  # a held signal ends the pause
         time.sleep(0.05)
 
 
@@ -499,7 +500,8 @@ def _signals_held() -> Iterator[list[int]]:
     if threading.current_thread() is not threading.main_thread():
         yield []
         return
-    pending: list[int] = []
+    pending = _PENDING
+    pending.clear()
     old = {s: signal.getsignal(s) for s in INTERRUPT_SIGNALS}
     for s in INTERRUPT_SIGNALS:
         signal.signal(s, lambda signum, _frame: pending.append(signum))
@@ -509,9 +511,11 @@ def _signals_held() -> Iterator[list[int]]:
         for s, h in old.items():
             signal.signal(s, h)
     if pending:
-        if pending[0] == signal.SIGINT:
+        signum = pending[0]
+        pending.clear()
+        if signum == signal.SIGINT:
             raise KeyboardInterrupt
-        raise Interrupted(pending[0])
+        raise Interrupted(signum)
 
 
 def _write_manifest(folder: Path, command: str) -> None:
