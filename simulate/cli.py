@@ -133,7 +133,7 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
-    with _reserved(target, out, force, sc), _progress(label, quiet) as progress:
+    with _reserved(target, out, force, "run", sc), _progress(label, quiet) as progress:
         ds = run_scenario(sc, progress=progress, scheduler=scheduler)
         write_run(ds, target)
     if not quiet:
@@ -144,14 +144,14 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
 
 
 @contextmanager
-def _reserved(target: Path, out: Path | None, force: bool, sc=None):
+def _reserved(target: Path, out: Path | None, force: bool, purpose: str, sc=None):
     """Check and lock the output folder before any computation (docs/outputs.md)."""
     from .report.outfolder import checkpoint, reserve
 
     label = "--out" if out is not None or sc is None else \
         f"the output folder (outputs/<scenario.id> from {sc.where('scenario.id')}; --out " \
         "names another)"
-    with reserve(target, force=force, label=label) as res:
+    with reserve(target, force=force, label=label, purpose=purpose) as res:
         checkpoint("loading")
         yield res
 
@@ -226,7 +226,7 @@ def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...]
                      for p in scenarios]  # every file validated before any run
     datasets = []
     target = out or Path("outputs") / "compare"
-    with _reserved(target, out, force):
+    with _reserved(target, out, force, "compare"):
         for path, sc in zip(scenarios, scenario_list, strict=True):
             if not quiet:
                 click.echo(f"{'reading' if sc is None else 'running'} {path}", err=True)
@@ -302,7 +302,7 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
                                     "--global varies them)", "nothing"))
     target = out or Path("outputs") / f"{sc.id}_sobol"
     start = time.perf_counter()
-    with _reserved(target, out, force, sc):
+    with _reserved(target, out, force, "sensitivity --global", sc):
         with _progress("Sobol runs", quiet) as progress:
             result = sobol(sc, output, samples, progress=progress, scheduler=scheduler)
         text = sobol_text(result)
@@ -380,7 +380,7 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
                                     "nothing"))
     target = out or Path("outputs") / f"{sc.id}_sensitivity"
     start = time.perf_counter()
-    with _reserved(target, out, force, sc):
+    with _reserved(target, out, force, "sensitivity", sc):
         ds = run_scenario(sc, uncertainty=False)  # the cases are deterministic
         with _progress("one-way runs", quiet) as progress:
             results = one_way(sc, ds, progress=None if progress is None else (

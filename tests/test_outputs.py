@@ -162,6 +162,21 @@ def test_edited_output_needs_force_and_added_files_are_never_deleted(
     assert debris(tmp_path) == []
 
 
+def test_another_commands_folder_needs_force(scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert spsim("run", scenario, "--out", out, "-q").exit_code == 0
+    before = snapshot(out)
+    r = spsim("compare", scenario, "--out", out, "-q")
+    assert r.exit_code == 1
+    assert f"{out}: --out expected a new folder or one that spsim compare wrote, found the " \
+        "outputs of spsim run (" in r.output and "--force replaces them" in r.output
+    assert snapshot(out) == before
+    r = spsim("compare", scenario, "--out", out, "-q", "--force")
+    assert r.exit_code == 0, r.output
+    assert (out / "compare.csv").exists() and not (out / "results.nc").exists()
+    assert json.loads((out / MANIFEST).read_text())["output"] == "compare"
+
+
 def test_a_manifest_naming_files_outside_is_not_ours(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_folder(out, {"a.txt": lambda p: p.write_text("a")})

@@ -229,9 +229,11 @@ def _check_parent(target: Path, label: str) -> None:
                        "choose another --out, or make the folder writable")
 
 
-def check_target(target: Path, *, force: bool = False, label: str = "--out") -> Verdict:
+def check_target(target: Path, *, force: bool = False, label: str = "--out",
+                 purpose: str | None = None) -> Verdict:
     """Whether ``target`` may be written: a :class:`Verdict`, or :class:`OutputError`
-    with what is there and how to proceed. Reads only; safe to call before a run."""
+    with what is there and how to proceed. Reads only; safe to call before a run.
+    ``purpose`` (e.g. ``"run"``): a folder another command wrote needs ``force``."""
     target = Path(target)
     _check_name(target, label)
     _check_parent(target, label)
@@ -274,6 +276,11 @@ def check_target(target: Path, *, force: bool = False, label: str = "--out") -> 
         raise _problem(target, label, "a folder spsim wrote, unchanged since",
                        f"changes since spsim wrote it: {_listing(changed)}",
                        "--force replaces it (with the edited files), or choose another --out")
+    earlier = manifest.get("output")
+    if purpose and earlier and earlier != purpose and not force:
+        raise _problem(target, label, f"a new folder or one that spsim {purpose} wrote",
+                       f"the outputs of spsim {earlier} ({manifest.get('command', '')})",
+                       "--force replaces them, or choose another --out")
     return Verdict("ours", changed, manifest)
 
 
@@ -291,6 +298,7 @@ class Reservation:
     force: bool
     label: str
     command: str
+    purpose: str | None
     lock_path: Path
     lock_fd: int
     created: list[Path] = field(default_factory=list)
@@ -351,9 +359,10 @@ def command_line() -> str:
     return shlex.join(argv)
 
 
-def _reserve(target: Path, force: bool, label: str, command: str | None) -> Reservation:
+def _reserve(target: Path, force: bool, label: str, command: str | None,
+             purpose: str | None) -> Reservation:
     target = Path(target)
-    check_target(target, force=force, label=label)
+    check_target(target, force=force, label=label, purpose=purpose)
     parent = Path(os.path.abspath(target)).parent
     created: list[Path] = []
     missing = []
@@ -374,12 +383,12 @@ def _reserve(target: Path, force: bool, label: str, command: str | None) -> Rese
     except BaseException:
         _remove_empty(created)
         raise
-    res = Reservation(target, force, label, command or command_line(), lock_path, fd,
-                      created)
+    res = Reservation(target, force, label, command or command_line(), purpose, lock_path,
+                      fd, created)
     try:
         for note in clean_stale(target):
             print(f"note: {note}", file=sys.stderr)
-        check_target(target, force=force, label=label)  # again, now that we hold the lock
+        check_target(target, force=force, label=label, purpose=purpose)  # now locked
     except BaseException:
         _release(res, success=False)
         raise
@@ -401,7 +410,8 @@ def _remove_empty(folders: list[Path]) -> None:
 
 @contextlib.contextmanager
 def reserve(target: Path, *, force: bool = False, label: str = "--out",
-            command: str | None = None) -> Iterator[Reservation]:
+            command: str | None = None, purpose: str | None = None
+            ) -> Iterator[Reservation]:
     """Check ``target`` (:func:`check_target`), lock it and clean a killed run's
     leftovers, for the duration of the ``with`` block; :func:`write_folder` inside the
     block writes it under this lock. Use before the computation, so that a run that
@@ -410,7 +420,7 @@ def reserve(target: Path, *, force: bool = False, label: str = "--out",
     if key in _HELD:  # nested: the outer reservation holds it
         yield _HELD[key]
         return
-    res = _reserve(Path(target), force, label, command)
+    res = _reserve(Path(target), force, label, command, purpose)
     _HELD[key] = res
     ok = False
     try:
@@ -518,7 +528,7 @@ def _signals_held() -> Iterator[list[int]]:
         raise Interrupted(signum)
 
 
-def _write_manifest(folder: Path, command: str) -> None:
+def _write_manifest(folder: Path, command: str, purpose: str | None) -> None:
     files, other = _files_under(folder)
     files = [f for f in files if f not in (PARTIAL, MANIFEST)]
     if other:  # a writer made a link or a device: nothing a run should produce
@@ -529,6 +539,7 @@ def _write_manifest(folder: Path, command: str) -> None:
         "program": "simulate",
         "simulate_version": __version__,
         "command": command,
+        "output": purpose,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": {f: {"bytes": (folder / f).stat().st_size, "sha256": sha256_of(folder / f)}
                   for f in files},
@@ -537,15 +548,16 @@ def _write_manifest(folder: Path, command: str) -> None:
 
 
 def write_folder(target: Path, writers: dict[str, Writer], *, force: bool = False,
-                 label: str = "--out", command: str | None = None) -> Path:
+                 label: str = "--out", command: str | None = None,
+                 purpose: str | None = None) -> Path:
     """Create folder ``target`` holding one file per ``writers`` entry (relative name ->
     function writing that path) and the manifest, atomically (module doc). Under a
     :func:`reserve` of ``target`` its lock and settings are used; otherwise the target
     is reserved here. Raises :class:`OutputError` for a target it must not write and
     for a write that fails for lack of room or permission (nothing is left behind)."""
     target = Path(target)
-    with reserve(target, force=force, label=label, command=command) as res:
-        check_target(target, force=res.force, label=res.label)
+    with reserve(target, force=force, label=label, command=command, purpose=purpose) as res:
+        check_target(target, force=res.force, label=res.label, purpose=res.purpose)
         parent = Path(os.path.abspath(target)).parent
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
         old: Path | None = None
@@ -560,11 +572,11 @@ def write_folder(target: Path, writers: dict[str, Writer], *, force: bool = Fals
                 write(path)
                 if i == 0:
                     checkpoint("writing")
-            _write_manifest(tmp, res.command)
+            _write_manifest(tmp, res.command, res.purpose)
             (tmp / PARTIAL).unlink()
             with _signals_held():
                 # again: the folder may have changed while the files were written
-                verdict = check_target(target, force=res.force, label=res.label)
+                verdict = check_target(target, force=res.force, label=res.label, purpose=res.purpose)
                 if verdict.kind == "ours":
                     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
                     old.rmdir()
