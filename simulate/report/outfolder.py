@@ -264,9 +264,12 @@ def check_target(target: Path, *, force: bool = False, label: str = "--out",
     manifest = read_manifest(target)
     if manifest is None:
         found = files + other
+        hint = "choose another --out; spsim never replaces a folder it did not write"
+        if set(files) & {"results.nc", "compare.csv", "sensitivity.csv", "sobol.csv"}:
+            hint += ("; an output of an older spsim has no manifest: delete it yourself "
+                     "if you no longer need it")
         raise _problem(target, label, _EXPECTED, f"a folder spsim did not write (it holds "
-                       f"{_listing(found)})", "choose another --out; spsim never replaces "
-                       "a folder it did not write")
+                       f"{_listing(found)})", hint)
     changed, extra = compare_manifest(target, manifest)
     if extra:
         raise _problem(target, label, "a folder holding only files that spsim wrote",
