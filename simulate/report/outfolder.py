@@ -594,10 +594,11 @@ def write_folder(target: Path, writers: dict[str, Writer], *, force: bool = Fals
                         print(f"note: {old} kept: it holds files spsim did not write "
                               f"({_listing(left)})", file=sys.stderr)
         except BaseException as exc:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
-            if old is not None and old.exists() and not os.path.lexists(target):
-                os.replace(old, target)
+            with _signals_held():  # a second Ctrl-C must not stop the cleaning
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+                if old is not None and old.exists() and not os.path.lexists(target):
+                    os.replace(old, target)
             if isinstance(exc, OSError) and exc.errno in (
                     errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS,
                     errno.EFBIG, errno.EIO):
