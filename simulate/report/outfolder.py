@@ -270,7 +270,11 @@ def check_target(target: Path, *, force: bool = False, label: str = "--out",
                      "if you no longer need it")
         raise _problem(target, label, _EXPECTED, f"a folder spsim did not write (it holds "
                        f"{_listing(found)})", hint)
-    changed, extra = compare_manifest(target, manifest)
+    try:
+        changed, extra = compare_manifest(target, manifest)
+    except OSError as exc:
+        raise _problem(target, label, "a folder spsim can read",
+                       f"{exc.strerror or exc} ({exc.filename})") from None
     if extra:
         raise _problem(target, label, "a folder holding only files that spsim wrote",
                        f"files spsim did not write: {_listing(extra)}", "move them away or "
@@ -439,11 +443,14 @@ def reserve(target: Path, *, force: bool = False, label: str = "--out",
 def _delete_listed(folder: Path, manifest: dict) -> list[str]:
     """Delete the manifest's files (and the manifest) in ``folder``, then the folder if
     it is empty; returns what was left (not ours)."""
+    real = os.path.realpath(folder)
     for name in manifest["files"]:
         p = folder / name
-        if p.is_file() and not p.is_symlink():
-            p.unlink()
-    with contextlib.suppress(FileNotFoundError):
+        inside = os.path.realpath(p) == os.path.normpath(os.path.join(real, name))
+        if inside and p.is_file() and not p.is_symlink():  # never through a link
+            with contextlib.suppress(OSError):  # what cannot go is reported below
+                p.unlink()
+    with contextlib.suppress(OSError):
         (folder / MANIFEST).unlink()
     for root, _dirs, _names in sorted(os.walk(folder, topdown=False), key=lambda t: -len(t[0])):
         with contextlib.suppress(OSError):
