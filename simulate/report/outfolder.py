@@ -165,8 +165,10 @@ def read_manifest(folder: Path) -> dict | None:
     return doc
 
 
-def compare_manifest(folder: Path, manifest: dict) -> tuple[list[str], list[str]]:
-    """(listed files that changed or are missing, things present that are not listed)."""
+def compare_manifest(folder: Path, manifest: dict, hashes: bool = True
+                     ) -> tuple[list[str], list[str]]:
+    """(listed files that changed or are missing, things present that are not listed);
+    without ``hashes`` a file counts as changed only when its size did."""
     files, other = _files_under(folder)
     listed = manifest["files"]
     extra = [f for f in files if f not in listed and f != MANIFEST] + other
@@ -176,7 +178,7 @@ def compare_manifest(folder: Path, manifest: dict) -> tuple[list[str], list[str]
         if name not in files:
             changed.append(f"{name} (missing)")
         elif not isinstance(entry, dict) or p.stat().st_size != entry.get("bytes") or (
-                sha256_of(p) != entry.get("sha256")):
+                hashes and sha256_of(p) != entry.get("sha256")):
             changed.append(f"{name} (changed)")
     return changed, extra
 
@@ -230,10 +232,11 @@ def _check_parent(target: Path, label: str) -> None:
 
 
 def check_target(target: Path, *, force: bool = False, label: str = "--out",
-                 purpose: str | None = None) -> Verdict:
+                 purpose: str | None = None, hashes: bool = True) -> Verdict:
     """Whether ``target`` may be written: a :class:`Verdict`, or :class:`OutputError`
     with what is there and how to proceed. Reads only; safe to call before a run.
-    ``purpose`` (e.g. ``"run"``): a folder another command wrote needs ``force``."""
+    ``purpose`` (e.g. ``"run"``): a folder another command wrote needs ``force``.
+    ``hashes=False`` skips comparing the files' contents with the manifest."""
     target = Path(target)
     _check_name(target, label)
     _check_parent(target, label)
@@ -271,7 +274,7 @@ def check_target(target: Path, *, force: bool = False, label: str = "--out",
         raise _problem(target, label, _EXPECTED, f"a folder spsim did not write (it holds "
                        f"{_listing(found)})", hint)
     try:
-        changed, extra = compare_manifest(target, manifest)
+        changed, extra = compare_manifest(target, manifest, hashes)
     except OSError as exc:
         raise _problem(target, label, "a folder spsim can read",
                        f"{exc.strerror or exc} ({exc.filename})") from None
@@ -369,7 +372,8 @@ def command_line() -> str:
 def _reserve(target: Path, force: bool, label: str, command: str | None,
              purpose: str | None) -> Reservation:
     target = Path(target)
-    check_target(target, force=force, label=label, purpose=purpose)
+    # before making folders or a lock; contents are compared once the lock is held
+    check_target(target, force=force, label=label, purpose=purpose, hashes=False)
     parent = Path(os.path.abspath(target)).parent
     created: list[Path] = []
     missing = []
@@ -567,7 +571,6 @@ def write_folder(target: Path, writers: dict[str, Writer], *, force: bool = Fals
     for a write that fails for lack of room or permission (nothing is left behind)."""
     target = Path(target)
     with reserve(target, force=force, label=label, command=command, purpose=purpose) as res:
-        check_target(target, force=res.force, label=res.label, purpose=res.purpose)
         parent = Path(os.path.abspath(target)).parent
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
         old: Path | None = None
