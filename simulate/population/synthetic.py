@@ -22,8 +22,8 @@ Method (docs/methods.md):
    ``c`` chosen so the weighted prevalence equals the profile's (an inferred
    age pattern). A person is disabled while their own fixed uniform draw
    ``u(seed, record key, 0, DISABILITY)`` (simulate/population/identity.py) is
-   below ``p(age)``, so the status
-   persists and prevalence by age holds in every year (kernels/projection.py).
+   below ``p(age)``, so the status persists and prevalence by age holds in
+   every year (kernels/projection.py).
 6. Months since the last birthday are uniform 0-11.
 """
 
