@@ -129,7 +129,11 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "expenditure": macro.expenditure[keep],
         "price_index": pi,
         "exchange_rate": macro.exchange_rate[keep],
-        "population": population.sum(axis=(1, 2)),
+        # persons alive, summed household by household in record order (the kernel's
+        # per-group totals): every year adds in the same order, whereas summing the
+        # sex x age table pairs different cells as the ages shift (the totals of a
+        # constant population then differed in the last bit)
+        "population": totals.groups[keep].sum(axis=1),
         "births": prep.projection.births.sum(axis=1)[keep],
         "population_by_age": population,
     }

@@ -27,6 +27,7 @@ from .kernels.projection import (
     project_households,
     reduce_chunks,
 )
+from .population.identity import record_key
 from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
@@ -168,14 +169,24 @@ class Totals:
 MAX_OVERLAP_PROGRAMMES = 12
 
 
-def household_chunks(household_id: np.ndarray, chunk_size: int) -> tuple[np.ndarray, np.ndarray]:
+def household_chunks(household_id: np.ndarray, chunk_size: int,
+                     counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Household start offsets (records sorted by household) and chunk boundaries in
     households: a chunk begins at the first household starting at or after each
-    multiple of ``chunk_size`` records (fixed, whatever the threads)."""
+    multiple of ``chunk_size`` counted records (fixed, whatever the threads).
+
+    ``counted`` (default all records) marks the records that place the boundaries:
+    the engine counts the base population's records only, so that birth cohorts
+    added by a later end year do not move them (the same households are summed in
+    the same order whatever the horizon)."""
     n = len(household_id)
     starts = np.flatnonzero(np.r_[True, household_id[1:] != household_id[:-1]])
     hh_start = np.r_[starts, n].astype(np.int64)
-    chunk_hh = np.unique(np.r_[np.searchsorted(starts, np.arange(0, n, chunk_size)),
+    offset, total = starts, n
+    if counted is not None:
+        cum = np.r_[0, np.cumsum(counted, dtype=np.int64)]
+        offset, total = cum[starts], int(cum[-1])
+    chunk_hh = np.unique(np.r_[np.searchsorted(offset, np.arange(0, total, chunk_size)),
                                len(starts)]).astype(np.int64)
     return hh_start, chunk_hh
 
@@ -255,7 +266,7 @@ class RecordArrays:
 
     group: np.ndarray
     n_groups: int
-    columns: tuple[np.ndarray, ...]  # age, months, sex, entry index, weight, uid
+    columns: tuple[np.ndarray, ...]  # age, months, sex, entry index, weight, record key
     flags: tuple[np.ndarray, ...]  # pregnant, disabled, region
     hh_start: np.ndarray
     chunk_hh: np.ndarray
@@ -273,12 +284,13 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
             and cached[2] == chunk_size):
         return cached[3]
     group, n_groups = welfare_group(welfare_percentile(pop))
-    hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size)
+    hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size,
+                                          pop.entry_year <= pop.year)
     arrays = RecordArrays(
         group, n_groups,
         (pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
          pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64),
-         np.arange(pop.n, dtype=np.int64)),
+         record_key(pop)),
         (pop.pregnant.astype(np.int64), pop.disabled.astype(np.int64),
          pop.region.astype(np.int64)),
         hh_start, chunk_hh)

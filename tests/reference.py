@@ -81,6 +81,19 @@ def uniform(seed: int, a: int, b: int, c: int) -> float:
     return (h >> 11) * 2.0**-53
 
 
+RECORD_TAG = 0x1D3E7A1C0FFEE
+
+
+def record_key(household: int, entry: int, rank: int) -> int:
+    """A record's key (kernels/rng.py ``record_keys``): the hash of its household id,
+    its entry year and its rank among the household's records entering that year,
+    shifted to 63 bits."""
+    h = mix64(RECORD_TAG ^ (int(household) & MASK64))
+    h = mix64(h ^ (int(entry) & MASK64))
+    h = mix64(h ^ (int(rank) & MASK64))
+    return h >> 1
+
+
 def holds(v: float, kind: int, lo: float, hi: float, mask: int) -> bool:
     """A condition: range ``lo <= v < hi`` (kind 0) or an integer code in a bit mask."""
     if kind == 0:

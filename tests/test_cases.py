@@ -168,9 +168,13 @@ def test_rollout_reaches_the_interpolated_share(tmp_path: Path) -> None:
     assert values(ds, "eligible", "p") == pytest.approx([n] * 6, abs=1e-9)
     # within binomial sampling error of the interpolated share
     assert np.all(np.abs(ben / n - share) <= 4 * np.sqrt(share * (1 - share) / n) + 1e-12)
-    # and exactly the records whose own roll-out draw is below the share
+    # and exactly the records whose own roll-out draw is below the share; a record's
+    # draw is keyed by its household (codes in the sorted order of the ids, as text),
+    # its entry year and its rank in the household (simulate/population/identity.py)
     s = stream_of("p")
-    u = np.array([ref.uniform(42, i, s, ref.ROLLOUT) for i in range(n)])
+    code = {hid: k for k, hid in enumerate(sorted(str(i) for i in range(1, n + 1)))}
+    keys = [ref.record_key(code[str(i)], 2025, 0) for i in range(1, n + 1)]
+    u = np.array([ref.uniform(42, key, s, ref.ROLLOUT) for key in keys])
     assert ben.tolist() == [float((u < x).sum()) for x in share]
     assert np.all(np.diff(ben) >= 0)
 

@@ -39,6 +39,26 @@ def test_mix64_matches_reference() -> None:
         assert int(rng.mix64(np.uint64(z))) == ref.mix64(z)
 
 
+I63 = st.integers(min_value=0, max_value=2**63 - 1)
+
+
+@given(st.lists(st.tuples(I63, st.integers(1900, 2300), st.integers(0, 10_000)),
+                min_size=1, max_size=50))
+def test_record_keys_match_reference(triples) -> None:
+    household, entry, rank = (np.array(x, dtype=np.int64) for x in zip(*triples, strict=True))
+    got = rng.record_keys(household, entry, rank)
+    assert got.dtype == np.int64 and (got >= 0).all()
+    assert got.tolist() == [ref.record_key(*t) for t in triples]
+
+
+def test_record_keys_are_distinct() -> None:
+    """Neighbouring identities (household, entry year, rank) get unrelated keys."""
+    hh, entry, rank = np.meshgrid(np.arange(200), np.arange(2025, 2035), np.arange(5))
+    keys = rng.record_keys(hh.ravel().astype(np.int64), entry.ravel().astype(np.int64),
+                           rank.ravel().astype(np.int64))
+    assert len(np.unique(keys)) == keys.size
+
+
 def test_uniform_is_roughly_uniform() -> None:
     u = np.array([ref.uniform(7, i, 3, 1) for i in range(4000)])
     assert abs(u.mean() - 0.5) < 0.02

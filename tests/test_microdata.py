@@ -42,8 +42,8 @@ def test_minimal_file(tmp_path: Path) -> None:
     assert pop.n == 3
     assert pop.year == 2024
     assert pop.total == pytest.approx(601.0)
-    assert pop.age.tolist() == [34, 36, 70]
-    assert pop.sex.tolist() == [1, 0, 1]
+    assert pop.age.tolist() == [36, 34, 70]  # canonical order: the eldest first
+    assert pop.sex.tolist() == [0, 1, 1]
     assert pop.household_id.tolist() == [0, 0, 1]
     assert pop.entry_year.tolist() == [2024, 2024, 2024]
     assert pop.region.tolist() == [0, 0, 0]
@@ -71,12 +71,13 @@ def test_sex_forms(tmp_path: Path, cells: list[str], expected: list[int]) -> Non
     assert pop.sex.tolist() == expected
 
 
-def test_text_household_ids_in_order_of_first_appearance(tmp_path: Path) -> None:
-    path = write(tmp_path, f"{HEADER}\nZ-9,40,f,1\nA-1,41,m,1\nZ-9,10,f,1\n")
+def test_text_household_ids_in_sorted_order(tmp_path: Path) -> None:
+    path = write(tmp_path, f"{HEADER}\nZ-9,10,f,1\nA-1,41,m,1\nZ-9,40,f,1\n")
     pop = read_microdata(path, 2024)
-    # Z-9 is seen first: code 0; its members are grouped.
-    assert pop.household_id.tolist() == [0, 0, 1]
-    assert pop.age.tolist() == [40, 10, 41]
+    # A-1 sorts first: code 0, whatever the order of the rows; Z-9's members are
+    # grouped, the eldest first.
+    assert pop.household_id.tolist() == [0, 1, 1]
+    assert pop.age.tolist() == [41, 40, 10]
 
 
 def test_non_contiguous_households_are_made_contiguous(tmp_path: Path) -> None:
@@ -89,9 +90,10 @@ def test_non_contiguous_households_are_made_contiguous(tmp_path: Path) -> None:
         "7,2,f,10,100\n"  # row 6
     )
     pop = read_microdata(write(tmp_path, text), 2024)
-    assert pop.household_id.tolist() == [0, 0, 0, 1, 1]
-    assert pop.age.tolist() == [30, 5, 2, 31, 6]  # file order kept within a household
-    assert pop.welfare.tolist() == [100, 100, 100, 200, 200]
+    # households by id ("3" < "7"), members eldest first (not in file order)
+    assert pop.household_id.tolist() == [0, 0, 1, 1, 1]
+    assert pop.age.tolist() == [31, 6, 30, 5, 2]
+    assert pop.welfare.tolist() == [200, 200, 100, 100, 100]
     assert pop.weight.sum() == pytest.approx(70.0)
 
 

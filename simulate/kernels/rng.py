@@ -55,3 +55,21 @@ def uniform_units(seed, units, b, c):
     for i in range(units.shape[0]):
         out[i] = uniform(useed, np.uint64(units[i]), np.uint64(b), np.uint64(c))
     return out
+
+
+#: tag mixed into every record key (keeps keys apart from other uses of the hash)
+_RECORD_TAG = np.uint64(0x1D3E7A1C0FFEE)
+
+
+@njit(cache=True)
+def record_keys(household, entry, rank):
+    """Stable 63-bit keys (int64 >= 0) of records identified by (household id, entry
+    year, rank among the household's records entering that year): the ``unit`` key of
+    their draws. A key depends on nothing else (not on positions or other records)."""
+    out = np.empty(household.shape[0], dtype=np.int64)
+    for i in range(household.shape[0]):
+        h = mix64(_RECORD_TAG ^ np.uint64(household[i]))
+        h = mix64(h ^ np.uint64(entry[i]))
+        h = mix64(h ^ np.uint64(rank[i]))
+        out[i] = np.int64(h >> np.uint64(1))
+    return out

@@ -24,10 +24,13 @@ spreadsheet shows them: the header is row 1 and the first person is row 2
 lines are skipped but keep their row numbers, so numbers match the
 spreadsheet's.
 
-Household ids are mapped to int64 codes 0, 1, ... in order of first
-appearance. A household's rows need not be contiguous in the file: the
-returned records are stably sorted by household code, so each household's
-members are contiguous and keep their file order.
+Household ids are mapped to int64 codes 0, 1, ... in the sorted order of the
+ids (as text). A household's rows need not be contiguous in the file. The
+records come back in canonical order, whatever the order of the rows: by
+household code, and each household's members by their own attributes (the
+eldest first; see :mod:`simulate.population.identity`, which also keys each
+record's random numbers by its household and its place in that order), so a
+file whose rows are shuffled gives the same population and the same results.
 
 Every bad cell is reported (the first 50, then a count of the rest) in one
 :class:`~simulate.errors.DataError` whose messages read
@@ -48,6 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from simulate.errors import DataError, Problem, closest, did_you_mean
+from simulate.population.identity import canonical
 from simulate.population.records import CORE_DTYPES, Population, empty_arrays
 
 REQUIRED = ("household_id", "age", "sex", "weight")
@@ -397,11 +401,7 @@ def _build(
         col = cols["household_id"]
         check.flag(col, col.empty(), "a household id")
         _, inverse = col.unique()
-        first = np.full(inverse.max() + 1, n, dtype=np.int64)
-        np.minimum.at(first, inverse, np.arange(n))
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-        codes = rank[inverse.reshape(-1)]  # in order of first appearance
+        codes = inverse.astype(np.int64)  # in order of the sorted ids (not of the rows)
     arrays["household_id"] = codes
 
     if "age" in cols:
@@ -483,10 +483,7 @@ def _build(
         source=where,
         **arrays,
     )
-    order = np.argsort(codes, kind="stable")
-    if np.any(order != np.arange(n)):
-        population = population.take(order)
-    return population
+    return canonical(population)  # the same records whatever the order of the rows
 
 
 def _regions(

@@ -21,8 +21,9 @@ Method (docs/methods.md):
 5. Disability rises with age: ``p(age) = c * exp(0.035 * age)`` (at most 0.9),
    ``c`` chosen so the weighted prevalence equals the profile's (an inferred
    age pattern). A person is disabled while their own fixed uniform draw
-   ``u(seed, record, 0, DISABILITY)`` is below ``p(age)``, so the status
-   persists and prevalence by age holds in every year (kernels/projection.py).
+   ``u(seed, record key, 0, DISABILITY)`` (simulate/population/identity.py) is
+   below ``p(age)``, so the status persists and prevalence by age holds in
+   every year (kernels/projection.py).
 6. Months since the last birthday are uniform 0-11.
 """
 
@@ -32,6 +33,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from ..kernels.rng import DISABILITY, uniform_units
+from .identity import record_key
 from .profiles import N_GROUPS, Profile
 from .records import FEMALE, MALE, Population
 
@@ -228,12 +230,8 @@ def synthetic_population(profile: Profile, n_records: int, seed: int) -> Populat
     mu = np.log(profile.poverty_line) - sigma * z_p
     welfare_h = np.exp(mu + sigma * score)
 
-    curve = disability_by_age(profile.disability_prevalence, age, weight)
-    disabled = uniform_units(seed, np.arange(len(age), dtype=np.int64), 0, DISABILITY) < curve[
-        np.minimum(age, len(curve) - 1)]
-
     n = len(age)
-    return Population(
+    pop = Population(
         year=profile.base_year,
         household_id=house.astype(np.int64),
         age=age.astype(np.int16),
@@ -241,7 +239,7 @@ def synthetic_population(profile: Profile, n_records: int, seed: int) -> Populat
         sex=sex.astype(np.int8),
         region=region_h[house].astype(np.int16),
         urban=urban_h[house].astype(np.int8),
-        disabled=disabled.astype(np.int8),
+        disabled=np.zeros(n, dtype=np.int8),
         pregnant=np.zeros(n, dtype=np.int8),
         welfare=welfare_h[house],
         weight=weight,
@@ -251,3 +249,8 @@ def synthetic_population(profile: Profile, n_records: int, seed: int) -> Populat
         has_months=True,
         source=f"synthetic:{profile.code}",
     )
+    # the same draw the kernel makes for a record without data (keyed by its identity)
+    curve = disability_by_age(profile.disability_prevalence, age, weight)
+    disabled = uniform_units(seed, record_key(pop), 0, DISABILITY) < curve[
+        np.minimum(age, len(curve) - 1)]
+    return pop.with_arrays(disabled=disabled.astype(np.int8))
