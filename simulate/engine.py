@@ -349,17 +349,20 @@ def run(scenario: Scenario, progress: Progress | None = None,
     scenario's own values). ``scheduler``: the address of a Dask scheduler
     (``tcp://host:8786``) to run on; without it, in this process.
     """
+    from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
+
     if uncertainty and scenario.section("uncertainty"):
         from .uncertainty.runner import run_uncertain
 
-        return run_uncertain(scenario, progress=progress, scheduler=scheduler)
+        return add_fund(run_uncertain(scenario, progress=progress, scheduler=scheduler),
+                        scenario)
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     if scheduler is not None:
         from .uncertainty.cluster import run_on_cluster
 
-        return run_on_cluster(scenario, scheduler, progress)
+        return add_fund(run_on_cluster(scenario, scheduler, progress), scenario)
     prep = prepare(scenario)
-    return finish(prep, project_totals(prep, progress))
+    return add_fund(finish(prep, project_totals(prep, progress)), scenario)
 
 
 def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
