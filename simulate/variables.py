@@ -302,9 +302,10 @@ VARIABLES.update({v.name: v for v in [
              "max(0, max over T of sum_{t<=T} (P[t] - C[t]) / D[t]) with the expected "
              "factors: the capital that pays every bill if returns equal their mean."),
     Variable("fund_general_average_premium", (), "1", "general average premium",
-             "(PV of the fund's outflows - PV of contributions - capital) / PV of the "
-             "contribution base, discounted at the expected return: the level rate on the "
-             "base that exhausts the fund exactly at the horizon."),
+             "(PV of the fund's outflows - PV of contributions - reserve) / PV of the "
+             "contribution base, discounted at the expected return; reserve = "
+             "initial_capital (0 when not given): the level rate on the base that, with "
+             "the reserve, pays every outflow up to the horizon in present value."),
     Variable("fund_balance", ("year", "fund_draw"), "{currency}", "fund balance",
              "Balance at the start of the year on each return path (Monte Carlo), with "
              "fund_simulated_capital; negative after depletion (the shortfall carried at "
@@ -337,12 +338,12 @@ VARIABLES.update({v.name: v for v in [
              "fund_required_capital at each probability of fund_probability."),
     Variable("fund_level_contribution", (), "{currency} per year", "level contribution",
              "Smallest constant nominal contribution added every year that keeps the fund "
-             "solvent with probability target_probability given fund_simulated_capital "
-             "(bill rule; NaN for spending rules)."),
+             "solvent with probability target_probability given initial_capital (none "
+             "when not given) (bill rule; NaN for spending rules)."),
     Variable("fund_sustainable_payout_share", (), "1", "largest sustainable payout share",
              "Largest multiple of the bill (1 = all of it) the fund pays every year with "
-             "probability target_probability given its capital and contributions (bill "
-             "rule; NaN for spending rules)."),
+             "probability target_probability given initial_capital (none when not given) "
+             "and its contributions (bill rule; NaN for spending rules)."),
     Variable("fund_probability_real_balance_below", (), "1",
              "probability of a real drawdown",
              "Share of paths whose real balance (start_year prices) falls below "

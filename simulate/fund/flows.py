@@ -195,7 +195,8 @@ def fund_flows(fs: FundSettings, years: np.ndarray, cost: np.ndarray,
     returns at their mean (closed form). Pay-the-bill: the fund pays its bill while it
     can, ``paid[t] = min(bill[t], max(0, B[t] + C[t] - bonds it services))``; rules pay
     their spending. The general average premium is (PV of outflows - PV of contributions
-    - capital) / PV of the base, discounted with the expected factors.
+    - reserve) / PV of the base, discounted with the expected factors; the reserve is
+    ``initial_capital`` (0 when not given).
     """
     n = len(years)
     bonds = bond_schedule(fs.bonds, years)
@@ -226,7 +227,8 @@ def fund_flows(fs: FundSettings, years: np.ndarray, cost: np.ndarray,
     disc = np.r_[1.0, np.cumprod(g)[:-1]]
     pv_base = float(np.sum(base / disc))
     outflow = bill if fs.rule == "bill" else paid
-    gap = (float(np.sum((outflow + fixed - inflow) / disc)) - capital) / pv_base if (
+    reserve = fs.initial_capital or 0.0
+    gap = (float(np.sum((outflow + fixed - inflow) / disc)) - reserve) / pv_base if (
         pv_base > 0) else np.nan
     return FundFlows(contributions, bill, paid, balance, g, bonds, base, float(capital),
                      float(required), gap)

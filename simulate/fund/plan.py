@@ -168,11 +168,15 @@ def add_fund(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
     p = fs.target_probability
     capital = fs.initial_capital
     solved = None
+    first = None
     if capital is None:  # bill rule (spending rules need a capital): solve first
         first = simulate_paths(fs, n, 0.0, inflation, contrib, bill, fixed, years)
         solved = quantile_at_least(first.required, p)
         capital = solved
     paths = simulate_paths(fs, n, capital, inflation, contrib, bill, fixed, years)
+    # the level contribution and the payout share are for the declared capital, or for
+    # none when the capital is solved (with the solved one they would be trivial)
+    given = paths if first is None else first
     required = paths.required
     currency = ds.attrs.get("currency", "")
     probs = sorted(set(PROBABILITIES) | {p})
@@ -205,10 +209,10 @@ def add_fund(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
             "fund_required_capital_by_probability", by_prob, currency),
         "fund_level_contribution": variable(
             "fund_level_contribution",
-            quantile_at_least(paths.level, p) if bill_rule else np.nan, currency),
+            quantile_at_least(given.level, p) if bill_rule else np.nan, currency),
         "fund_sustainable_payout_share": variable(
             "fund_sustainable_payout_share",
-            largest_at_least(paths.payshare, p) if bill_rule and bill.any() else np.nan),
+            largest_at_least(given.payshare, p) if bill_rule and bill.any() else np.nan),
         "fund_probability_real_balance_below": variable(
             "fund_probability_real_balance_below",
             float(paths.below.mean()) if capital > 0 else np.nan),

@@ -18,6 +18,7 @@ from pathlib import Path
 import xarray as xr
 
 from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
+from .fund import fund_writers, has_fund
 from .tables import (
     fiscal_table,
     format_summary,
@@ -74,7 +75,7 @@ def _text(text: str) -> Writer:
 def write_run(ds: xr.Dataset, target: Path) -> Path:
     """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt and
     scenario.toml; with draws also uncertainty.csv and uncertainty.png (the tables show
-    the draws' means)."""
+    the draws' means); with a fund plan also its files (:func:`fund_writers`)."""
     table = central(ds) if has_draws(ds) else ds
     writers = {
         "results.nc": _netcdf(ds),
@@ -88,6 +89,8 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_draw_table(ds, p)
         writers["uncertainty.png"] = lambda p: fan_chart(ds, p)
+    if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
+        writers.update(fund_writers(ds))
     return write_atomically(target, writers)
 
 
