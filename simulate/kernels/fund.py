@@ -35,6 +35,9 @@ from .rng import uniform
 #: purposes (the fourth key of the uniforms) of the two uniforms of a normal
 NORMAL_U1 = 21
 NORMAL_U2 = 22
+#: a shortfall within this share of the flows is rounding, not depletion (a path started
+#: with exactly its required capital reaches 0 give or take the last bits)
+ROUNDING = 1e-9
 
 BILL = 0
 FIXED_SHARE = 1
@@ -186,7 +189,7 @@ def simulate_fund(seed, capital, cost_draw, factor, mu, sigma, weights, phi, rea
                 out = _spend(rule, t, b, prev, rate, smoothing, band_lo, band_hi, has_band,
                              inflation[c]) + fixed[c, t]
             avail = b + contrib[c, t] - out
-            if avail < 0.0 and dep < 0:
+            if avail < -ROUNDING * (abs(b) + contrib[c, t] + out) and dep < 0:
                 dep = t
             paid = out if avail >= 0.0 else max(0.0, b + contrib[c, t])
             payout[j, t] = out
