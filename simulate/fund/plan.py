@@ -128,8 +128,13 @@ def simulate_paths(fs: FundSettings, n_paths: int, capital: float, inflation: np
 def quantile_at_least(values: np.ndarray, p: float) -> float:
     """Smallest x with share(values <= x) >= p (the inverted CDF): a capital that keeps at
     least a share p of the paths solvent."""
-    v = np.sort(values)
-    return float(v[max(0, math.ceil(p * len(v) - 1e-9) - 1)])
+    return quantiles_at_least(np.sort(values), [p])[0]
+
+
+def quantiles_at_least(ordered: np.ndarray, ps) -> list[float]:
+    """:func:`quantile_at_least` at each of ``ps`` from values sorted ascending."""
+    n = len(ordered)
+    return [float(ordered[max(0, math.ceil(p * n - 1e-9) - 1)]) for p in ps]
 
 
 def largest_at_least(values: np.ndarray, p: float) -> float:
@@ -153,6 +158,60 @@ def _by_draw(ds: xr.Dataset, name: str) -> np.ndarray:
     return da.values[None, :]
 
 
+def solve_plan(fs: FundSettings, years: np.ndarray, bill: np.ndarray, contrib: np.ndarray,
+               fixed: np.ndarray, inflation: np.ndarray) -> tuple[dict[str, object], bool]:
+    """The Monte Carlo and the solvers on arrays [cost draw, year]: the plan's values by
+    variable name (arrays by path are [year, path]), and whether the capital was solved
+    (no ``initial_capital``)."""
+    n_cost = bill.shape[0]
+    n = n_paths_of(fs, n_cost)
+    p = fs.target_probability
+    capital = fs.initial_capital
+    first = None
+    if capital is None:  # bill rule (spending rules need a capital): solve first
+        first = simulate_paths(fs, n, 0.0, inflation, contrib, bill, fixed, years)
+        capital = quantile_at_least(first.required, p)
+    paths = simulate_paths(fs, n, capital, inflation, contrib, bill, fixed, years)
+    # the level contribution and the payout share are for the declared capital, or for
+    # none when the capital is solved (with the solved one they would be trivial)
+    given = paths if first is None else first
+    required = paths.required
+    probs = probabilities(p)
+    by_prob = (quantiles_at_least(np.sort(required), probs) if not np.isnan(required).any()
+               else [np.nan] * len(probs))
+    depleted = paths.depleted
+    counts = np.bincount(depleted[depleted >= 0], minlength=len(years))
+    by_year = np.ascontiguousarray(paths.balance.T)  # [year index 0..T, path]
+    pct = np.percentile(by_year, PERCENTILES, axis=1)  # [percentile, T + 1]
+    bill_rule = fs.rule == "bill"
+    values: dict[str, object] = {
+        "fund_balance": by_year[:-1],
+        "fund_balance_end": by_year[-1],
+        "fund_balance_percentile": pct[:, :-1].T,
+        "fund_balance_end_percentile": pct[:, -1],
+        "fund_depletion_probability": np.cumsum(counts[:len(years)]) / n,
+        "fund_depletion_probability_horizon": float((depleted >= 0).mean()),
+        "fund_depletion_year": np.where(depleted >= 0, years[0] + depleted, np.nan),
+        "fund_path_required_capital": required,
+        "fund_simulated_capital": float(capital),
+        "fund_required_capital": by_prob[probs.index(p)],
+        "fund_required_capital_by_probability": by_prob,
+        "fund_level_contribution": (quantile_at_least(given.level, p) if bill_rule
+                                    else np.nan),
+        "fund_sustainable_payout_share": (largest_at_least(given.payshare, p)
+                                          if bill_rule and bill.any() else np.nan),
+        "fund_probability_real_balance_below": (float(paths.below.mean()) if capital > 0
+                                                else np.nan),
+        "fund_probability_spending_drop": float(paths.dropped.mean()),
+    }
+    return values, first is not None
+
+
+def probabilities(target: float) -> list[float]:
+    """The probabilities of the required-capital curve, the target included."""
+    return sorted(set(PROBABILITIES) | {target})
+
+
 def add_fund(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
     """``ds`` with the fund's Monte Carlo and solvers (no change without ``[fund]``)."""
     fs = scenario.fund
@@ -160,67 +219,14 @@ def add_fund(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
         return ds
     years = ds["year"].values
     bill = _by_draw(ds, "fund_bill")
-    contrib = _by_draw(ds, "fund_contributions")
-    fixed = _by_draw(ds, "fund_bond_service")
-    inflation = _by_draw(ds, "inflation")
+    values, solved = solve_plan(fs, years, bill, _by_draw(ds, "fund_contributions"),
+                                _by_draw(ds, "fund_bond_service"), _by_draw(ds, "inflation"))
     n_cost = bill.shape[0]
     n = n_paths_of(fs, n_cost)
-    p = fs.target_probability
-    capital = fs.initial_capital
-    solved = None
-    first = None
-    if capital is None:  # bill rule (spending rules need a capital): solve first
-        first = simulate_paths(fs, n, 0.0, inflation, contrib, bill, fixed, years)
-        solved = quantile_at_least(first.required, p)
-        capital = solved
-    paths = simulate_paths(fs, n, capital, inflation, contrib, bill, fixed, years)
-    # the level contribution and the payout share are for the declared capital, or for
-    # none when the capital is solved (with the solved one they would be trivial)
-    given = paths if first is None else first
-    required = paths.required
     currency = ds.attrs.get("currency", "")
-    probs = sorted(set(PROBABILITIES) | {p})
-    by_prob = [quantile_at_least(required, q) if not np.isnan(required).any() else np.nan
-               for q in probs]
-    dep_year = np.where(paths.depleted >= 0, years[0] + paths.depleted, np.nan)
-    dep_by_year = np.array([(paths.depleted >= 0) & (paths.depleted <= t)
-                            for t in range(len(years))]).mean(axis=1)
-    pct = np.percentile(paths.balance, PERCENTILES, axis=0)  # [percentile, T + 1]
-    bill_rule = fs.rule == "bill"
-    new = {
-        "fund_balance": variable("fund_balance", paths.balance[:, :-1].T, currency),
-        "fund_balance_end": variable("fund_balance_end", paths.balance[:, -1], currency),
-        "fund_balance_percentile": variable("fund_balance_percentile", pct[:, :-1].T,
-                                            currency),
-        "fund_balance_end_percentile": variable("fund_balance_end_percentile", pct[:, -1],
-                                                currency),
-        "fund_depletion_probability": variable("fund_depletion_probability", dep_by_year),
-        "fund_depletion_probability_horizon": variable(
-            "fund_depletion_probability_horizon", float((paths.depleted >= 0).mean())),
-        "fund_depletion_year": variable("fund_depletion_year", dep_year),
-        "fund_path_required_capital": variable("fund_path_required_capital", required,
-                                               currency),
-        "fund_simulated_capital": variable("fund_simulated_capital", capital, currency),
-        "fund_required_capital": variable(
-            "fund_required_capital",
-            quantile_at_least(required, p) if not np.isnan(required).any() else np.nan,
-            currency),
-        "fund_required_capital_by_probability": variable(
-            "fund_required_capital_by_probability", by_prob, currency),
-        "fund_level_contribution": variable(
-            "fund_level_contribution",
-            quantile_at_least(given.level, p) if bill_rule else np.nan, currency),
-        "fund_sustainable_payout_share": variable(
-            "fund_sustainable_payout_share",
-            largest_at_least(given.payshare, p) if bill_rule and bill.any() else np.nan),
-        "fund_probability_real_balance_below": variable(
-            "fund_probability_real_balance_below",
-            float(paths.below.mean()) if capital > 0 else np.nan),
-        "fund_probability_spending_drop": variable("fund_probability_spending_drop",
-                                                   float(paths.dropped.mean())),
-    }
+    new = {name: variable(name, value, currency) for name, value in values.items()}
     out = ds.assign_coords(fund_draw=np.arange(n), fund_percentile=list(PERCENTILES),
-                           fund_probability=probs)
+                           fund_probability=probabilities(fs.target_probability))
     if "draw" in ds.dims:
         out = out.assign_coords(fund_cost_draw=("fund_draw", np.arange(n) % n_cost))
         out["fund_cost_draw"].attrs.update(long_name="cost draw paired with the return path")
@@ -229,7 +235,7 @@ def add_fund(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
                                         units="%")
     out["fund_probability"].attrs.update(long_name="probability of solvency", units="1")
     out = out.assign(new)
-    out.attrs.update(fund_paths=n, fund_seed=int(fs.seed), fund_target_probability=p,
-                     fund_rule=fs.rule, fund_pays=fs.pays_kind,
-                     fund_capital_solved=int(solved is not None))
+    out.attrs.update(fund_paths=n, fund_seed=int(fs.seed),
+                     fund_target_probability=fs.target_probability, fund_rule=fs.rule,
+                     fund_pays=fs.pays_kind, fund_capital_solved=int(solved))
     return out

@@ -14,15 +14,16 @@ independent); with phi = 0 years are independent and 1 + r is lognormal. The
 portfolio is rebalanced yearly: r = sum_i w_i r_i. Real returns (``real``) become
 nominal with the year's inflation: (1 + r) * (1 + inflation[t]) - 1.
 
-Normals are counter-based (seed, path, year x asset), Box-Muller on two uniforms: a
-path's returns do not depend on the number of paths, threads or cost draws.
+Normals are counter-based: the uniforms of path j are SplitMix64 hashes of (seed, j,
+k) and pairs of them give two normals (Box-Muller); a path's returns do not depend on
+the number of paths, threads or cost draws.
 
 Rules (``rule``): 0 pays the bill P = bill + fixed; 1 fixed share: P = rate[t] *
 max(B, 0) + fixed; 2 smoothed (Yale): S[0] = rate[0] * max(B[0], 0), S[t] =
 smoothing * S[t-1] * (1 + inflation[t]) + (1 - smoothing) * rate[t] * max(B[t], 0),
 clipped to [band_lo, band_hi] * max(B[t], 0) when ``has_band``; P = S + fixed.
 
-This module imports nothing else of the package but the counter-based uniforms.
+This module imports nothing else of the package but the hash of kernels/rng.py.
 """
 
 import math
@@ -30,11 +31,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .rng import uniform
+from .rng import _S11, _TO_UNIT, mix64
 
-#: purposes (the fourth key of the uniforms) of the two uniforms of a normal
-NORMAL_U1 = 21
-NORMAL_U2 = 22
 #: a shortfall within this share of the flows is rounding, not depletion (a path started
 #: with exactly its required capital reaches 0 give or take the last bits)
 ROUNDING = 1e-9
@@ -45,29 +43,58 @@ SMOOTHED = 2
 
 
 @njit(cache=True)
+def path_key(seed, path):
+    """The hash key of one path's uniforms."""
+    return mix64(mix64(np.uint64(seed)) ^ np.uint64(path))
+
+
+@njit(cache=True)
+def _unit(key, k):
+    """The uniform number k of a path, in (0, 1]."""
+    return (float(mix64(key ^ np.uint64(k)) >> _S11) + 1.0) * _TO_UNIT
+
+
+@njit(cache=True)
 def normal(seed, path, index):
-    """A standard normal keyed by (seed, path, index): Box-Muller on two uniforms."""
-    u1 = 1.0 - uniform(seed, np.uint64(path), np.uint64(index), np.uint64(NORMAL_U1))
-    u2 = uniform(seed, np.uint64(path), np.uint64(index), np.uint64(NORMAL_U2))
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    """Standard normal ``index`` of ``path``: Box-Muller on the uniforms 2m and 2m + 1
+    of the path (m = index // 2), the cosine for an even index, the sine for an odd one."""
+    key = path_key(seed, path)
+    m = index // 2
+    r = math.sqrt(-2.0 * math.log(_unit(key, 2 * m)))
+    angle = 2.0 * math.pi * _unit(key, 2 * m + 1)
+    return r * math.cos(angle) if index % 2 == 0 else r * math.sin(angle)
+
+
+@njit(cache=True)
+def path_normals(seed, path, out):
+    """Fill ``out`` with the path's normals 0 .. len(out) - 1 (as :func:`normal`)."""
+    key = path_key(seed, path)
+    n = out.shape[0]
+    for m in range((n + 1) // 2):
+        r = math.sqrt(-2.0 * math.log(_unit(key, 2 * m)))
+        angle = 2.0 * math.pi * _unit(key, 2 * m + 1)
+        out[2 * m] = r * math.cos(angle)
+        if 2 * m + 1 < n:
+            out[2 * m + 1] = r * math.sin(angle)
 
 
 @njit(cache=True)
 def path_factors(seed, path, n_years, factor, mu, sigma, weights, phi, inflation, real,
                  fee, out):
-    """Write the gross factors g[t] = (1 + r[t]) (1 - fee) of one path into ``out``."""
+    """Write the gross factors g[t] = (1 + r[t]) (1 - fee) of one path into ``out``;
+    asset a's normal of year t is the path's normal t x n_assets + a."""
     n_assets = mu.shape[0]
-    e = np.empty(n_assets)
+    e = np.empty(n_years * n_assets)
+    path_normals(seed, path, e)
     y = np.zeros(n_assets)
     innov = math.sqrt(1.0 - phi * phi)
     for t in range(n_years):
-        for a in range(n_assets):
-            e[a] = normal(seed, path, t * n_assets + a)
         r = 0.0
+        base = t * n_assets
         for a in range(n_assets):
             z = 0.0
             for b in range(a + 1):
-                z += factor[a, b] * e[b]
+                z += factor[a, b] * e[base + b]
             y[a] = z if t == 0 else phi * y[a] + innov * z
             r += weights[a] * (math.exp(mu[a] + sigma[a] * y[a]) - 1.0)
         if real:
