@@ -488,3 +488,54 @@ def test_lao_nspf_scenario_plans(tmp_path: Path) -> None:
     assert float(ds["fund_required_capital"]) > float(ds["fund_required_capital_deterministic"])
     assert ds["fund_contributions"].sel(fund_source="bond_proceeds").sum() == 2.0e12 * 0.98
     assert "fund" in ds["source"].values.tolist()
+
+
+def test_budget_bonds_and_government_contributions_in_the_debt_path() -> None:
+    base = doc()
+    base["fiscal"].update(debt_pct_gdp=0.5, interest_rate=0.03)
+    base["fund"] = {"returns": {"mean": 0.05}, "contributions": {"government": 2e9},
+                    "bonds": [{"year": 2026, "amount": 1e11, "coupon": 0.07,
+                               "maturity_years": 5, "serviced_by": "budget"}]}
+    without = copy.deepcopy(base)
+    del without["fund"]
+    a, b = run(scenario_from_dict(base)), run(scenario_from_dict(without))
+    diff = (a["debt"] - b["debt"]).values
+    # 2025: the government's 2e9; 2026: + face 1e11 + 2e9 (+ interest on 2025's 2e9);
+    # 2027: + coupon 7e9 + 2e9, all met by general borrowing at 3 %
+    g25 = 2e9
+    g26 = g25 * 1.03 + 2e9
+    g27 = g26 * 1.03 + 2e9 + 7e9
+    np.testing.assert_allclose(diff[:3], [g25, g26 + 1e11, g27 + 1e11], rtol=1e-9)
+    assert (a["debt_interest"] - b["debt_interest"]).values[2] == pytest.approx(
+        0.03 * g26 + 7e9, rel=1e-9)
+    np.testing.assert_allclose(a["fund_bond_service_budget"].values[2:7], [7e9] * 4 + [1.07e11],
+                               rtol=1e-12)
+    # the bond is repaid in 2031: its face leaves the debt, the general borrowing stays
+    assert a["fund_bond_outstanding"].sel(year=2031) == 0
+
+
+def test_norway_endowment_run_with_real_returns() -> None:
+    d = doc()
+    d["fund"] = {"initial_capital": 1e12, "pays": {"programme": "cg"},
+                 "returns": {"kind": "real", "mean": 0.04, "volatility": 0.1},
+                 "spending": {"rule": "fixed_share", "rate": 0.03}, "draws": 500}
+    ds = run(scenario_from_dict(d))
+    infl = ds["inflation"].values
+    g = ds["fund_return_expected"].values
+    np.testing.assert_allclose(g, 1.04 * (1 + infl) - 1, rtol=1e-12)
+    bal = ds["fund_balance_expected"].values
+    np.testing.assert_allclose(ds["fund_payout"].values, 0.03 * bal, rtol=1e-12)
+    assert np.isnan(float(ds["fund_level_contribution"]))
+    # the required capital covers the programme's cost with the rule's spending
+    assert float(ds["fund_required_capital"]) > 0
+    assert 0 <= float(ds["fund_probability_real_balance_below"]) <= 1
+    assert float(ds["fund_depletion_probability_horizon"]) == 0.0
+
+
+def test_probability_outside_0_1_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "f.toml"
+    path.write_text(to_toml(doc()))
+    r = CliRunner().invoke(main, ["fund", str(path), "--set", "fund.target_probability=0",
+                                  "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1 and r.output.count("error:") == 1
+    assert "fund.target_probability" in r.output and "(0, 1)" in r.output
