@@ -116,6 +116,21 @@ def plan_text(ds: xr.Dataset) -> str:
     return "\n".join(lines)
 
 
+def fund_summary(ds: xr.Dataset) -> list[str]:
+    """The fund's lines in a run's printed summary (the plan itself: fund.txt)."""
+    if not has_fund(ds):
+        return []
+    p = float(ds.attrs.get("fund_target_probability", np.nan))
+    currency = ds.attrs.get("currency", "")
+    return ["", f"Fund ({currency}, nominal; {ds.attrs.get('fund_paths')} return paths): "
+            f"required capital {_money(_scalar(ds, 'fund_required_capital'))} for "
+            f"{p:.0%} solvency ({_money(_scalar(ds, 'fund_required_capital_deterministic'))} "
+            "with returns at their mean); with "
+            f"{_money(_scalar(ds, 'fund_simulated_capital'))}, probability of depletion "
+            f"within the horizon {_share(_scalar(ds, 'fund_depletion_probability_horizon'))}"
+            " (fund.txt: the plan)"]
+
+
 def fan_data(ds: xr.Dataset) -> dict[str, np.ndarray]:
     """The fan chart's series: years (with the end, last year + 1) and the balance's
     percentiles at the start of each year."""

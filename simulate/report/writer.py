@@ -18,7 +18,7 @@ from pathlib import Path
 import xarray as xr
 
 from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
-from .fund import fund_writers, has_fund
+from .fund import fund_summary, fund_writers, has_fund
 from .tables import (
     fiscal_table,
     format_summary,
@@ -97,5 +97,5 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
 def run_summary(ds: xr.Dataset) -> str:
     """The printed summary of a run (with draws: of the means, then the spread)."""
     if not has_draws(ds):
-        return format_summary(ds)
-    return "\n".join([format_summary(central(ds)), *draw_summary(ds)])
+        return "\n".join([format_summary(ds), *fund_summary(ds)])
+    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds)])
