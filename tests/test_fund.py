@@ -539,3 +539,21 @@ def test_probability_outside_0_1_on_the_command_line(tmp_path: Path) -> None:
                                   "--out", str(tmp_path / "o")])
     assert r.exit_code == 1 and r.output.count("error:") == 1
     assert "fund.target_probability" in r.output and "(0, 1)" in r.output
+
+
+def test_plan_tables_and_chart_data(fund_run: xr.Dataset) -> None:
+    from simulate.report.fund import capital_table, fan_data, plan_table, plan_text
+
+    ds = fund_run
+    rows = plan_table(ds)
+    assert [r["year"] for r in rows] == list(range(2025, 2035))
+    assert rows[0]["balance_p50"] == float(ds["fund_simulated_capital"])
+    assert rows[1]["contribution:bond_proceeds"] == 1e11
+    fan = fan_data(ds)
+    assert fan["year"].tolist() == list(range(2025, 2036))
+    assert (fan["p5"] <= fan["p25"]).all() and (fan["p25"] <= fan["p50"]).all()
+    assert (fan["p50"] <= fan["p75"]).all() and (fan["p75"] <= fan["p95"]).all()
+    assert fan["p50"][-1] == float(ds["fund_balance_end_percentile"].sel(fund_percentile=50))
+    cap = capital_table(ds)
+    assert [round(r["probability"], 3) for r in cap][-1] == 0.99
+    assert "(target)" in plan_text(ds)

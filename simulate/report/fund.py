@@ -177,8 +177,8 @@ def fan_plot(data: dict[str, np.ndarray], path: Path, title: str, currency: str)
 
 
 def capital_plot(rows: list[dict[str, object]], path: Path, title: str,
-                 currency: str) -> None:
-    """Required capital against the probability of solvency."""
+                 currency: str, target: float | None = None) -> None:
+    """Required capital against the probability of solvency (the target marked)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -187,8 +187,13 @@ def capital_plot(rows: list[dict[str, object]], path: Path, title: str,
     values = np.array([float(r["required_capital"]) for r in rows])
     div, word = scale_of(values)
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
-    ax.plot([100 * float(r["probability"]) for r in rows], values / div, marker="o",
-            color="#08306b")
+    probs = np.array([float(r["probability"]) for r in rows])
+    ax.plot(100 * probs, values / div, marker="o", color="#08306b")
+    if target is not None and np.isclose(probs, target).any():
+        k = int(np.argmin(np.abs(probs - target)))
+        ax.plot([100 * target], [values[k] / div], marker="o", ms=10, color="#cb181d",
+                label=f"target {target:.0%}: {values[k] / div:,.2f} {word}{currency}")
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("probability of paying every year (%)")
     ax.set_ylabel(f"required initial capital ({word}{currency})")
@@ -219,6 +224,7 @@ def fund_writers(ds: xr.Dataset) -> dict[str, Callable[[Path], None]]:
         "fund.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
         "fund_balance.png": lambda p: fan_plot(fan_data(ds), p, f"{label}fund balance over "
                                                "the return paths", currency),
-        "fund_capital.png": lambda p: capital_plot(capital_table(ds), p, f"{label}required "
-                                                   "capital by probability", currency),
+        "fund_capital.png": lambda p: capital_plot(
+            capital_table(ds), p, f"{label}required capital by probability", currency,
+            float(ds.attrs.get("fund_target_probability", np.nan))),
     }
