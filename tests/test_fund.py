@@ -268,7 +268,7 @@ def reference(seed, capital, mean, vol, phi, fee, bill, contrib, fixed, rule, ra
     """Plain Python: the same normals (simulate.kernels.fund.normal), one asset."""
     mu, sigma = lognormal_parameters(mean, vol)
     n = len(bill)
-    b, prev, y = capital, 0.0, 0.0
+    b, prev, y, scale = capital, 0.0, 0.0, abs(capital)
     balance, payout, dep = [b], [], -1
     for t in range(n):
         z = normal(np.uint64(seed), 0, t)
@@ -282,7 +282,8 @@ def reference(seed, capital, mean, vol, phi, fee, bill, contrib, fixed, rule, ra
                 smoothing * prev * (1 + infl[t]) + (1 - smoothing) * rate * base)
             prev = s
             out = s + fixed[t]
-        if b + contrib[t] - out < -1e-9 * (abs(b) + contrib[t] + out) and dep < 0:
+        scale = max(scale, abs(b), contrib[t], out)
+        if b + contrib[t] - out < -1e-9 * scale and dep < 0:
             dep = t
         payout.append(out)
         b = (b + contrib[t] - out) * g

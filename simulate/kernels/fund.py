@@ -33,8 +33,9 @@ from numba import njit, prange
 
 from .rng import _S11, _TO_UNIT, mix64
 
-#: a shortfall within this share of the flows is rounding, not depletion (a path started
-#: with exactly its required capital reaches 0 give or take the last bits)
+#: a shortfall within this share of the largest balance or flow so far is rounding, not
+#: depletion (a path started with exactly its required capital reaches 0 give or take
+#: the last bits)
 ROUNDING = 1e-9
 
 BILL = 0
@@ -207,6 +208,7 @@ def simulate_fund(seed, capital, cost_draw, factor, mu, sigma, weights, phi, rea
         dep = -1
         prev = 0.0
         prev_paid = 0.0
+        scale = abs(capital)  # largest balance or flow so far (for rounding)
         is_below = False
         is_drop = False
         for t in range(n_years):
@@ -216,7 +218,8 @@ def simulate_fund(seed, capital, cost_draw, factor, mu, sigma, weights, phi, rea
                 out = _spend(rule, t, b, prev, rate, smoothing, band_lo, band_hi, has_band,
                              inflation[c]) + fixed[c, t]
             avail = b + contrib[c, t] - out
-            if avail < -ROUNDING * (abs(b) + contrib[c, t] + out) and dep < 0:
+            scale = max(scale, abs(b), contrib[c, t], out)
+            if avail < -ROUNDING * scale and dep < 0:
                 dep = t
             paid = out if avail >= 0.0 else max(0.0, b + contrib[c, t])
             payout[j, t] = out
