@@ -558,3 +558,29 @@ def test_plan_tables_and_chart_data(fund_run: xr.Dataset) -> None:
     cap = capital_table(ds)
     assert [round(r["probability"], 3) for r in cap][-1] == 0.99
     assert "(target)" in plan_text(ds)
+
+
+def test_design_example_and_hand_case_to_the_unit() -> None:
+    # DESIGN.md's [fund] example, as written there
+    d = doc()
+    d["programmes"] = {"mecg": d["programmes"]["cg"]}
+    d["fund"] = {"initial_capital": 1.0e12, "contributions": {"2025": 2.0e11, "2026": 2.0e11},
+                 "pays": {"programme": "mecg", "share": 0.5},
+                 "returns": {"mean": 0.05, "volatility": 0.08}, "target_probability": 0.90}
+    fs = scenario_from_dict(d).fund
+    assert fs.contributions["other"].at(np.array([2025])) == [2.0e11]
+    assert fs.programmes == ("mecg",) and fs.target_probability == 0.9
+    # a declared bill of 100 a year, certain 10 %: B = 1000, 990, 979, ...; required
+    # capital 100 x (1 - 1.1^-10) / (1 - 1 / 1.1) = 675.90
+    d = doc()
+    d["fund"] = {"initial_capital": 1000.0, "pays": {"amount": 100.0},
+                 "returns": {"mean": 0.10}}
+    ds = run(scenario_from_dict(d))
+    assert ds.sizes["fund_draw"] == 1
+    hand = [1000.0]
+    for _ in range(9):
+        hand.append((hand[-1] - 100.0) * 1.1)
+    assert np.round(ds["fund_balance"].values[:, 0]).tolist() == np.round(hand).tolist()
+    assert round(float(ds["fund_required_capital"]), 2) == 675.90
+    assert round(float(ds["fund_required_capital_deterministic"]), 2) == 675.90
+    assert ds["fund_payout"].values.tolist() == [100.0] * 10
