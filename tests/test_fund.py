@@ -584,3 +584,39 @@ def test_design_example_and_hand_case_to_the_unit() -> None:
     assert round(float(ds["fund_required_capital"]), 2) == 675.90
     assert round(float(ds["fund_required_capital_deterministic"]), 2) == 675.90
     assert ds["fund_payout"].values.tolist() == [100.0] * 10
+
+
+NOJIT = """
+import json, numpy as np
+from simulate.scenario import scenario_from_dict
+from simulate.fund import simulate_paths
+doc = {"scenario": {"name": "t", "country": "lao", "start_year": 2025, "end_year": 2030},
+       "programmes": {"a": {"benefit": {"amount": 1.0}}},
+       "fund": {"returns": {"assets": {"x": {"weight": 0.7, "mean": 0.06, "volatility": 0.2},
+                                       "y": {"weight": 0.3, "mean": 0.03, "volatility": 0.05}},
+                            "correlation": [[1, 0.3], [0.3, 1]], "autocorrelation": 0.2},
+                "fee": 0.01, "seed": 5}}
+fs = scenario_from_dict(doc).fund
+bill = np.array([[10.0, 20, 30, 40, 50, 60]]); z = np.zeros_like(bill)
+p = simulate_paths(fs, 3, 100.0, z + 0.02, z + 5, bill, z, np.arange(2025, 2031))
+print(json.dumps([p.balance.tolist(), p.required.tolist(), p.level.tolist(),
+                  p.payshare.tolist(), p.depleted.tolist()]))
+"""
+
+
+def test_kernel_with_the_jit_off_gives_the_same_paths() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def once(disable: str) -> list:
+        env = {**os.environ, "NUMBA_DISABLE_JIT": disable}
+        out = subprocess.run([sys.executable, "-W", "ignore", "-c", NOJIT], env=env,
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        return json.loads(out.stdout)
+
+    plain, jitted = once("1"), once("0")
+    for a, b in zip(plain, jitted, strict=True):
+        np.testing.assert_allclose(np.array(a, dtype=float), np.array(b, dtype=float),
+                                   rtol=1e-12, atol=1e-9)
