@@ -620,3 +620,24 @@ def test_kernel_with_the_jit_off_gives_the_same_paths() -> None:
     for a, b in zip(plain, jitted, strict=True):
         np.testing.assert_allclose(np.array(a, dtype=float), np.array(b, dtype=float),
                                    rtol=1e-12, atol=1e-9)
+
+
+def test_downside_metrics_on_hand_paths() -> None:
+    # fixed share 4 %, a certain -20 % a year: B1 = 960 x 0.8 = 768 (76.8 % of the start),
+    # B2 = 737.28 x 0.8 = 589.8 (below 75 %); spending 40 -> 30.72, a real cut of 23 %
+    down = settings(initial_capital=1000.0, returns={"mean": -0.2},
+                    spending={"rule": "fixed_share", "rate": 0.04},
+                    downside={"balance_share": 0.75, "within_years": 2, "spending_drop": 0.2})
+    p = paths(down, 1, 1000.0, [0.0, 0.0, 0.0])
+    assert p.below[0] and p.dropped[0]
+    one_year = settings(initial_capital=1000.0, returns={"mean": -0.2},
+                        spending={"rule": "fixed_share", "rate": 0.04},
+                        downside={"balance_share": 0.75, "within_years": 1,
+                                  "spending_drop": 0.25})
+    p = paths(one_year, 1, 1000.0, [0.0, 0.0, 0.0])
+    assert not p.below[0] and not p.dropped[0]
+    # in real terms: 10 % inflation makes a flat nominal payout a 9 % real cut
+    flat = settings(initial_capital=1000.0, returns={"mean": 0.0},
+                    downside={"spending_drop": 0.05})
+    p = paths(flat, 1, 1000.0, [10.0, 10.0], inflation=np.array([[0.0, 0.1]]))
+    assert p.dropped[0]

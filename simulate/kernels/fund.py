@@ -185,8 +185,8 @@ def simulate_fund(seed, capital, cost_draw, factor, mu, sigma, weights, phi, rea
     ``level[j]`` (smallest level contribution added every year that keeps the path
     solvent with ``capital``; bill rule), ``payshare[j]`` (largest multiple of the bill
     the path can pay with ``capital``; bill rule), ``below[j]`` (real balance below
-    ``below_share`` x capital in some year 1..within_years), ``dropped[j]`` (real payout
-    fell by more than ``drop_share`` from one year to the next).
+    ``below_share`` x capital in some year 1..within_years), ``dropped[j]`` (real payout,
+    bond service apart, fell by more than ``drop_share`` from one year to the next).
     """
     n_paths = balance.shape[0]
     n_years = balance.shape[1] - 1
@@ -221,7 +221,9 @@ def simulate_fund(seed, capital, cost_draw, factor, mu, sigma, weights, phi, rea
             scale = max(scale, abs(b), contrib[c, t], out)
             if avail < -ROUNDING * scale and dep < 0:
                 dep = t
-            paid = out if avail >= 0.0 else max(0.0, b + contrib[c, t])
+            # what reaches the bill or the rule's spending (bond service apart)
+            spend = out - fixed[c, t]
+            paid = spend if avail >= 0.0 else max(0.0, min(spend, b + contrib[c, t] - fixed[c, t]))
             payout[j, t] = out
             if t > 0 and prev_paid > 0.0:
                 if paid / price[c, t] < (1.0 - drop_share) * prev_paid / price[c, t - 1]:
