@@ -178,6 +178,45 @@ def _progress(label: str, quiet: bool):
 
 
 @main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: outputs/<scenario id>_fund/).")
+@click.option("--draws", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Return paths of the Monte Carlo (overrides fund.draws).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key, e.g. --set fund.target_probability=0.95.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no plan printed.")
+@_guard
+def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, ...],
+         quiet: bool) -> None:
+    """The capitalisation plan of SCENARIO's [fund]: required capital, contributions,
+    depletion risk, fan chart (docs/fund.md)."""
+    from .engine import run as run_scenario
+    from .errors import Problem, ScenarioError
+    from .report.fund import plan_text
+    from .report.writer import write_run
+    from .scenario import load_scenario
+
+    overrides = _overrides(sets)
+    sc = load_scenario(scenario, overrides=overrides)
+    if sc.fund is None:
+        raise ScenarioError(Problem(str(sc.path or scenario), "fund", "a [fund] table "
+                                    "(spsim fund plans its capitalisation)", "nothing"))
+    if draws is not None:
+        sc = load_scenario(scenario, overrides={**overrides, "fund.draws": draws})
+    target = out or Path("outputs") / f"{sc.id}_fund"
+    start = time.perf_counter()
+    with _progress("draws" if sc.section("uncertainty") else "projecting", quiet) as progress:
+        ds = run_scenario(sc, progress=progress)
+    write_run(ds, target)
+    if not quiet:
+        click.echo(plan_text(ds))
+        click.echo(f"\nwrote {target}/ (fund.txt, fund_plan.csv, fund_capital.csv, "
+                   f"fund_balance.png, fund_capital.png, results.nc, ...) in "
+                   f"{time.perf_counter() - start:.1f} s")
+
+
+@main.command()
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key.")

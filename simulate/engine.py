@@ -361,17 +361,20 @@ def run(scenario: Scenario, progress: Progress | None = None,
     scenario's own values). ``scheduler``: the address of a Dask scheduler
     (``tcp://host:8786``) to run on; without it, in this process.
     """
+    from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
+
     if uncertainty and scenario.section("uncertainty"):
         from .uncertainty.runner import run_uncertain
 
-        return run_uncertain(scenario, progress=progress, scheduler=scheduler)
+        return add_fund(run_uncertain(scenario, progress=progress, scheduler=scheduler),
+                        scenario)
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     if scheduler is not None:
         from .uncertainty.cluster import run_on_cluster
 
-        return run_on_cluster(scenario, scheduler, progress)
+        return add_fund(run_on_cluster(scenario, scheduler, progress), scenario)
     prep = prepare(scenario)
-    return finish(prep, project_totals(prep, progress))
+    return add_fund(finish(prep, project_totals(prep, progress)), scenario)
 
 
 def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
@@ -413,8 +416,13 @@ WARMUP_SCENARIO = {
 }
 
 
+#: a fund on the warm-up scenario: compiles the fund's kernel too
+WARMUP_FUND = {"pays": {"programme": "a"}, "returns": {"mean": 0.05, "volatility": 0.1},
+               "draws": 10}
+
+
 def warmup() -> None:
     """Compile every kernel on a tiny scenario (fills numba's on-disk cache)."""
     from .scenario import scenario_from_dict
 
-    run(scenario_from_dict(WARMUP_SCENARIO, "<warm-up>"))
+    run(scenario_from_dict({**WARMUP_SCENARIO, "fund": WARMUP_FUND}, "<warm-up>"))

@@ -291,10 +291,13 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
 
     # financing and the gap
     fin = fiscal.get("financing")
+    fund = scenario.fund
+    fund_flows = None
     amounts: dict[str, np.ndarray] = {}
     schedules: dict[str, fin_mod.LoanSchedule] = {}
     gap = None
-    if fin is not None:
+    if fin is not None or fund is not None:
+        fin = fin or {}
         indicators = {}
         for p in scenario.programmes:
             for name in ("coverage", "beneficiaries"):
@@ -302,6 +305,17 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         inputs = fin_mod.Inputs(years, gdp, fx, indicators)
         amounts = fin_mod.amount_sources(fin, inputs)
         need = total - (np.sum(list(amounts.values()), axis=0) if amounts else 0.0)
+        if fund is not None:  # the fund pays before the loans (docs/fund.md)
+            from .fund.flows import fund_flows as flows_of
+
+            fund_flows = flows_of(fund, years, cost, list(ds["programme"].values), need,
+                                  macro.inflation[at], gdp)
+            amounts["fund"] = fund_flows.paid
+            need = need - fund_flows.paid
+            ds = ds.assign_coords(fund_source=list(fund_flows.contributions))
+            ds["fund_source"].attrs.update(long_name="fund contribution source")
+            for name, values in fund_flows.variables().items():
+                put(name, values)
         schedules = fin_mod.schedule_loans(loans_of(fin, years, gdp), need)
         flows = {**amounts, **{k: s.net for k, s in schedules.items()}}
         sources = [s for s in fin_mod.SOURCE_ORDER if s in flows]
@@ -337,11 +351,16 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         n = len(years)
         zero = np.zeros(n)
         amount_total = np.sum(list(amounts.values()), axis=0) if amounts else zero
+        # the fund's bonds serviced by the budget and the government's contributions to
+        # the fund are met by general borrowing; the bonds are debt (docs/fund.md)
+        charge = fund_flows.budget_charge() if fund_flows is not None else zero
+        bond_coupon = fund_flows.bonds.coupon["budget"] if fund_flows is not None else zero
+        bond_debt = fund_flows.bonds.outstanding["budget"] if fund_flows is not None else zero
         path = fin_mod.debt_path(
             fiscal["debt_pct_gdp"] * gdp_before, rate, revenue, expenditure, total,
-            amount_total, total - amount_total if gap is None else gap,
-            sum((s.interest for s in schedules.values()), zero),
-            sum((s.outstanding for s in schedules.values()), zero),
+            amount_total, (total - amount_total if gap is None else gap) + charge,
+            sum((s.interest for s in schedules.values()), zero) + bond_coupon,
+            sum((s.outstanding for s in schedules.values()), zero) + bond_debt,
         )
         put("debt", path.debt)
         put("debt_pct_gdp", path.debt / gdp)

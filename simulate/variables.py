@@ -259,6 +259,101 @@ VARIABLES.update({v.name: v for v in [
 ]})
 
 
+# --- fund capitalisation (simulate/fund/, docs/fund.md) ---------------------------------
+# Balances are at the start of each year (before its flows); "_end" after the last year.
+# The Monte Carlo's return paths lie on their own dimension, fund_draw (docs/fund.md).
+_FY = ("year",)
+VARIABLES.update({v.name: v for v in [
+    Variable("fund_contributions", ("year", "fund_source"), "{currency}",
+             "fund contributions by source",
+             "Capitalisation flows into the fund at the start of each year, by source "
+             "(declared sources; bond_proceeds = face x issue price), nominal."),
+    Variable("fund_bill", _FY, "{currency}", "fund's bill",
+             "What the fund is asked to pay: share x the programmes' cost, the declared "
+             "amount, or share x the gap after the other amount sources (viability)."),
+    Variable("fund_payout", _FY, "{currency}", "fund payout at expected returns",
+             "What the fund pays in the year with returns at their mean: its bill while it "
+             "can, or its rule's spending; the fund source of financing."),
+    Variable("fund_balance_expected", _FY, "{currency}", "fund balance at expected returns",
+             "Balance at the start of the year with returns at their mean."),
+    Variable("fund_balance_expected_end", (), "{currency}",
+             "fund balance at expected returns, end",
+             "Balance after the last year with returns at their mean."),
+    Variable("fund_return_expected", _FY, "1 per year", "expected nominal return net of fees",
+             "(1 + mean return) (1 + inflation for real returns) (1 - fee) - 1."),
+    Variable("fund_bond_coupon", _FY, "{currency}", "bond coupons",
+             "Coupons of the fund's bonds due in the year (by the fund or the budget)."),
+    Variable("fund_bond_principal", _FY, "{currency}", "bond principal repaid",
+             "Face value of the fund's bonds repaid in the year."),
+    Variable("fund_bond_outstanding", _FY, "{currency}", "bonds outstanding",
+             "Face value of the fund's bonds outstanding at the end of the year."),
+    Variable("fund_bond_service", _FY, "{currency}", "bond service paid by the fund",
+             "Coupons and principal of bonds with serviced_by = fund, paid out of the fund."),
+    Variable("fund_bond_service_budget", _FY, "{currency}", "bond service paid by the budget",
+             "Coupons and principal of bonds with serviced_by = budget (in the debt path)."),
+    Variable("fund_payg_cost_rate", _FY, "1", "pay-as-you-go cost rate",
+             "fund_bill / contribution base (default GDP): the contribution rate that "
+             "pays the year's bill without a fund."),
+    Variable("fund_capital", (), "{currency}", "fund capital of the fiscal path",
+             "initial_capital, or (not given) the capital required with returns at their "
+             "mean: the capital of fund_balance_expected and the fund source."),
+    Variable("fund_required_capital_deterministic", (), "{currency}",
+             "required capital with certain returns",
+             "max(0, max over T of sum_{t<=T} (P[t] - C[t]) / D[t]) with the expected "
+             "factors: the capital that pays every bill if returns equal their mean."),
+    Variable("fund_general_average_premium", (), "1", "general average premium",
+             "(PV of the fund's outflows - PV of contributions - reserve) / PV of the "
+             "contribution base, discounted at the expected return; reserve = "
+             "initial_capital (0 when not given): the level rate on the base that, with "
+             "the reserve, pays every outflow up to the horizon in present value."),
+    Variable("fund_balance", ("year", "fund_draw"), "{currency}", "fund balance",
+             "Balance at the start of the year on each return path (Monte Carlo), with "
+             "fund_simulated_capital; negative after depletion (the shortfall carried at "
+             "the path's return)."),
+    Variable("fund_balance_end", ("fund_draw",), "{currency}", "fund balance, end",
+             "Balance after the last year on each return path."),
+    Variable("fund_balance_percentile", ("year", "fund_percentile"), "{currency}",
+             "percentiles of the fund balance", "Percentiles of fund_balance over the paths."),
+    Variable("fund_balance_end_percentile", ("fund_percentile",), "{currency}",
+             "percentiles of the end balance", "Percentiles of fund_balance_end."),
+    Variable("fund_depletion_probability", _FY, "1", "probability of depletion by the year",
+             "Share of paths on which B + C - P < 0 in this year or before."),
+    Variable("fund_depletion_probability_horizon", (), "1",
+             "probability of depletion within the horizon",
+             "Share of paths depleted in some year of the scenario."),
+    Variable("fund_depletion_year", ("fund_draw",), "year", "first year of depletion",
+             "First year with B + C - P < 0 on the path; NaN when never."),
+    Variable("fund_path_required_capital", ("fund_draw",), "{currency}",
+             "smallest solvent capital of each path",
+             "Bill rule: max(0, max_T sum_{t<=T} (P - C) / D) on the path's returns; spending "
+             "rules: the smallest capital whose spending covers the bill every year."),
+    Variable("fund_simulated_capital", (), "{currency}", "capital of the simulated paths",
+             "initial_capital, or (not given) fund_required_capital."),
+    Variable("fund_required_capital", (), "{currency}", "required capital",
+             "Smallest initial capital solvent in every year with probability "
+             "fund.target_probability: that quantile of fund_path_required_capital "
+             "(inverted CDF: at least that share of paths is solvent)."),
+    Variable("fund_required_capital_by_probability", ("fund_probability",), "{currency}",
+             "required capital by probability",
+             "fund_required_capital at each probability of fund_probability."),
+    Variable("fund_level_contribution", (), "{currency} per year", "level contribution",
+             "Smallest constant nominal contribution added every year that keeps the fund "
+             "solvent with probability target_probability given initial_capital (none "
+             "when not given) (bill rule; NaN for spending rules)."),
+    Variable("fund_sustainable_payout_share", (), "1", "largest sustainable payout share",
+             "Largest multiple of the bill (1 = all of it) the fund pays every year with "
+             "probability target_probability given initial_capital (none when not given) "
+             "and its contributions (bill rule; NaN for spending rules)."),
+    Variable("fund_probability_real_balance_below", (), "1",
+             "probability of a real drawdown",
+             "Share of paths whose real balance (start_year prices) falls below "
+             "downside.balance_share x the capital within downside.within_years."),
+    Variable("fund_probability_spending_drop", (), "1", "probability of a spending cut",
+             "Share of paths on which real payout falls by more than downside.spending_drop "
+             "from one year to the next."),
+]})
+
+
 def variable(name: str, values: Any, currency: str = "") -> xr.Variable:
     """Variable ``name`` with the registry's dims, units (``{currency}`` filled in),
     long name and description."""

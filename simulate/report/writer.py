@@ -15,6 +15,7 @@ from pathlib import Path
 import xarray as xr
 
 from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
+from .fund import fund_summary, fund_writers, has_fund
 from .outfolder import Writer, write_folder
 from .tables import (
     fiscal_table,
@@ -50,7 +51,7 @@ def _text(text: str) -> Writer:
 def write_run(ds: xr.Dataset, target: Path) -> Path:
     """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt and
     scenario.toml; with draws also uncertainty.csv and uncertainty.png (the tables show
-    the draws' means)."""
+    the draws' means); with a fund plan also its files (:func:`fund_writers`)."""
     table = central(ds) if has_draws(ds) else ds
     writers = {
         "results.nc": _netcdf(ds),
@@ -64,11 +65,13 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_draw_table(ds, p)
         writers["uncertainty.png"] = lambda p: fan_chart(ds, p)
+    if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
+        writers.update(fund_writers(ds))
     return write_atomically(target, writers)
 
 
 def run_summary(ds: xr.Dataset) -> str:
     """The printed summary of a run (with draws: of the means, then the spread)."""
     if not has_draws(ds):
-        return format_summary(ds)
-    return "\n".join([format_summary(central(ds)), *draw_summary(ds)])
+        return "\n".join([format_summary(ds), *fund_summary(ds)])
+    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds)])

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from . import schema
+from .fund import FundSettings, fund_problems, fund_settings
 from .loader import apply_overrides, origin_of, resolve, to_toml
 from .paths import YearPath
 from .provenance import rerunnable
@@ -156,6 +157,12 @@ class Scenario:
         """The file (or --set) a key came from, for messages."""
         return origin_of(self.origins, str(self.path or "<scenario>"))(key)
 
+    @property
+    def fund(self) -> FundSettings | None:
+        """The typed ``[fund]`` table (docs/fund.md), or None when the scenario has none."""
+        v = self.settings.get("fund")
+        return None if v is None else fund_settings(v, self.seed)
+
     def programme(self, pid: str) -> Programme:
         """The programme named ``pid``."""
         for p in self.programmes:
@@ -292,6 +299,9 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
     names = list((v["programmes"] or {}).keys())
     programmes = tuple(_programme(pid, p, ctx, names[:k])
                        for k, (pid, p) in enumerate((v["programmes"] or {}).items()))
+    if v.get("fund") is not None:
+        ctx.problems.extend(fund_problems(v["fund"], names, s["start_year"], s["end_year"],
+                                          ctx.origin))
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")
