@@ -408,3 +408,21 @@ def test_a_broken_scheduler_address_is_one_clear_error(scenario: Path, tmp_path:
                                f"running Dask scheduler (tcp://host:8786), found {address!r}")
     assert why in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml"]
+
+
+def test_rerunnable_makes_file_paths_absolute_and_keeps_the_rest() -> None:
+    from simulate.scenario.provenance import rerunnable
+
+    base = Path("/data/project")
+    doc = {"scenario": {"name": "x", "country": "profiles/mine.toml"},
+           "population": {"source": "hh.parquet", "records": 100}}
+    out = rerunnable(doc, base, "child")
+    assert out["scenario"] == {"name": "x", "country": "/data/project/profiles/mine.toml",
+                               "id": "child"}
+    assert out["population"] == {"source": "/data/project/hh.parquet", "records": 100}
+    assert doc["population"]["source"] == "hh.parquet"  # the input is not changed
+    same = {"scenario": {"name": "x", "id": "given", "country": "lao"},
+            "population": {"source": "synthetic"}}
+    assert rerunnable(same, base, "file_name") == same
+    assert rerunnable({"population": {"source": "/abs/hh.csv"}}, base, "my file") == {
+        "population": {"source": "/abs/hh.csv"}}  # an id the schema refuses is not written
