@@ -426,3 +426,27 @@ def test_rerunnable_makes_file_paths_absolute_and_keeps_the_rest() -> None:
     assert rerunnable(same, base, "file_name") == same
     assert rerunnable({"population": {"source": "/abs/hh.csv"}}, base, "my file") == {
         "population": {"source": "/abs/hh.csv"}}  # an id the schema refuses is not written
+
+
+def test_an_ignored_hangup_stays_ignored_and_terminate_interrupts() -> None:
+    """nohup ignores SIGHUP: spsim must not turn it back on; SIGTERM is Ctrl-C."""
+    import signal
+
+    old_hup, old_term = signal.getsignal(signal.SIGHUP), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with outfolder.interrupt_signals():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            with outfolder._signals_held():
+                assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+                signal.raise_signal(signal.SIGHUP)  # ignored: nothing happens
+            with pytest.raises(outfolder.Interrupted) as caught:
+                with outfolder._signals_held():
+                    signal.raise_signal(signal.SIGTERM)  # held until the block ends
+                    held = True
+            assert held and caught.value.signum == signal.SIGTERM
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGHUP, old_hup)
+        signal.signal(signal.SIGTERM, old_term)
