@@ -408,3 +408,45 @@ def test_a_broken_scheduler_address_is_one_clear_error(scenario: Path, tmp_path:
                                f"running Dask scheduler (tcp://host:8786), found {address!r}")
     assert why in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml"]
+
+
+def test_rerunnable_makes_file_paths_absolute_and_keeps_the_rest() -> None:
+    from simulate.scenario.provenance import rerunnable
+
+    base = Path("/data/project")
+    doc = {"scenario": {"name": "x", "country": "profiles/mine.toml"},
+           "population": {"source": "hh.parquet", "records": 100}}
+    out = rerunnable(doc, base, "child")
+    assert out["scenario"] == {"name": "x", "country": "/data/project/profiles/mine.toml",
+                               "id": "child"}
+    assert out["population"] == {"source": "/data/project/hh.parquet", "records": 100}
+    assert doc["population"]["source"] == "hh.parquet"  # the input is not changed
+    same = {"scenario": {"name": "x", "id": "given", "country": "lao"},
+            "population": {"source": "synthetic"}}
+    assert rerunnable(same, base, "file_name") == same
+    assert rerunnable({"population": {"source": "/abs/hh.csv"}}, base, "my file") == {
+        "population": {"source": "/abs/hh.csv"}}  # an id the schema refuses is not written
+
+
+def test_an_ignored_hangup_stays_ignored_and_terminate_interrupts() -> None:
+    """nohup ignores SIGHUP: spsim must not turn it back on; SIGTERM is Ctrl-C."""
+    import signal
+
+    old_hup, old_term = signal.getsignal(signal.SIGHUP), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with outfolder.interrupt_signals():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            with outfolder._signals_held():
+                assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+                signal.raise_signal(signal.SIGHUP)  # ignored: nothing happens
+            with pytest.raises(outfolder.Interrupted) as caught:
+                with outfolder._signals_held():
+                    signal.raise_signal(signal.SIGTERM)  # held until the block ends
+                    held = True
+            assert held and caught.value.signum == signal.SIGTERM
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGHUP, old_hup)
+        signal.signal(signal.SIGTERM, old_term)

@@ -520,14 +520,16 @@ def checkpoint(phase: str) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[list[int]]:
-    """SIGINT/SIGTERM/SIGHUP recorded, not acted on, inside the block; acted on after."""
+    """SIGINT/SIGTERM/SIGHUP recorded, not acted on, inside the block; delivered again
+    after it (to the handlers they had). Ignored signals stay ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield []
         return
     pending = _PENDING
     pending.clear()
     old = {s: signal.getsignal(s) for s in INTERRUPT_SIGNALS}
-    for s in INTERRUPT_SIGNALS:
+    old = {s: h for s, h in old.items() if h not in (signal.SIG_IGN, None)}  # ignored stays
+    for s in old:
         signal.signal(s, lambda signum, _frame: pending.append(signum))
     try:
         yield pending
@@ -537,9 +539,7 @@ def _signals_held() -> Iterator[list[int]]:
     if pending:
         signum = pending[0]
         pending.clear()
-        if signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise Interrupted(signum)
+        signal.raise_signal(signum)  # now to its own handler (spsim's: an Interrupted)
 
 
 def _write_manifest(folder: Path, command: str, purpose: str | None) -> None:
@@ -636,7 +636,8 @@ def interrupt_message() -> str:
 @contextlib.contextmanager
 def interrupt_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Interrupted` (a KeyboardInterrupt) inside the
-    block, as SIGINT does, so every interrupt cleans up the same way."""
+    block, as SIGINT does, so every interrupt cleans up the same way. A signal that is
+    ignored (``nohup`` ignores SIGHUP) or already handled is left as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -646,8 +647,8 @@ def interrupt_signals() -> Iterator[None]:
 
     old = {}
     for s in INTERRUPT_SIGNALS:
-        if s == signal.SIGINT:
-            continue
+        if s == signal.SIGINT or signal.getsignal(s) != signal.SIG_DFL:
+            continue  # Ctrl-C is Python's already; an ignored signal stays so (nohup)
         old[s] = signal.getsignal(s)
         signal.signal(s, handler)
     _WRITTEN.clear()
