@@ -92,6 +92,7 @@ from simulate.kernels.rng import (  # noqa: E402
     TAKE_UP,
     uniform,
 )
+from simulate.population.identity import record_key  # noqa: E402
 from simulate.population.profiles import load_profile  # noqa: E402
 from simulate.programmes.rules import (  # noqa: E402
     stream_of,
@@ -203,7 +204,8 @@ def reference_inputs(prep) -> dict:
 
     Rule parameters come from the scenario itself, not from the engine's rule
     tables, so that the references check the engine rather than share its
-    preprocessing. Unit ids are record indices in ``prep.population``.
+    preprocessing. Unit ids are the records' stable keys (``record_key``, as the
+    engine's; simulate/population/identity.py).
     """
     s, pop, r = prep.scenario, prep.population, prep.rates
     years = r.years.astype(np.int64)
@@ -234,6 +236,7 @@ def reference_inputs(prep) -> dict:
         amount=amount,
         stream=np.array([stream_of(p.id) for p in progs], dtype=np.uint64),
         seed=np.uint64(s.seed),
+        uid=record_key(pop),
     )
 
 
@@ -244,7 +247,7 @@ def reference_inputs(prep) -> dict:
 
 @njit(cache=True, parallel=True)
 def minimal_kernel(age0, sex, entry_idx, weight0, percentile, survival, n_years, first_active,
-                   take_up, rollout_child, amount, stream, seed, n_blocks):
+                   take_up, rollout_child, amount, stream, seed, uid, n_blocks):
     """out[year, programme, measure]: eligible, beneficiaries, transfers.
 
     The rules of the benchmark scenario are hard-coded; draws are made only for
@@ -257,7 +260,7 @@ def minimal_kernel(age0, sex, entry_idx, weight0, percentile, survival, n_years,
     for b in prange(n_blocks):
         acc = buf[b]
         for i in range(b * step, min(n, (b + 1) * step)):
-            uu = np.uint64(i)
+            uu = np.uint64(uid[i])
             e = np.int64(entry_idx[i])
             a0 = np.int64(age0[i])
             age_last = a0 + (n_years - 1 - e)
@@ -299,7 +302,7 @@ def minimal_kernel(age0, sex, entry_idx, weight0, percentile, survival, n_years,
 
 @njit(cache=True, parallel=True)
 def ablation_kernel(age0, sex, entry_idx, weight0, percentile, survival, fertility, years,
-                    n_years, first_active, take_up, rollout, amount, stream, seed, n_blocks,
+                    n_years, first_active, take_up, rollout, amount, stream, seed, uid, n_blocks,
                     all_draws, pregnancy_draws, pop_by_age):
     """The minimal kernel plus, switched on at run time, work a generic kernel may
     do whether or not the scenario needs it: 4 draws per programme and record
@@ -314,7 +317,7 @@ def ablation_kernel(age0, sex, entry_idx, weight0, percentile, survival, fertili
         acc = buf[b]
         u = np.empty((3, 4))
         for i in range(b * step, min(n, (b + 1) * step)):
-            uu = np.uint64(i)
+            uu = np.uint64(uid[i])
             e = np.int64(entry_idx[i])
             a0 = np.int64(age0[i])
             age_last = a0 + (n_years - 1 - e)
@@ -375,7 +378,7 @@ def run_minimal(ref: dict) -> np.ndarray:
     return minimal_kernel(
         ref["age0"], ref["sex"], ref["entry_idx"], ref["weight0"], ref["percentile"],
         ref["survival"], ref["n_years"], ref["first_active"], ref["take_up"],
-        ref["rollout_child"], ref["amount"], ref["stream"], ref["seed"],
+        ref["rollout_child"], ref["amount"], ref["stream"], ref["seed"], ref["uid"],
         numba.get_num_threads(),
     )
 
@@ -420,8 +423,7 @@ def run_numpy(ref: dict) -> np.ndarray:
     n_years, first = ref["n_years"], ref["first_active"]
     take_up, amount, stream, seed = ref["take_up"], ref["amount"], ref["stream"], ref["seed"]
     surv = ref["survival"]
-    n = len(age0)
-    uid = np.arange(n, dtype=np.uint64)
+    uid = ref["uid"].astype(np.uint64)
     # draws fixed over years: one vector each
     child_take = uniform_np(seed, uid, stream[CHILD], TAKE_UP) < take_up[CHILD]
     child_roll = uniform_np(seed, uid, stream[CHILD], ROLLOUT)
@@ -734,7 +736,7 @@ def main() -> None:
     abl = [ref["age0"], ref["sex"], ref["entry_idx"], ref["weight0"], ref["percentile"],
            ref["survival"], prep.rates.fertility, prep.rates.years.astype(np.int64),
            ref["n_years"], ref["first_active"], ref["take_up"], ref["rollout"], ref["amount"],
-           ref["stream"], ref["seed"], numba.get_num_threads()]
+           ref["stream"], ref["seed"], ref["uid"], numba.get_num_threads()]
     methods = {
         "engine": lambda: engine.project_totals(prep),
         "minimal": lambda: run_minimal(ref),

@@ -26,7 +26,8 @@ Per household and year y, for each member i alive (entry year reached):
   newborns); household size and composition are expected values;
 * pregnant: the data's flag in the first year if the data carry it, else a draw
   ``u(seed, uid, year, PREGNANCY) < fertility[y, age]`` (women), made only if a
-  rule asks;
+  rule asks (``uid[i]``: the record's stable key, never its position, so that a
+  record keeps its draws whatever the horizon or the order of the data);
 * disabled: the data's flag for first-year records if the data carry it, else
   ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
 * eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
