@@ -21,16 +21,35 @@ OVERRIDE = "--set"
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict; a missing or malformed file is a ScenarioError."""
+    """A TOML file as a dict; a missing, unreadable, binary, non-UTF-8 or malformed file
+    is a ScenarioError."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read()
     except FileNotFoundError:
         raise ScenarioError(Problem(str(path), "file", "an existing TOML file", "no such file")) from None
     except IsADirectoryError:
         raise ScenarioError(Problem(str(path), "file", "a TOML file", "a directory")) from None
+    except OSError as exc:
+        raise ScenarioError(Problem(str(path), "file", "a readable TOML file",
+                                    exc.strerror or type(exc).__name__)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(Problem(
+            str(path), "file", "UTF-8 text (TOML files are UTF-8)",
+            f"byte 0x{data[exc.start]:02x} at line {line} that is not UTF-8",
+            "save the file as UTF-8" if b"\x00" not in data else "a binary file?")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark some editors write
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(Problem(str(path), "file", "valid TOML", f"a syntax error: {exc}")) from None
+    except RecursionError:
+        raise ScenarioError(Problem(str(path), "file", "valid TOML",
+                                    "tables or arrays nested too deeply")) from None
 
 
 def _leaves(doc: Mapping[str, Any], prefix: str = "") -> list[str]:
@@ -75,6 +94,12 @@ def resolve(path: Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], d
         raise ScenarioError(
             Problem(str(path), "extends", "an existing scenario file", f"{base_name!r} (no such file)")
         )
+    if not base_path.is_file():
+        near = sorted(p.name for p in base_path.glob("*.toml"))[:5] if base_path.is_dir() else []
+        raise ScenarioError(Problem(
+            str(path), "extends", "a scenario file (.toml)",
+            f"{base_name!r} ({'a folder' if base_path.is_dir() else 'not a file'})",
+            ("it holds " + ", ".join(near)) if near else ""))
     base_doc, base_origins = resolve(base_path, (*_seen, path))
     merged = _merge(base_doc, doc)
     # a key set in this file hides everything its base had under it
