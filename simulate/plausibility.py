@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from .population.profiles import Profile
     from .scenario import Scenario
 
-#: a level ([macro] gdp, exchange_rate) this many times the profile's (or its inverse)
-#: is refused: it is a unit mistake (billions for units, USD per LAK for LAK per USD)
-REFUSE_FACTOR = 1000.0
+#: a level ([macro] gdp, exchange_rate) this many times the profile's is refused: it is
+#: a unit mistake (billions for units); so is an exchange rate nearer the inverse of the
+#: profile's than the profile's (USD per LAK for LAK per USD)
+REFUSE_FACTOR = 1e6
 #: ... and this many times is a warning
 WARN_FACTOR = 10.0
 #: gdp_year may be this many years before start_year (GDP is moved to the horizon by
