@@ -196,7 +196,8 @@ def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...]
         if not quiet:
             click.echo(f"{'reading' if sc is None else 'running'} {path}", err=True)
         datasets.append(read_results(path) if sc is None else run_scenario(sc, strict=strict))
-        _warn(str(datasets[-1].attrs.get("warnings", "")).splitlines())
+        if not quiet:
+            _warn(str(datasets[-1].attrs.get("warnings", "")).splitlines())
     target = out or Path("outputs") / "compare"
     text = write_compare(datasets, target)
     if not quiet:
