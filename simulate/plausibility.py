@@ -316,17 +316,20 @@ def results_problems(ds: xr.Dataset, scenario: Scenario) -> list[Problem]:
     out: list[Problem] = []
     for name in ("total_cost", "gdp"):
         if name in ds and not bool(np.isfinite(ds[name].values).all()):
-            bad = np.flatnonzero(~np.isfinite(np.asarray(ds[name].values, dtype=float)
-                                              .reshape(ds.sizes["year"], -1)).any(axis=1))
+            var = ds[name]
+            bad_cells = ~np.isfinite(var)
+            others = [d for d in var.dims if d != "year"]
+            bad = np.flatnonzero(np.asarray(bad_cells.any(others).values if others
+                                            else bad_cells.values).reshape(-1))
             key = _costliest(ds, scenario, int(bad[0])) if name == "total_cost" else "macro"
             out.append(Problem(scenario.where(key), key, f"amounts whose totals are finite "
                                f"({name} is not)", f"{name} = inf or nan in "
                                f"{int(ds['year'].values[bad[0]])}",
                                "a unit mistake in an amount or in [macro]?"))
     if "total_cost_pct_gdp" in ds:
-        share = np.asarray(ds["total_cost_pct_gdp"].values, dtype=float)
-        if share.ndim > 1:  # draws: the largest of each year
-            share = share.reshape(share.shape[0], -1).max(axis=1)
+        var = ds["total_cost_pct_gdp"]
+        others = [d for d in var.dims if d != "year"]  # draws: the largest of each year
+        share = np.asarray((var.max(others) if others else var).values, dtype=float)
         with np.errstate(invalid="ignore"):
             high = np.flatnonzero(share > MAX_COST_PCT_GDP)
         if high.size:
