@@ -78,16 +78,30 @@ class DataError(InputError):
 SIMILARITY_CUTOFF = 0.75
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one character added, removed or replaced (a typo in
+    a short name: 'pp' for 'p'); never for one-character names replaced whole."""
+    if a == b or abs(len(a) - len(b)) > 1 or max(len(a), len(b)) < 2:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def closest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """The candidate nearest to ``name`` (difflib ratio >= SIMILARITY_CUTOFF, case
-    ignored), or ''."""
+    """The candidate nearest to ``name`` (difflib ratio >= SIMILARITY_CUTOFF, or one
+    character added, removed or replaced; case ignored), or ''."""
     import difflib
 
     candidates = [str(c) for c in candidates]
     lowered = {c.lower(): c for c in reversed(candidates)}
-    match = difflib.get_close_matches(str(name).lower(), list(lowered), n=1,
-                                      cutoff=SIMILARITY_CUTOFF)
-    return lowered[match[0]] if match else ""
+    key = str(name).lower()
+    match = difflib.get_close_matches(key, list(lowered), n=1, cutoff=SIMILARITY_CUTOFF)
+    if match:
+        return lowered[match[0]]
+    near = [c for c in lowered if _one_edit(key, c)]
+    return lowered[near[0]] if len(near) == 1 else ""
 
 
 def did_you_mean(name: str, candidates: list[str] | tuple[str, ...]) -> str:
