@@ -158,6 +158,29 @@ def macro_checks(scenario: Scenario, profile: Profile) -> list[Problem]:
     return out
 
 
+def poverty_checks(scenario: Scenario, profile: Profile) -> list[Problem]:
+    """``poverty.line`` and each programme's ``targeting.poverty_line`` against the
+    profile's poverty line in start_year prices (errors and warnings as for GDP)."""
+    from .fiscal import macro_path
+
+    try:
+        index = macro_path(scenario, profile, np.array([profile.base_year])).price_index[0]
+    except InputError:
+        return []  # reported by the run's own checks
+    ref = profile.poverty_line / float(index)
+    what = f"the profile's poverty line in {scenario.start_year} prices ({profile.currency} "            "per person per year)"
+    lines = [("poverty.line", scenario.section("poverty").get("line"))]
+    lines += [(f"programmes.{p.id}.targeting.poverty_line", p.targeting.poverty_line)
+              for p in scenario.programmes]
+    out = []
+    for key, value in lines:
+        if value is not None:
+            found = _level(scenario, key, float(value), ref, what)
+            if found is not None:
+                out.append(found)
+    return out
+
+
 def _without_macro(scenario: Scenario) -> Scenario:
     from dataclasses import replace
     from types import MappingProxyType
@@ -289,6 +312,7 @@ def preflight(scenario: Scenario) -> list[InputWarning]:
     profile = load_profile(scenario.country, scenario.base_dir,
                            scenario.where("scenario.country"))
     found += macro_checks(scenario, profile)
+    found += poverty_checks(scenario, profile)
     found += amount_checks(scenario, profile)
     errors = [p for p in found if not isinstance(p, InputWarning)]
     if errors:
@@ -311,21 +335,29 @@ def _costliest(ds: xr.Dataset, scenario: Scenario, year_index: int) -> str:
 
 
 def results_problems(ds: xr.Dataset, scenario: Scenario) -> list[Problem]:
-    """Non-finite totals (errors) and total costs above MAX_COST_PCT_GDP of GDP
-    (warnings) in a results Dataset, named after the costliest programme's benefit."""
+    """Infinite results and non-finite total costs or GDP (errors), and total costs above
+    MAX_COST_PCT_GDP of GDP (warnings) in a results Dataset, named after the costliest
+    programme's benefit (NaN elsewhere is by design: a ratio without a denominator)."""
     out: list[Problem] = []
-    for name in ("total_cost", "gdp"):
-        if name in ds and not bool(np.isfinite(ds[name].values).all()):
-            var = ds[name]
-            bad_cells = ~np.isfinite(var)
-            others = [d for d in var.dims if d != "year"]
-            bad = np.flatnonzero(np.asarray(bad_cells.any(others).values if others
-                                            else bad_cells.values).reshape(-1))
-            key = _costliest(ds, scenario, int(bad[0])) if name == "total_cost" else "macro"
-            out.append(Problem(scenario.where(key), key, f"amounts whose totals are finite "
-                               f"({name} is not)", f"{name} = inf or nan in "
-                               f"{int(ds['year'].values[bad[0]])}",
-                               "a unit mistake in an amount or in [macro]?"))
+    infinite = [str(n) for n, v in ds.data_vars.items()
+                if v.dtype.kind == "f" and bool(np.isinf(v.values).any())]
+    names = [n for n in ("total_cost", "gdp") if n in infinite or (
+        n in ds and not bool(np.isfinite(ds[n].values).all()))]
+    if infinite and not names:
+        out.append(Problem(str(scenario.path or scenario.id), "results", "finite results "
+                           "(amounts whose totals fit in a float64)", "inf in "
+                           + ", ".join(infinite[:5]), "a unit mistake in an amount?"))
+    for name in names:
+        var = ds[name]
+        bad_cells = ~np.isfinite(var)
+        others = [d for d in var.dims if d != "year"]
+        bad = np.flatnonzero(np.asarray(bad_cells.any(others).values if others
+                                        else bad_cells.values).reshape(-1))
+        key = _costliest(ds, scenario, int(bad[0])) if name == "total_cost" else "macro"
+        out.append(Problem(scenario.where(key), key, f"amounts whose totals are finite "
+                           f"({name} is not)", f"{name} = inf or nan in "
+                           f"{int(ds['year'].values[bad[0]])}",
+                           "a unit mistake in an amount or in [macro]?"))
     if "total_cost_pct_gdp" in ds:
         var = ds["total_cost_pct_gdp"]
         others = [d for d in var.dims if d != "year"]  # draws: the largest of each year

@@ -100,6 +100,9 @@ WARNINGS = [
      {"fiscal.financing.oda": {"1999": 5, "2026": 0}},
      "--set: fiscal.financing.oda.1999 expected years in the horizon 2025-2027, found year "
      "1999 (it is used only to interpolate or extend the path into the horizon)"),
+    ("poverty line ten times off",
+     {"programmes.child.targeting": {"method": "poverty", "poverty_line": 1e8}},
+     "programmes.child.targeting.poverty_line expected a value near"),
     ("roll-out beyond the horizon", {"programmes.child.rollout": {"2025": 0.2, "2040": 1}},
      "programmes.child.rollout.2040 expected years in the horizon 2025-2027"),
 ]
@@ -147,9 +150,16 @@ ERRORS = [
      "currency per US dollar (LAK per USD), not USD per LAK)"),
     ("inverted exchange rate in a year table", {"macro.exchange_rate": {"2026": 0.00005}},
      "--set: macro.exchange_rate.2026 expected a value near"),
-    ("amount that overflows", {"programmes.child.benefit.amount": 1e308},
+    ("number too large for float64", {"programmes.child.benefit.amount": 1e308},
+     "--set: programmes.child.benefit.amount expected a number of magnitude at most 1e+300 "
+     "(totals of larger numbers overflow float64), found 1e+308"),
+    ("financing amount too large for float64", {"fiscal.financing.oda": {"2025": 1e301}},
+     "--set: fiscal.financing.oda.2025 expected a number of magnitude at most 1e+300"),
+    ("amount whose totals overflow", {"programmes.child.benefit.amount": 1e296},
      "--set: programmes.child.benefit.amount expected an amount whose totals fit in a "
-     "float64 (below 1e300 LAK a year), found 1e+308 (a unit mistake?)"),
+     "float64 (below 1e300 LAK a year), found 1e+296 (a unit mistake?)"),
+    ("poverty line in the wrong unit", {"poverty.line": 7.5},
+     "--set: poverty.line expected a value near"),
     ("taper on a flat benefit", {"programmes.child.benefit.taper": 0.5},
      "--set: programmes.child.benefit.taper expected no taper with benefit type 'flat' (it "
      "is used by type 'top_up'), found a value"),
@@ -229,7 +239,7 @@ def test_nan_in_an_eligibility_pair_from_a_file(tmp_path: Path) -> None:
 
 def test_overflowing_amount_leaks_no_numpy_warning(scenario_file: Path, capfd) -> None:
     r = CliRunner().invoke(main, ["run", str(scenario_file), "--set",
-                                  "programmes.child.benefit.amount=1e308",
+                                  "programmes.child.benefit.amount=1e296",
                                   "--out", str(scenario_file.parent / "o")])
     assert r.exit_code == 1, r.output
     assert "float64" in r.output and "Traceback" not in r.output

@@ -18,6 +18,9 @@ from typing import Any
 from ..errors import InputWarning, Problem, did_you_mean
 
 REQUIRED: Any = object()
+#: the largest magnitude of any number in a scenario: totals of larger ones overflow
+#: float64 (1.8e308)
+MAX_MAGNITUDE = 1e300
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -133,6 +136,10 @@ class Number(Spec):
             return None
         if value != value or value in (float("inf"), float("-inf")):
             ctx.bad(key, "a finite number", value)
+            return None
+        if abs(value) > MAX_MAGNITUDE:
+            ctx.bad(key, f"a number of magnitude at most {MAX_MAGNITUDE:.0e} (totals of larger "
+                    "numbers overflow float64)", value)
             return None
         low_bad = self.min is not None and (
             value <= self.min if self.min_open else value < self.min
