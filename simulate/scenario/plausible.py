@@ -149,7 +149,8 @@ def year_warnings(v: Mapping[str, Any], ctx: schema.Context) -> None:
         if not outside:
             continue
         if isinstance(spec, schema.Path):
-            effect = ("it is used only to interpolate or extend the path into the horizon"
+            effect = (f"{'it is' if len(outside) == 1 else 'they are'} used only to "
+                      "interpolate or extend the path into the horizon"
                       if len(outside) < len(value) else
                       "every entry is outside, so the path's value at the nearest of them "
                       "applies in every year")
