@@ -401,12 +401,12 @@ def check(scenario: Scenario, strict: bool = False) -> list:
         raise InputError(found)
     if scenario.population_source == "synthetic":
         scenario = replace(scenario, records=min(scenario.records, 2000))
-    returns.check(scenario)
-    if scenario.section("uncertainty"):
-        from .uncertainty.runner import uncertainty_of
-
-        uncertainty_of(scenario)
     with collect(strict) as during:
+        returns.check(scenario)
+        if scenario.section("uncertainty"):
+            from .uncertainty.runner import uncertainty_of
+
+            uncertainty_of(scenario)
         prepare(scenario)
     return found + [w for w in during if w not in found]
 

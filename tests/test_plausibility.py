@@ -103,6 +103,11 @@ WARNINGS = [
     ("poverty line ten times off",
      {"programmes.child.targeting": {"method": "poverty", "poverty_line": 1e8}},
      "programmes.child.targeting.poverty_line expected a value near"),
+    ("activity units beyond the horizon",
+     {"returns": {"discount_rate": 0.06, "activities": {"a": {"unit_costs": [1],
+                                                             "units": {"2031": 1}}}}},
+     "--set: returns.activities.a.units.2031 expected years in the horizon 2025-2027, found "
+     "year 2031 (amounts in years outside the horizon are not counted)"),
     ("roll-out beyond the horizon", {"programmes.child.rollout": {"2025": 0.2, "2040": 1}},
      "programmes.child.rollout.2040 expected years in the horizon 2025-2027"),
 ]

@@ -507,7 +507,8 @@ class NumberList(Spec):
         return f"a non-empty list of{inc} numbers{_bounds(self.min, None)}"
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
-        ok = isinstance(value, list) and value and all(map(_is_finite, value))
+        ok = isinstance(value, list) and value and all(
+            _is_finite(x) and abs(x) <= MAX_MAGNITUDE for x in value)
         if ok and self.min is not None:
             ok = all(x >= self.min for x in value)
         if ok and self.increasing:
