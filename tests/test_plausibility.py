@@ -448,3 +448,16 @@ def test_warning_records_are_problems_in_the_same_grammar() -> None:
     assert str(w) == "f.toml: macro.inflation expected a fraction, found 5"
     assert isinstance(w, simulate.errors.Problem)
     assert np.all([isinstance(w, InputWarning)])
+
+
+def test_devices_and_symlink_loops_are_input_errors(tmp_path: Path,
+                                                     scenario_file: Path) -> None:
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(tmp_path / "other.toml")
+    (tmp_path / "other.toml").symlink_to(loop)
+    r = CliRunner().invoke(main, ["validate", "/dev/zero", str(loop), str(scenario_file)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert ("error: /dev/zero: file expected a regular TOML file, found a device, pipe or "
+            "socket") in r.output
+    assert f"error: {loop}: file expected a file path that resolves" in r.output
+    assert f"ok: {scenario_file}" in r.output

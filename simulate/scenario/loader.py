@@ -9,7 +9,9 @@ from, so an error names the right file.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,12 +20,22 @@ from typing import Any
 from ..errors import Problem, ScenarioError
 
 OVERRIDE = "--set"
+#: the largest scenario file read (a scenario is a few kB; a larger file is a mistake)
+MAX_SCENARIO_BYTES = 16 * 2**20
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file as a dict; a missing, unreadable, binary, non-UTF-8 or malformed file
     is a ScenarioError."""
     try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(Problem(str(path), "file", f"a scenario file of at most "
+                                        f"{MAX_SCENARIO_BYTES // 2**20} MiB",
+                                        f"{info.st_size:,} bytes"))
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise ScenarioError(Problem(str(path), "file", "a regular TOML file",
+                                        "a device, pipe or socket"))
         with open(path, "rb") as fh:
             data = fh.read()
     except FileNotFoundError:
@@ -75,7 +87,12 @@ def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 def resolve(path: Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
     """The merged document of ``path`` and its ``extends`` chain, and each leaf's origin."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise ScenarioError(Problem(str(_seen[-1]) if _seen else str(path),
+                                    "extends" if _seen else "file",
+                                    "a file path that resolves", str(exc))) from None
     if path in _seen:
         chain = " -> ".join(p.name for p in (*_seen, path))
         raise ScenarioError(

@@ -406,7 +406,7 @@ def load_scenario(
     doc, origins = resolve(path)
     if overrides:
         doc = apply_overrides(doc, origins, overrides)
-    scenario = build(doc, origins, path.resolve())
+    scenario = build(doc, origins, path.resolve())  # resolve() checked it resolves
     if strict and scenario.warnings:
         raise ScenarioError(list(scenario.warnings))
     return scenario
