@@ -38,6 +38,11 @@ def _guard(func):
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except MemoryError:  # the estimate before the run (simulate.plausibility) missed
+            click.echo("error: out of memory: nothing was written; use fewer records (the "
+                       "weights scale them to the national population), run the analysis "
+                       "in chunks, or a machine with more memory", err=True)
+            sys.exit(EXIT_INPUT)
         except click.exceptions.Exit:
             raise
         except click.ClickException:

@@ -277,10 +277,40 @@ def estimated_peak(scenario: Scenario) -> int:
     return int(records * BYTES_PER_RECORD + BASE_BYTES)
 
 
+#: peak bytes of reading microdata per byte of the file (Python text cells, then
+#: arrays): CSV, and Parquet (compressed)
+MICRODATA_BYTES_PER_BYTE = {"csv": 12, "parquet": 60}
+
+
+def microdata_memory_check(scenario: Scenario) -> Problem | None:
+    """An error when reading the scenario's microdata file would need more memory than
+    is available (estimated from the file's size)."""
+    from pathlib import Path
+
+    src = Path(scenario.population_source)
+    path = src if src.is_absolute() else scenario.base_dir / src
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reported when the file is read
+    kind = "csv" if path.suffix.lower() == ".csv" else "parquet"
+    need = size * MICRODATA_BYTES_PER_BYTE[kind] + BASE_BYTES
+    have = available_memory()
+    if have is None or need <= have:
+        return None
+    return Problem(
+        scenario.where("population.source"), "population.source",
+        f"a microdata file that can be read in the {have / 2**30:.1f} GiB of memory "
+        "available", f"{size / 2**20:,.0f} MiB of {kind.upper()} (about "
+        f"{need / 2**30:.1f} GiB to read)",
+        "use a sample of households (their weights scaled up to the national total), "
+        "fewer columns, or a machine with more memory")
+
+
 def memory_check(scenario: Scenario) -> Problem | None:
     """An error when the run's estimated peak memory exceeds the memory available."""
     if scenario.population_source != "synthetic":
-        return None
+        return microdata_memory_check(scenario)
     need = estimated_peak(scenario)
     have = available_memory()
     if have is None or need <= have:

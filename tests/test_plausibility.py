@@ -461,3 +461,29 @@ def test_devices_and_symlink_loops_are_input_errors(tmp_path: Path,
             "socket") in r.output
     assert f"error: {loop}: file expected a file path that resolves" in r.output
     assert f"ok: {scenario_file}" in r.output
+
+
+def test_memory_estimate_of_a_microdata_file(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "hh.csv").write_text("household_id,age,sex,weight\n" + "1,30,f,1\n" * 1000,
+                                     encoding="utf-8")
+    path = tmp_path / "s.toml"
+    path.write_text(BASE.replace("records = 300", 'source = "hh.csv"'), encoding="utf-8")
+    sc = simulate.load_scenario(path)
+    assert plausibility.memory_check(sc) is None or plausibility.available_memory() < 2**31
+    monkeypatch.setattr(plausibility, "available_memory", lambda: 2**30 + 1000)
+    with pytest.raises(InputError, match=r"population.source expected a microdata file that "
+                                         r"can be read in the 1.0 GiB of memory available"):
+        check(sc)
+
+
+def test_out_of_memory_is_a_clear_message(scenario_file: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_memory(*_args, **_kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr("simulate.engine.prepare", no_memory)
+    r = CliRunner().invoke(main, ["run", str(scenario_file), "--out",
+                                  str(scenario_file.parent / "o")])
+    assert r.exit_code == 1 and "error: out of memory: nothing was written" in r.output
+    assert not (scenario_file.parent / "o").exists()
