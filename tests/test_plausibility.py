@@ -167,7 +167,7 @@ ERRORS = [
      "--set: poverty.line expected a value near"),
     ("taper on a flat benefit", {"programmes.child.benefit.taper": 0.5},
      "--set: programmes.child.benefit.taper expected no taper with benefit type 'flat' (it "
-     "is used by type 'top_up'), found a value"),
+     "is used by type 'top_up'), found taper = 0.5"),
     ("normative cost on a top-up",
      {"programmes.child.benefit": {"type": "top_up", "guaranteed_minimum": 10,
                                    "normative_cost": [5]}, "programmes.child.unit": "household"},

@@ -104,7 +104,8 @@ def check_ignored_keys(doc: Mapping[str, Any], v: Mapping[str, Any],
                     users = [t for t, keys in BENEFIT_KEYS.items() if k in keys]
                     ctx.bad(f"programmes.{pid}.benefit.{k}",
                             f"no {k} with benefit type {kind!r} (it is used by type "
-                            f"{' or '.join(repr(t) for t in users)})", "a value", raw=True)
+                            f"{' or '.join(repr(t) for t in users)})",
+                            f"{k} = {schema._show(raw_benefit[k])}", raw=True)
         targeting, raw_targeting = p.get("targeting"), raw.get("targeting")
         if isinstance(targeting, Mapping) and isinstance(raw_targeting, Mapping):
             method = targeting.get("method")
@@ -112,7 +113,8 @@ def check_ignored_keys(doc: Mapping[str, Any], v: Mapping[str, Any],
                 if k in TARGETING_KEYS and method is not None and TARGETING_KEYS[k] != method:
                     ctx.bad(f"programmes.{pid}.targeting.{k}",
                             f"no {k} with targeting method {method!r} (it is used by method "
-                            f"{TARGETING_KEYS[k]!r})", "a value", raw=True)
+                            f"{TARGETING_KEYS[k]!r})", f"{k} = {schema._show(raw_targeting[k])}",
+                            raw=True)
 
 
 def _visit(spec: schema.Spec, value: Any, key: str) -> Iterator[tuple[str, schema.Spec, Any]]:
