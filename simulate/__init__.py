@@ -8,12 +8,19 @@
 __version__ = "0.1.0"
 
 from .engine import run  # noqa: E402
-from .errors import DataError, InputError, ScenarioError, SimulateError  # noqa: E402
+from .errors import (  # noqa: E402
+    DataError,
+    InputError,
+    InputWarning,
+    ScenarioError,
+    SimulateError,
+)
 from .scenario import Scenario, load_scenario  # noqa: E402
 
 __all__ = [
     "DataError",
     "InputError",
+    "InputWarning",
     "Scenario",
     "ScenarioError",
     "SimulateError",

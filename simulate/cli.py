@@ -65,6 +65,11 @@ def _guard(func):
             click.echo(f"error: standard output expected to take the summary, found {exc}; "
                        f"the outputs were written: {kept}", err=True)
             sys.exit(EXIT_OUTPUT)
+        except MemoryError:  # the estimate before the run (simulate.plausibility) missed
+            click.echo("error: out of memory: nothing was written; use fewer records (the "
+                       "weights scale them to the national population), run the analysis "
+                       "in chunks, or a machine with more memory", err=True)
+            sys.exit(EXIT_INPUT)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -92,6 +97,17 @@ def _overrides(items: tuple[str, ...]) -> dict:
     return dict(parse_set(item) for item in items)
 
 
+_STRICT_HELP = ("Turn warnings (inputs allowed but probably not meant, docs/validation.md) "
+                "into errors.")
+
+
+def _warn(warnings) -> None:
+    """Print warnings (InputWarning records or lines of ds.attrs["warnings"]) to stderr."""
+    for w in warnings:
+        if str(w).strip():
+            click.echo(f"warning: {w}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="spsim")
 def main() -> None:
@@ -112,9 +128,10 @@ def main() -> None:
               "(default: this machine).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @_FORCE
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | None,
-        scheduler: str | None, quiet: bool, force: bool) -> None:
+        scheduler: str | None, quiet: bool, force: bool, strict: bool = False) -> None:
     """Project SCENARIO and write results.nc, tables.csv and a summary (with
     [uncertainty]: every draw, and uncertainty.csv)."""
     from .engine import run as run_scenario
@@ -123,19 +140,21 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     from .scenario import load_scenario
 
     overrides = _overrides(sets)
-    sc = load_scenario(scenario, overrides=overrides)
+    sc = load_scenario(scenario, overrides=overrides, strict=strict)
     if draws is not None:
         if not sc.section("uncertainty"):
             raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty.parameters",
                                         "an [uncertainty] table with parameters (--draws "
                                         "draws them)", "nothing"))
-        sc = load_scenario(scenario, overrides={**overrides, "uncertainty.draws": draws})
+        sc = load_scenario(scenario, overrides={**overrides, "uncertainty.draws": draws},
+                           strict=strict)
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
     with _reserved(target, out, force, "run", sc), _progress(label, quiet) as progress:
-        ds = run_scenario(sc, progress=progress, scheduler=scheduler)
+        ds = run_scenario(sc, progress=progress, scheduler=scheduler, strict=strict)
         write_run(ds, target)
+    _warn(str(ds.attrs.get("warnings", "")).splitlines())
     if not quiet:
         _say(run_summary(ds))
         files = ", ".join(sorted(p.name for p in Path(target).iterdir()
@@ -186,9 +205,11 @@ def _progress(label: str, quiet: bool):
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set fund.target_probability=0.95.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no plan printed.")
+@_FORCE
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, ...],
-         quiet: bool) -> None:
+         quiet: bool, force: bool, strict: bool = False) -> None:
     """The capitalisation plan of SCENARIO's [fund]: required capital, contributions,
     depletion risk, fan chart (docs/fund.md)."""
     from .engine import run as run_scenario
@@ -198,20 +219,23 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
     from .scenario import load_scenario
 
     overrides = _overrides(sets)
-    sc = load_scenario(scenario, overrides=overrides)
+    sc = load_scenario(scenario, overrides=overrides, strict=strict)
     if sc.fund is None:
         raise ScenarioError(Problem(str(sc.path or scenario), "fund", "a [fund] table "
                                     "(spsim fund plans its capitalisation)", "nothing"))
     if draws is not None:
-        sc = load_scenario(scenario, overrides={**overrides, "fund.draws": draws})
+        sc = load_scenario(scenario, overrides={**overrides, "fund.draws": draws},
+                           strict=strict)
     target = out or Path("outputs") / f"{sc.id}_fund"
     start = time.perf_counter()
-    with _progress("draws" if sc.section("uncertainty") else "projecting", quiet) as progress:
-        ds = run_scenario(sc, progress=progress)
-    write_run(ds, target)
+    label = "draws" if sc.section("uncertainty") else "projecting"
+    with _reserved(target, out, force, "fund", sc), _progress(label, quiet) as progress:
+        ds = run_scenario(sc, progress=progress, strict=strict)
+        write_run(ds, target)
+    _warn(str(ds.attrs.get("warnings", "")).splitlines())
     if not quiet:
-        click.echo(plan_text(ds))
-        click.echo(f"\nwrote {target}/ (fund.txt, fund_plan.csv, fund_capital.csv, "
+        _say(plan_text(ds))
+        _say(f"\nwrote {target}/ (fund.txt, fund_plan.csv, fund_capital.csv, "
                    f"fund_balance.png, fund_capital.png, results.nc, ...) in "
                    f"{time.perf_counter() - start:.1f} s")
 
@@ -220,17 +244,22 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
 @click.argument("scenarios", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a key.")
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
-def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
-    """Check SCENARIO files: every key, the country profile and the population columns."""
+def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...], strict: bool = False) -> None:
+    """Check SCENARIO files: every key, the country profile and the population columns
+    (each file checked and reported, whatever the others hold)."""
     from .engine import check
     from .scenario import load_scenario
 
     failed = 0
     for path in scenarios:
         try:
-            check(load_scenario(path, overrides=_overrides(sets)))
-            click.echo(f"ok: {path}")
+            warnings = check(load_scenario(path, overrides=_overrides(sets), strict=strict),
+                             strict=strict)
+            _warn(warnings)
+            click.echo(f"ok: {path}" + (f" ({len(warnings)} warning{'s' * (len(warnings) > 1)})"
+                                               if warnings else ""))
         except InputError as exc:
             failed += 1
             for problem in exc.problems:
@@ -248,9 +277,10 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
               help="Override a key in every scenario file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing.")
 @_FORCE
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...],
-            quiet: bool, force: bool) -> None:
+            quiet: bool, force: bool, strict: bool = False) -> None:
     """Compare options side by side: cost, % of GDP, coverage, financing gap, NPV.
 
     Each SCENARIO is a scenario file (run now) or a results.nc of an earlier run.
@@ -261,7 +291,8 @@ def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...]
     from .scenario import load_scenario
 
     overrides = _overrides(sets)
-    scenario_list = [load_scenario(p, overrides=overrides) if p.suffix != ".nc" else None
+    scenario_list = [load_scenario(p, overrides=overrides, strict=strict)
+                     if p.suffix != ".nc" else None
                      for p in scenarios]  # every file validated before any run
     datasets = []
     target = out or Path("outputs") / "compare"
@@ -269,7 +300,10 @@ def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...]
         for path, sc in zip(scenarios, scenario_list, strict=True):
             if not quiet:
                 click.echo(f"{'reading' if sc is None else 'running'} {path}", err=True)
-            datasets.append(read_results(path) if sc is None else run_scenario(sc))
+            datasets.append(read_results(path) if sc is None else
+                            run_scenario(sc, strict=strict))
+            if not quiet:
+                _warn(str(datasets[-1].attrs.get("warnings", "")).splitlines())
         text = write_compare(datasets, target)
     if not quiet:
         _say(text)
@@ -324,7 +358,7 @@ def warmup() -> None:
 
 def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
                         output: str | None, samples: int, scheduler: str | None,
-                        quiet: bool, force: bool = False) -> None:
+                        quiet: bool, force: bool = False, strict: bool = False) -> None:
     """spsim sensitivity --global: Sobol' indices of one output over the [uncertainty]
     parameters, written to sobol.txt, sobol.csv and sobol.png."""
     from .errors import Problem, ScenarioError
@@ -334,7 +368,8 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
     from .uncertainty.sobol import check_samples, sobol
 
     check_samples(samples)
-    sc = load_scenario(scenario, overrides=_overrides(sets))
+    sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
+    _warn(_checked(sc, strict))
     if not sc.section("uncertainty"):
         raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty", "an "
                                     "[uncertainty] table with parameters (spsim sensitivity "
@@ -354,6 +389,13 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
         _say(text)
         _say(f"\nwrote {target}/ (sobol.txt, sobol.csv, sobol.png) in "
                    f"{time.perf_counter() - start:.1f} s")
+
+
+def _checked(sc, strict: bool) -> list:
+    """The warnings of a scenario's checks before a run (engine.check); errors raise."""
+    from .engine import check
+
+    return check(sc, strict=strict)
 
 
 @main.command()
@@ -377,10 +419,11 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
               help="With --global: run on a Dask cluster (the scheduler's address).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no tables.")
 @_FORCE
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_: bool,
                 output: str | None, samples: int | None, scheduler: str | None,
-                quiet: bool, force: bool) -> None:
+                quiet: bool, force: bool, strict: bool = False) -> None:
     """Sensitivity of SCENARIO's economic returns: the cases of [sensitivity] (NPV, ERR,
     BCR) and a tornado chart of one-way changes (tornado.png).
 
@@ -391,7 +434,7 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
 
         _sensitivity_global(scenario, out, sets, output,
                             DEFAULT_SAMPLES if samples is None else samples, scheduler, quiet,
-                            force)
+                            force, strict)
         return
     given = [name for name, v in (("--output", output), ("--samples", samples),
                                   ("--scheduler", scheduler)) if v is not None]
@@ -412,7 +455,7 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
     from .returns.tornado import one_way
     from .scenario import load_scenario
 
-    sc = load_scenario(scenario, overrides=_overrides(sets))
+    sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
     if check(sc) is None:
         raise ScenarioError(Problem(str(sc.path or scenario), "returns", "a [returns] table "
                                     "(spsim sensitivity varies the economic returns)",
@@ -420,7 +463,8 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
     target = out or Path("outputs") / f"{sc.id}_sensitivity"
     start = time.perf_counter()
     with _reserved(target, out, force, "sensitivity", sc):
-        ds = run_scenario(sc, uncertainty=False)  # the cases are deterministic
+        ds = run_scenario(sc, uncertainty=False, strict=strict)  # the cases are deterministic
+        _warn(str(ds.attrs.get("warnings", "")).splitlines())
         with _progress("one-way runs", quiet) as progress:
             results = one_way(sc, ds, progress=None if progress is None else (
                 lambda done, total, _label: progress(done, total)))

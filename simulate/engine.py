@@ -353,14 +353,27 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
 
 
 def run(scenario: Scenario, progress: Progress | None = None,
-        scheduler: str | None = None, uncertainty: bool = True) -> xr.Dataset:
+        scheduler: str | None = None, uncertainty: bool = True,
+        strict: bool = False) -> xr.Dataset:
     """Project ``scenario`` and return its results Dataset (see docs/results.md).
 
     A scenario with ``[uncertainty]`` runs its draws (a ``draw`` dimension; see
     :mod:`simulate.uncertainty`) unless ``uncertainty`` is False (one run at the
     scenario's own values). ``scheduler``: the address of a Dask scheduler
     (``tcp://host:8786``) to run on; without it, in this process.
+
+    Plausibility checks run before, during and after (:mod:`simulate.plausibility`);
+    the warnings are kept in ``ds.attrs["warnings"]`` (one per line); ``strict`` makes
+    them errors.
     """
+    from .plausibility import run_checked
+
+    return run_checked(scenario, strict,
+                       lambda: _run(scenario, progress, scheduler, uncertainty))
+
+
+def _run(scenario: Scenario, progress: Progress | None, scheduler: str | None,
+         uncertainty: bool) -> xr.Dataset:
     from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
 
     if uncertainty and scenario.section("uncertainty"):
@@ -388,19 +401,29 @@ def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
     return returns.add_returns(ds, scenario, prep)
 
 
-def check(scenario: Scenario) -> None:
-    """Validate everything a run would need (profile, population, rules) without projecting.
+def check(scenario: Scenario, strict: bool = False) -> list:
+    """Validate everything a run would need (profile, population, rules) without
+    projecting; return the warnings (:class:`~simulate.errors.InputWarning`), or with
+    ``strict`` raise them as errors.
 
     A synthetic population is built small (the columns do not depend on its size).
     """
+    from .errors import InputError
+    from .plausibility import collect, preflight
+
+    found = [*scenario.warnings, *preflight(scenario)]
+    if strict and found:
+        raise InputError(found)
     if scenario.population_source == "synthetic":
         scenario = replace(scenario, records=min(scenario.records, 2000))
-    returns.check(scenario)
-    if scenario.section("uncertainty"):
-        from .uncertainty.runner import uncertainty_of
+    with collect(strict) as during:
+        returns.check(scenario)
+        if scenario.section("uncertainty"):
+            from .uncertainty.runner import uncertainty_of
 
-        uncertainty_of(scenario)
-    prepare(scenario)
+            uncertainty_of(scenario)
+        prepare(scenario)
+    return found + [w for w in during if w not in found]
 
 
 WARMUP_SCENARIO = {

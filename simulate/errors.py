@@ -32,6 +32,24 @@ class Problem:
         return text
 
 
+@dataclass(frozen=True)
+class InputWarning(Problem):
+    """Something in an input that is allowed but probably not meant (a percentage where
+    a fraction is expected, a year outside the horizon, a GDP a thousand times the
+    profile's): the same grammar as :class:`Problem`, printed as ``warning: ...``.
+
+    Warnings are collected while a scenario is loaded and run, printed, and kept in
+    results.nc (``ds.attrs["warnings"]``, one per line); ``--strict`` (``strict=True``)
+    turns them into errors.
+    """
+
+
+def warnings_text(warnings: list[InputWarning] | tuple[InputWarning, ...]) -> str:
+    """Warnings one per line (the form kept in ``ds.attrs["warnings"]``), duplicates
+    dropped, first seen first."""
+    return "\n".join(dict.fromkeys(str(w) for w in warnings))
+
+
 class SimulateError(Exception):
     """Base class of every error the engine raises on purpose."""
 
@@ -54,12 +72,36 @@ class DataError(InputError):
     """A data file (household microdata, a country profile) is invalid."""
 
 
+#: how alike a name and a suggestion must be (difflib ratio, case ignored): 0.75 keeps
+#: typos ('take_upp', 'Nort', 'programs') and drops unrelated words ('colour' is not
+#: offered 'rollout')
+SIMILARITY_CUTOFF = 0.75
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one character added, removed or replaced (a typo in
+    a short name: 'pp' for 'p'); never for one-character names replaced whole."""
+    if a == b or abs(len(a) - len(b)) > 1 or max(len(a), len(b)) < 2:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def closest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """The candidate nearest to ``name`` (difflib ratio >= 0.6), or ''."""
+    """The candidate nearest to ``name`` (difflib ratio >= SIMILARITY_CUTOFF, or one
+    character added, removed or replaced; case ignored), or ''."""
     import difflib
 
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return match[0] if match else ""
+    candidates = [str(c) for c in candidates]
+    lowered = {c.lower(): c for c in reversed(candidates)}
+    key = str(name).lower()
+    match = difflib.get_close_matches(key, list(lowered), n=1, cutoff=SIMILARITY_CUTOFF)
+    if match:
+        return lowered[match[0]]
+    near = [c for c in lowered if _one_edit(key, c)]
+    return lowered[near[0]] if len(near) == 1 else ""
 
 
 def did_you_mean(name: str, candidates: list[str] | tuple[str, ...]) -> str:

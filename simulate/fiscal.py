@@ -14,7 +14,7 @@ in docs/fiscal.md; the array arithmetic is in :mod:`simulate.financing`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,24 +101,6 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
 # Checks across keys (the schema checks each key on its own)
 # ---------------------------------------------------------------------------
 
-def _year_paths(fiscal: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(key path, value) of every year path of [fiscal] that must lie in the horizon."""
-    for k in ("interest_rate", "envelope", "envelope_pct_gdp"):
-        yield f"fiscal.{k}", fiscal.get(k)
-    fin = fiscal.get("financing") or {}
-    for k in ("reallocation_pct_gdp", "reallocation", "oda", "oda_usd", "grants"):
-        yield f"fiscal.financing.{k}", fin.get(k)
-    for name, m in (fin.get("tax") or {}).items():
-        for k in ("rate_change", "base_pct_gdp", "compliance"):
-            yield f"fiscal.financing.tax.{name}.{k}", m.get(k)
-    c = fin.get("contributions") or {}
-    for k in ("rate", "wage_bill_pct_gdp", "coverage", "compliance"):
-        yield f"fiscal.financing.contributions.{k}", c.get(k)
-    for loan in fin_mod.LOANS:
-        for k in ("amount", "max_pct_gdp"):
-            yield f"fiscal.financing.{loan}.{k}", (fin.get(loan) or {}).get(k)
-
-
 def fiscal_problems(scenario: Scenario) -> list[Problem]:
     """Every problem across the keys of [macro] and [fiscal] (none: an empty list)."""
     problems: list[Problem] = []
@@ -140,11 +122,8 @@ def fiscal_problems(scenario: Scenario) -> list[Problem]:
             f"no fiscal.{missing}")
     if fiscal.get("envelope") is not None and fiscal.get("envelope_pct_gdp") is not None:
         bad("fiscal.envelope", "one of envelope or envelope_pct_gdp", "both")
-    for key, value in _year_paths(fiscal):
-        if isinstance(value, Mapping):
-            for year in value:
-                if not start <= int(year) <= end:
-                    bad(f"{key}.{year}", horizon, year)
+    # years outside the horizon: a warning, as in every table of years
+    # (simulate/scenario/plausible.py, docs/validation.md)
     fin = fiscal.get("financing")
     if fin is None:
         return problems

@@ -212,18 +212,18 @@ BROKEN = [
     ),
     pytest.param(
         f"{HEADER}\n1,30,f,1\n1,3.5,f,1\n",
-        ["hh.csv: row 3, column 'age' expected a whole number of years 0..130, found '3.5'"],
+        ["hh.csv: row 3, column 'age' expected a whole number of years 0..120, found '3.5'"],
         id="fractional-age",
     ),
     pytest.param(
-        f"{HEADER}\n1,131,f,1\n",
-        ["hh.csv: row 2, column 'age' expected a whole number of years 0..130, found '131'"],
+        f"{HEADER}\n1,121,f,1\n",
+        ["hh.csv: row 2, column 'age' expected a whole number of years 0..120, found '121'"],
         id="age-too-high",
     ),
     pytest.param(
         f"{HEADER}\n1,,f,1\n",
         [
-            "hh.csv: row 2, column 'age' expected a whole number of years 0..130, found an empty cell"
+            "hh.csv: row 2, column 'age' expected a whole number of years 0..120, found an empty cell"
         ],
         id="empty-required-cell",
     ),
@@ -305,6 +305,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_every_problem_is_collected_and_capped(tmp_path: Path) -> None:
     rows = "".join(f"{i},200,q,0\n" for i in range(40))  # 3 problems a row: 120 in all
+    rows += "40,30,f,1\n"  # one good row: the columns are not wrong as a whole
     with pytest.raises(DataError) as info:
         read_microdata(write(tmp_path, f"{HEADER}\n{rows}"), 2024)
     problems = info.value.problems

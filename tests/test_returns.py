@@ -231,8 +231,6 @@ STUNT = {"programme": "p", "baseline_prevalence": 0.33,
      "(did you mean 'p'?)"),
     ({"discount_rate": 0.06, "streams": [{"name": "p", "kind": "cost", "values": [1]}]},
      None, "returns.streams[0].name expected a name not used by a programme, found 'p'"),
-    ({"discount_rate": 0.06, "activities": {"a": {"unit_costs": [1], "units": {"2031": 1}}}},
-     None, "returns.activities.a.units.2031 expected a year in 2025..2028"),
     ({"discount_rate": 0.06}, {"cases": ["costs+10%", "cost-5%"]},
      "sensitivity.cases[1] expected a case such as 'costs+10%', 'benefits-25%' or "
      "'delay+1' (parts joined by '&'), found 'cost-5%'"),

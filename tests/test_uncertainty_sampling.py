@@ -370,7 +370,7 @@ BAD = [
     ({"programmes.mecg.benefit.indexation": {"distribution": "discrete",
                                              "values": ["cpi", "none"], "weights": [1.0]}},
      None, {}, '"programmes.mecg.benefit.indexation".weights expected 2 weights (one a '
-     "value), found a list of 1"),
+     "value), found [1.0]"),
     ({"sensitivity.parameters": {"distribution": "uniform", "low": 0, "high": 1}}, None, {},
      'uncertainty.parameters."sensitivity.parameters" expected a key outside [sensitivity] '
      "and [uncertainty]"),

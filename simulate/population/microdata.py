@@ -3,9 +3,9 @@
 One row per person. Columns (names exact, surrounding spaces ignored):
 
 * required: ``household_id`` (text or integer), ``age`` (whole years at the
-  start of the year, 0..130), ``sex`` (``"f"``/``"m"``/``"female"``/``"male"``
+  start of the year, 0..120), ``sex`` (``"f"``/``"m"``/``"female"``/``"male"``
   in any case, or ``1`` = female, ``0`` = male), ``weight`` (persons the row
-  represents, finite and > 0);
+  represents, finite, > 0 and at most 1e10; the weights' total at most 1e10);
 * optional: ``region`` (a name; with ``region_names`` also an integer code),
   ``urban``, ``disabled``, ``pregnant`` (booleans: true/false, yes/no, y/n,
   t/f, 1/0, any case; an empty cell is false), ``welfare`` (annual per-capita
@@ -32,9 +32,16 @@ eldest first; see :mod:`simulate.population.identity`, which also keys each
 record's random numbers by its household and its place in that order), so a
 file whose rows are shuffled gives the same population and the same results.
 
+Rows that cannot be are errors too: a pregnant man, a pregnant person younger than
+``MIN_PREGNANT_AGE``, a household of more than ``MAX_HOUSEHOLD`` members (reported
+at its first row), a control character (NUL...) in a text cell. A household of more
+than ``WARN_HOUSEHOLD`` members, or one whose weight is more than half the total
+among at least 10 households, is a warning (:mod:`simulate.plausibility`).
+
 Every bad cell is reported (the first 50, then a count of the rest) in one
 :class:`~simulate.errors.DataError` whose messages read
-``<file>: row N, column 'name' expected X, found Y``.
+``<file>: row N, column 'name' expected X, found Y``. A check that fails in every
+row of a file of several rows gives one message for the column.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from __future__ import annotations
 import csv
 import gc
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,7 +66,18 @@ REQUIRED = ("household_id", "age", "sex", "weight")
 OPTIONAL = ("region", "urban", "welfare", "income", "disabled", "pregnant", "months")
 #: Most problems listed in one error; the rest are counted in a last line.
 MAX_PROBLEMS = 50
-MAX_AGE = 130
+MAX_AGE = 120
+#: most persons one row may represent, and all rows together (more than the world)
+MAX_WEIGHT = 1e10
+#: youngest age at which a person may be pregnant
+MIN_PREGNANT_AGE = 10
+#: most members of one household (an error), and the size that draws a warning
+MAX_HOUSEHOLD = 1000
+WARN_HOUSEHOLD = 100
+#: a household holding more than this share of the total weight (among at least
+#: DOMINANT_MIN_HOUSEHOLDS households) is a warning
+DOMINANT_SHARE = 0.5
+DOMINANT_MIN_HOUSEHOLDS = 10
 
 _MISSING = ("", "na", "n/a", "nan", "null")
 _TRUE = ("1", "1.0", "true", "yes", "y", "t")
@@ -67,6 +86,7 @@ _BOOL_LIKE = ("true", "false", "yes", "no", "0", "1")
 _FEMALE = ("f", "female", "1", "1.0")
 _MALE = ("m", "male", "0", "0.0")
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _lower = getattr(np, "strings", np.char).lower
 _strip = getattr(np, "strings", np.char).strip
 
@@ -121,10 +141,8 @@ def _read_csv(path: Path, where: str) -> _Table:
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 records = list(csv.reader(handle))
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                Problem(where, "file", "UTF-8 text", f"a byte that is not UTF-8 at {exc.start}")
-            ) from None
+        except UnicodeDecodeError:
+            raise DataError(_not_utf8(path, where)) from None
         except csv.Error as exc:
             raise DataError(Problem(where, "file", "valid CSV", str(exc))) from None
         # Record k (0-based) is spreadsheet row k + 1; leading blank lines are skipped.
@@ -163,6 +181,20 @@ def _read_csv(path: Path, where: str) -> _Table:
             columns.setdefault(name, cells)
         del body
     return header, columns, rows, problems
+
+
+def _not_utf8(path: Path, where: str) -> Problem:
+    """The problem of a CSV file that is not UTF-8: the first bad byte and its row."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        found = "text that is not UTF-8"
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        found = f"byte 0x{data[exc.start]:02x} in row {row}, which is not UTF-8"
+    hint = ("a binary file?" if b"\x00" in data[:4096]
+            else "save the file as UTF-8 (CSV UTF-8 in a spreadsheet)")
+    return Problem(where, "file", "UTF-8 text", found, hint)
 
 
 def _read_parquet(path: Path, where: str) -> _Table:
@@ -323,6 +355,25 @@ class _Checker:
     def count(self) -> int:
         return sum(issue.index.size for issue in self.issues)
 
+    def whole_columns(self) -> list[Problem]:
+        """One problem for each check that fails in every row of a file of several rows
+        (an all-zero weight column), those issues then dropped."""
+        n = len(self.rows)
+        out = []
+        for issue in [i for i in self.issues if n > 1 and i.index.size == n]:
+            cells = {issue.column.show(int(k)) for k in issue.index[:1000]}
+            if len(cells) == 1 and issue.index.size <= 1000:
+                found = f"{cells.pop()} in every row ({n} rows)"
+            elif len(cells) == 1:
+                found = f"{issue.column.show(0)} in every row checked ({n} rows)"
+            else:
+                shown = ", ".join(sorted(cells)[:3])
+                found = f"no valid cell in any of the {n} rows (e.g. {shown})"
+            out.append(Problem(self.where, f"column {issue.column.name!r}", issue.expected,
+                               found))
+            self.issues.remove(issue)
+        return out
+
     def problems(self, limit: int) -> list[Problem]:
         """The first ``limit`` problems, by row and then column."""
         if not self.issues or limit <= 0:
@@ -421,8 +472,15 @@ def _build(
         w, _, _ = col.floats()
         with np.errstate(invalid="ignore"):
             ok = np.isfinite(w) & (w > 0)
+            huge = ok & (w > MAX_WEIGHT)
         check.flag(col, ~ok, "a finite number > 0 (persons represented)")
-        arrays["weight"] = np.where(ok, w, 0.0)
+        check.flag(col, huge, f"at most {MAX_WEIGHT:.0e} persons represented by one row")
+        arrays["weight"] = np.where(ok & ~huge, w, 0.0)
+        total = float(np.sum(arrays["weight"]))
+        if not huge.any() and total > MAX_WEIGHT:
+            problems.append(Problem(where, "column 'weight'", f"weights totalling at most "
+                                    f"{MAX_WEIGHT:.0e} persons (more than the world)",
+                                    f"a total of {total:.4g}"))
 
     if "welfare" in cols:
         col = cols["welfare"]
@@ -440,6 +498,21 @@ def _build(
     for name in ("urban", "disabled", "pregnant"):
         if name in cols:
             arrays[name] = _bool(check, cols[name])
+    if "pregnant" in cols:
+        pregnant = arrays["pregnant"] == 1
+        if "sex" in cols:
+            check.flag(cols["pregnant"], pregnant & cols["sex"].is_one_of(_MALE),
+                       "false for a man (column 'sex' says male)")
+        if "age" in cols:
+            check.flag(cols["pregnant"], pregnant & (arrays["age"] < MIN_PREGNANT_AGE),
+                       f"false below age {MIN_PREGNANT_AGE}")
+    for name, col in cols.items():
+        if name in ("region", "household_id") or name not in set(REQUIRED) | set(
+                OPTIONAL) | set(CORE_DTYPES):
+            uniq, inverse = col.unique()
+            bad = np.array([bool(_CONTROL.search(u)) for u in uniq.tolist()], dtype=bool)
+            if bad.any():
+                check.flag(col, bad[inverse], "text without control characters")
 
     labels_out: tuple[str, ...] = ("national",)
     if "region" in cols:
@@ -461,7 +534,10 @@ def _build(
         if found is not None:
             labels[name] = found
 
+    if "household_id" in cols and n:
+        problems += _household_sizes(where, rows, codes)
     # File-level problems first, then bad cells by row; at most MAX_PROBLEMS listed.
+    problems += check.whole_columns()
     total = len(problems) + check.count
     problems = problems[:MAX_PROBLEMS]
     problems += check.problems(MAX_PROBLEMS - len(problems))
@@ -483,7 +559,46 @@ def _build(
         source=where,
         **arrays,
     )
+    _warn_households(where, rows, codes, arrays["weight"])
     return canonical(population)  # the same records whatever the order of the rows
+
+
+def _household_sizes(where: str, rows: np.ndarray, codes: np.ndarray) -> list[Problem]:
+    """Households of more than MAX_HOUSEHOLD members, at their first row."""
+    sizes = np.bincount(codes)
+    out = []
+    for code in np.flatnonzero(sizes > MAX_HOUSEHOLD)[:MAX_PROBLEMS]:
+        first = int(rows[np.argmax(codes == code)])
+        out.append(Problem(where, f"row {first}, column 'household_id'",
+                           f"a household of at most {MAX_HOUSEHOLD} members",
+                           f"{int(sizes[code]):,} rows with this household's id"))
+    return out
+
+
+def _warn_households(where: str, rows: np.ndarray, codes: np.ndarray,
+                     weight: np.ndarray) -> None:
+    """Warnings: households of more than WARN_HOUSEHOLD members; one household holding
+    more than DOMINANT_SHARE of the total weight."""
+    from simulate.errors import InputWarning
+    from simulate.plausibility import warn
+
+    sizes = np.bincount(codes)
+    for code in np.flatnonzero(sizes > WARN_HOUSEHOLD)[:5]:
+        first = int(rows[np.argmax(codes == code)])
+        warn(InputWarning(where, f"row {first}, column 'household_id'",
+                          f"a household of at most {WARN_HOUSEHOLD} members (an "
+                          "institution, or ids repeated by mistake?)",
+                          f"{int(sizes[code]):,} rows with this household's id"))
+    if len(sizes) >= DOMINANT_MIN_HOUSEHOLDS:
+        by_household = np.bincount(codes, weights=weight)
+        top = int(np.argmax(by_household))
+        share = by_household[top] / by_household.sum()
+        if share > DOMINANT_SHARE:
+            first = int(rows[np.argmax(codes == top)])
+            warn(InputWarning(where, f"row {first}, column 'weight'",
+                              f"weights of which no household holds more than "
+                              f"{DOMINANT_SHARE:.0%} of the total",
+                              f"{share:.1%} of the total weight in this household"))
 
 
 def _regions(

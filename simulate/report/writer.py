@@ -71,7 +71,11 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
 
 
 def run_summary(ds: xr.Dataset) -> str:
-    """The printed summary of a run (with draws: of the means, then the spread)."""
+    """The printed summary of a run (with draws: of the means, then the spread), then
+    its warnings (:func:`simulate.plausibility.warning_lines`)."""
+    from ..plausibility import warning_lines
+
     if not has_draws(ds):
-        return "\n".join([format_summary(ds), *fund_summary(ds)])
-    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds)])
+        return "\n".join([format_summary(ds), *fund_summary(ds), *warning_lines(ds)])
+    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds),
+                      *warning_lines(ds)])

@@ -165,11 +165,8 @@ class _Checks:
         out = np.zeros(len(years))
         if isinstance(values, Mapping):
             for year, v in values.items():
-                if not sc.start_year <= year <= sc.end_year:
-                    self.bad(f"{key}.{year}", f"a year in {sc.start_year}..{sc.end_year} "
-                             "(the scenario's years)", year)
-                    continue
-                out[year - sc.start_year] = v
+                if sc.start_year <= year <= sc.end_year:  # others: a warning, not counted
+                    out[year - sc.start_year] = v         # (docs/validation.md)
             return out
         first = sc.start_year if start is None else start
         if first < sc.start_year or first > sc.end_year:

@@ -9,7 +9,9 @@ from, so an error names the right file.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,19 +20,48 @@ from typing import Any
 from ..errors import Problem, ScenarioError
 
 OVERRIDE = "--set"
+#: the largest scenario file read (a scenario is a few kB; a larger file is a mistake)
+MAX_SCENARIO_BYTES = 16 * 2**20
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict; a missing or malformed file is a ScenarioError."""
+    """A TOML file as a dict; a missing, unreadable, binary, non-UTF-8 or malformed file
+    is a ScenarioError."""
     try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(Problem(str(path), "file", f"a scenario file of at most "
+                                        f"{MAX_SCENARIO_BYTES // 2**20} MiB",
+                                        f"{info.st_size:,} bytes"))
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise ScenarioError(Problem(str(path), "file", "a regular TOML file",
+                                        "a device, pipe or socket"))
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read()
     except FileNotFoundError:
         raise ScenarioError(Problem(str(path), "file", "an existing TOML file", "no such file")) from None
     except IsADirectoryError:
         raise ScenarioError(Problem(str(path), "file", "a TOML file", "a directory")) from None
+    except OSError as exc:
+        raise ScenarioError(Problem(str(path), "file", "a readable TOML file",
+                                    exc.strerror or type(exc).__name__)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(Problem(
+            str(path), "file", "UTF-8 text (TOML files are UTF-8)",
+            f"byte 0x{data[exc.start]:02x} at line {line} that is not UTF-8",
+            "save the file as UTF-8" if b"\x00" not in data else "a binary file?")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark some editors write
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(Problem(str(path), "file", "valid TOML", f"a syntax error: {exc}")) from None
+    except RecursionError:
+        raise ScenarioError(Problem(str(path), "file", "valid TOML",
+                                    "tables or arrays nested too deeply")) from None
 
 
 def _leaves(doc: Mapping[str, Any], prefix: str = "") -> list[str]:
@@ -56,7 +87,12 @@ def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 def resolve(path: Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
     """The merged document of ``path`` and its ``extends`` chain, and each leaf's origin."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise ScenarioError(Problem(str(_seen[-1]) if _seen else str(path),
+                                    "extends" if _seen else "file",
+                                    "a file path that resolves", str(exc))) from None
     if path in _seen:
         chain = " -> ".join(p.name for p in (*_seen, path))
         raise ScenarioError(
@@ -75,6 +111,12 @@ def resolve(path: Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], d
         raise ScenarioError(
             Problem(str(path), "extends", "an existing scenario file", f"{base_name!r} (no such file)")
         )
+    if not base_path.is_file():
+        near = sorted(p.name for p in base_path.glob("*.toml"))[:5] if base_path.is_dir() else []
+        raise ScenarioError(Problem(
+            str(path), "extends", "a scenario file (.toml)",
+            f"{base_name!r} ({'a folder' if base_path.is_dir() else 'not a file'})",
+            ("it holds " + ", ".join(near)) if near else ""))
     base_doc, base_origins = resolve(base_path, (*_seen, path))
     merged = _merge(base_doc, doc)
     # a key set in this file hides everything its base had under it

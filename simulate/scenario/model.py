@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Problem, ScenarioError, did_you_mean
-from . import schema
+from ..errors import InputWarning, Problem, ScenarioError, did_you_mean
+from . import plausible, schema
 from .fund import FundSettings, fund_problems, fund_settings
 from .loader import apply_overrides, origin_of, resolve, to_toml
 from .paths import YearPath
@@ -130,6 +130,8 @@ class Scenario:
     text: str
     origins: Mapping[str, str]
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: what validation found allowed but probably not meant (docs/validation.md)
+    warnings: tuple[InputWarning, ...] = ()
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A validated top-level table (defaults filled in), e.g. ``section("fiscal")``.
@@ -288,12 +290,20 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
     """Validate a resolved document and build the Scenario; every problem at once."""
     default_where = str(path) if path else "<scenario>"
     ctx = schema.Context(origin_of(origins, default_where))
+    controlled = plausible.control_problems(doc, ctx)
+    n_control = len(ctx.problems)
     v = schema.SCENARIO.parse(doc, ctx, "")
+    if controlled:  # one message per key with a control character
+        ctx.problems[n_control:] = [p for p in ctx.problems[n_control:]
+                                    if not any(p.key == k or p.key.startswith(k + ".")
+                                               for k in controlled)]
+    plausible.check_years(v, ctx)
+    plausible.check_source(v, ctx, path.parent if path else FsPath.cwd())
+    plausible.check_ignored_keys(doc, v, ctx)
     if ctx.problems:
         raise ScenarioError(ctx.problems)
+    plausible.year_warnings(v, ctx)
     s = v["scenario"]
-    if s["end_year"] < s["start_year"]:
-        ctx.bad("scenario.end_year", f"a year >= start_year ({s['start_year']})", s["end_year"])
     if not v["programmes"]:
         ctx.bad("programmes", "at least one programme", v["programmes"])
     names = list((v["programmes"] or {}).keys())
@@ -325,6 +335,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         text=to_toml(rerunnable(doc, path.parent if path else FsPath.cwd(), sid)),
         origins=MappingProxyType(dict(origins)),
         settings=MappingProxyType(v),
+        warnings=tuple(dict.fromkeys(ctx.warnings)),
     )
 
 
@@ -393,19 +404,23 @@ def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
 
 
 def load_scenario(
-    path: str | FsPath, overrides: Mapping[str, Any] | None = None
+    path: str | FsPath, overrides: Mapping[str, Any] | None = None, strict: bool = False
 ) -> Scenario:
     """Read, resolve (``extends``), override and validate a scenario file.
 
     ``overrides`` maps dotted key paths to values, e.g.
     ``{"programmes.mecg.take_up": 0.7}``. Raises :class:`ScenarioError` listing
-    every problem (file, key, expected, found).
+    every problem (file, key, expected, found). What is allowed but probably not meant
+    is kept in ``Scenario.warnings``; with ``strict`` the warnings are errors too.
     """
     path = FsPath(path)
     doc, origins = resolve(path)
     if overrides:
         doc = apply_overrides(doc, origins, overrides)
-    return build(doc, origins, path.resolve())
+    scenario = build(doc, origins, path.resolve())  # resolve() checked it resolves
+    if strict and scenario.warnings:
+        raise ScenarioError(list(scenario.warnings))
+    return scenario
 
 
 def scenario_from_dict(doc: Mapping[str, Any], name: str = "<scenario>") -> Scenario:

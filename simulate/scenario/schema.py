@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Problem, did_you_mean
+from ..errors import InputWarning, Problem, did_you_mean
 
 REQUIRED: Any = object()
+#: the largest magnitude of any number in a scenario: totals of larger ones overflow
+#: float64 (1.8e308)
+MAX_MAGNITUDE = 1e300
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -27,10 +30,17 @@ class Context:
 
     origin: Callable[[str], str]
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
     def bad(self, key: str, expected: str, found: Any, hint: str = "", raw: bool = False) -> None:
         shown = str(found) if raw else _show(found)
         self.problems.append(Problem(self.origin(key), key, expected, shown, hint))
+
+    def warn(self, key: str, expected: str, found: Any, hint: str = "",
+             raw: bool = False) -> None:
+        """A value allowed but probably not meant (see :class:`InputWarning`)."""
+        shown = str(found) if raw else _show(found)
+        self.warnings.append(InputWarning(self.origin(key), key, expected, shown, hint))
 
 
 def _show(value: Any) -> str:
@@ -41,12 +51,42 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
+        if len(value) <= 6 and all(not isinstance(x, dict | list) for x in value):
+            return "[" + ", ".join(_show(x) for x in value) + "]"
         return f"a list of {len(value)}"
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        return "nan" if value != value else ("inf" if value > 0 else "-inf")
     return repr(value)
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_finite(value: Any) -> bool:
+    """A number that is neither NaN nor infinite."""
+    return _is_number(value) and value == value and abs(value) != float("inf")
+
+
+#: characters refused in every text value: C0/C1 control characters (NUL among them)
+#: other than tab and newline; they cannot be written to NetCDF or shown in tables
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str:
+    """The first control character of ``text`` as shown in a message (``'\\x00'``),
+    or ''."""
+    m = _CONTROL.search(text)
+    return "" if m is None else repr(m.group(0)).strip("'")
+
+
+def _text_ok(value: str, ctx: Context, key: str) -> bool:
+    bad = control_character(value)
+    if bad:
+        ctx.bad(key, "text without control characters", f"{value!r} (contains {bad})",
+                raw=True)
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -74,10 +114,21 @@ class Number(Spec):
     integer: bool = False
     min_open: bool = False
     max_open: bool = False
+    #: a value above ``warn_above`` (or below ``warn_below``) is allowed with a warning
+    #: saying ``why`` (e.g. a percentage where a fraction is expected)
+    warn_above: float | None = None
+    warn_below: float | None = None
+    why: str = ""
 
     def type_name(self) -> str:
         kind = "an integer" if self.integer else "a number"
         return kind + _bounds(self.min, self.max, self.min_open, self.max_open)
+
+    def plausible(self, value: float, ctx: Context, key: str) -> None:
+        """Warn when ``value`` is allowed but outside the plausible range."""
+        if ((self.warn_above is not None and value > self.warn_above)
+                or (self.warn_below is not None and value < self.warn_below)):
+            ctx.warn(key, self.why, value)
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
         if not _is_number(value) or (self.integer and not float(value).is_integer()):
@@ -85,6 +136,10 @@ class Number(Spec):
             return None
         if value != value or value in (float("inf"), float("-inf")):
             ctx.bad(key, "a finite number", value)
+            return None
+        if abs(value) > MAX_MAGNITUDE:
+            ctx.bad(key, f"a number of magnitude at most {MAX_MAGNITUDE:.0e} (totals of larger "
+                    "numbers overflow float64)", value)
             return None
         low_bad = self.min is not None and (
             value <= self.min if self.min_open else value < self.min
@@ -95,6 +150,7 @@ class Number(Spec):
         if low_bad or high_bad:
             ctx.bad(key, self.type_name() + _unit(self.unit), value)
             return None
+        self.plausible(value, ctx, key)
         return int(value) if self.integer else float(value)
 
 
@@ -132,6 +188,8 @@ class Text(Spec):
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
         if not isinstance(value, str):
             ctx.bad(key, self.type_name(), value)
+            return None
+        if not _text_ok(value, ctx, key):
             return None
         if self.choices and value not in self.choices:
             ctx.bad(key, self.type_name(), value, did_you_mean(value, self.choices))
@@ -198,12 +256,15 @@ class Path(Spec):
     min: float | None = None
     max: float | None = None
     min_open: bool = False
+    warn_above: float | None = None
+    why: str = ""
 
     def type_name(self) -> str:
         return f"a number{_bounds(self.min, self.max, self.min_open)} or a table of year = number"
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
-        inner = Number(min=self.min, max=self.max, unit=self.unit, min_open=self.min_open)
+        inner = Number(min=self.min, max=self.max, unit=self.unit, min_open=self.min_open,
+                       warn_above=self.warn_above, why=self.why)
         if isinstance(value, dict):
             if not value:
                 ctx.bad(key, "at least one year = value", value)
@@ -256,6 +317,9 @@ class Range(Spec):
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
         if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))):
             ctx.bad(key, self.type_name(), value)
+            return None
+        if not all(map(_is_finite, value)):
+            ctx.bad(key, "a pair [lo, hi] of finite numbers", value)
             return None
         lo, hi = float(value[0]), float(value[1])
         if lo >= hi or (self.min is not None and lo < self.min):
@@ -369,14 +433,19 @@ class Eligibility(Spec):
                     if isinstance(v, str) or (
                         isinstance(v, list) and v and all(isinstance(x, str) for x in v)
                     ):
-                        conds[k] = (v,) if isinstance(v, str) else tuple(v)
+                        names = [v] if isinstance(v, str) else v
+                        if all(_text_ok(x, ctx, ck) for x in names):
+                            conds[k] = tuple(names)
                     else:
                         ctx.bad(ck, "a region name or a list of names", v)
                 elif not _IDENT.match(k):
                     ctx.bad(ck, "a condition key or a column name", k,
                             did_you_mean(k, list(CONDITION_KEYS)))
-                elif isinstance(v, bool) or _is_number(v) or isinstance(v, str):
+                elif isinstance(v, bool) or _is_finite(v) or (
+                        isinstance(v, str) and _text_ok(v, ctx, ck)):
                     conds[k] = v
+                elif isinstance(v, str):
+                    pass  # reported by _text_ok
                 elif isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)):
                     conds[k] = Range().parse(v, ctx, ck)
                 else:
@@ -399,6 +468,8 @@ class Names(Spec):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             ctx.bad(key, self.type_name(), value)
+            return None
+        if not all(_text_ok(x, ctx, key) for x in value):
             return None
         return tuple(value)
 
@@ -436,7 +507,8 @@ class NumberList(Spec):
         return f"a non-empty list of{inc} numbers{_bounds(self.min, None)}"
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
-        ok = isinstance(value, list) and value and all(map(_is_number, value))
+        ok = isinstance(value, list) and value and all(
+            _is_finite(x) and abs(x) <= MAX_MAGNITUDE for x in value)
         if ok and self.min is not None:
             ok = all(x >= self.min for x in value)
         if ok and self.increasing:
@@ -630,7 +702,9 @@ PROGRAMME = Table(
                 "levels": NumberList(min=None, default=None,
                                      description="Registry: the levels that are eligible."),
                 "welfare_percentile_max": Number(
-                    min=0, max=100, unit="percent", default=None,
+                    min=0, max=100, unit="percent", default=None, warn_below=1,
+                    why="a percentile from 0 to 100 (20 = the poorest 20%); below 1 looks "
+                    "like a fraction (0.2 for 20)",
                     description="Eligible when the household's welfare percentile (0 = "
                     "poorest, weighted over persons in the first year) is below this.",
                 ),
@@ -661,7 +735,9 @@ PROGRAMME = Table(
             description="Administration costs, in start_year prices, indexed to the CPI.",
             fields={
                 "share_of_transfers": Number(
-                    min=0, max=5, unit="1", default=0.0,
+                    min=0, max=5, unit="1", default=0.0, warn_above=1,
+                    why="a fraction of transfers (0.05 = 5%); above 1 looks like a "
+                    "percentage",
                     description="Administration as a share of transfers.",
                 ),
                 "per_beneficiary_year": Number(
@@ -799,7 +875,10 @@ class KeyRanges(Spec):
                     visit(v, path)
                 elif (isinstance(v, list) and len(v) == 2 and all(map(_is_number, v))
                       and all(x == x and abs(x) != float("inf") for x in v)):
-                    out[path] = (float(v[0]), float(v[1]))
+                    if v[0] > v[1]:
+                        ctx.bad(f"{key}.{path}", "a pair [low, high] with low <= high", v)
+                    else:
+                        out[path] = (float(v[0]), float(v[1]))
                 else:
                     ctx.bad(f"{key}.{path}", "a pair [low, high] of numbers", v)
 
@@ -1426,7 +1505,9 @@ TAX_MEASURE = Table(
         "label": Text(default="", description="Name shown in tables."),
         "rate_change": Path(min=0, max=1, unit="1", default=REQUIRED,
                             description="Increase of the tax rate by year (0.01 = one point)."),
-        "base_pct_gdp": Path(min=0, max=5, unit="1", default=REQUIRED,
+        "base_pct_gdp": Path(min=0, max=5, unit="1", default=REQUIRED, warn_above=1,
+                             why="a fraction of GDP (0.05 = 5%); above 1 looks like a "
+                             "percentage",
                              description="Tax base / GDP."),
         "compliance": Path(min=0, max=1, unit="1", default=1.0,
                            description="Share of the statutory revenue collected."),
@@ -1795,6 +1876,8 @@ SCENARIO = Table(
                 "real_gdp_growth": Path(min=-0.5, max=0.5, unit="1 per year", default=None,
                                         description="Real GDP growth rate."),
                 "inflation": Path(min=-0.5, max=10.0, unit="1 per year", default=None,
+                                  warn_above=1, why="a fraction per year (0.05 = 5%); above "
+                                  "1 (100% a year) looks like a percentage",
                                   description="Consumer price inflation."),
                 "exchange_rate": Path(min=0, min_open=True, unit="currency per USD", default=None,
                                       description="Local currency per US dollar."),
@@ -1811,7 +1894,9 @@ SCENARIO = Table(
                                             description="Government expenditure / GDP "
                                             "(profile by default); total expenditure, "
                                             "interest included."),
-                "debt_pct_gdp": Number(min=0, max=10, unit="1", default=None,
+                "debt_pct_gdp": Number(min=0, max=10, unit="1", default=None, warn_above=3,
+                                       why="a fraction of GDP (0.6 = 60%); above 3 looks "
+                                       "like a percentage",
                                        description="Public debt at the end of the year before "
                                        "start_year / that year's GDP; with interest_rate, "
                                        "turns on the debt path (docs/fiscal.md)."),
