@@ -39,46 +39,40 @@ def _value(x: float) -> str:
 
 
 def tornado_plot(data: Sequence[dict[str, Any]], path: Path, title: str = "",
-                 currency: str = "") -> None:
-    """Draw the tornado of ``data`` (from :func:`tornado_data`) to the PNG ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+                 currency: str = "", attrs: dict[str, Any] | None = None) -> None:
+    """Draw the tornado of ``data`` (from :func:`tornado_data`) to the PNG ``path``, in
+    the house style (style.py); ``attrs`` (the run's Dataset attributes) give the
+    source line."""
+    from . import style
 
     rows = list(data)
     base = float(rows[0]["base_npv"]) if rows else 0.0
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * max(1, len(rows))), dpi=120)
+    fig, axes = style.figure(1, (9, 1.6 + 0.55 * max(1, len(rows))))
+    ax = axes[0]
     try:
         labels = []
         for i, r in enumerate(rows):
             y = len(rows) - 1 - i
-            for side, color in (("low", "#4477aa"), ("high", "#ee6677")):
+            for side, color in (("low", style.PALETTE[0]), ("high", style.PALETTE[1])):
                 npv = float(r[f"npv_{side}"])
                 ax.barh(y, npv - base, left=base, color=color, height=0.6,
-                        label=side if i == 0 else None)
+                        label=f"parameter at its {side} value" if i == 0 else None)
             labels.append(f"{r['parameter']}\n[{_value(float(r['low']))} / "
                           f"{_value(float(r['high']))}]")
         ax.set_yticks(range(len(rows)), labels[::-1], fontsize=8)
+        ax.grid(False, axis="y")
         ax.axvline(base, color="black", linewidth=1)
         if rows:
             lo = min(min(float(r["npv_low"]), float(r["npv_high"])) for r in rows)
             hi = max(max(float(r["npv_low"]), float(r["npv_high"])) for r in rows)
             if lo < 0 < hi:
                 ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _money(x)))
-        ax.set_xlabel(f"NPV ({currency}); base {_money(base)}" if currency else
-                      f"NPV; base {_money(base)}")
-        ax.set_title(title or "One-way sensitivity of the NPV", fontsize=10)
-        if rows:
-            ax.legend(title="parameter at", fontsize=8, title_fontsize=8, loc="upper left",
-                      bbox_to_anchor=(1.01, 1.0))
-        fig.tight_layout()
-        with open(path, "wb") as fh:
-            fig.savefig(fh, format="png")
+        style.money_axis(ax, f"NPV ({currency}); base {_money(base)}" if currency else
+                         f"NPV; base {_money(base)}", axis="x")
+        style.finish(fig, title or "One-way sensitivity of the NPV", attrs or {})
+        Path(path).write_bytes(style.png_bytes(fig))
     finally:
-        plt.close(fig)
+        style.close(fig)
 
 
 def tornado_lines(data: Sequence[dict[str, Any]]) -> list[str]:
