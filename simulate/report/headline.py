@@ -11,10 +11,11 @@ its highest number of beneficiaries; the package reaches full scale; a financing
 source starts or stops; the gap opens or closes; the peak cost
 share of GDP) and the last year. :func:`parse_years` reads ``--years``.
 
-Definitions (docs/results.md): *full scale* is the first year in which the
-coverage of all programmes together (beneficiaries / eligible) reaches 95 % of its
-highest value over the horizon (the roll-out is complete); the *gap* is total cost
-- total financing (negative: a surplus).
+Definitions (docs/results.md): *full scale* is the first year in which every
+programme's roll-out reaches its highest value (the scenario's ``rollout`` paths);
+without them, the first year the coverage of all programmes together (beneficiaries
+/ eligible) reaches 95 % of its highest value; the *gap* is total cost - total
+financing (negative: a surplus).
 """
 
 from __future__ import annotations
@@ -54,10 +55,40 @@ def _total(ds: xr.Dataset, var: str) -> np.ndarray:
                      axis=1)
 
 
+def rollout_full_year(ds: xr.Dataset) -> int | None:
+    """The first year in which every programme's roll-out reaches its highest value,
+    from the resolved scenario (attribute ``scenario``); None when it cannot be read."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(str(ds.attrs.get("scenario") or ""))
+    except tomllib.TOMLDecodeError:
+        return None
+    programmes = doc.get("programmes")
+    if not isinstance(programmes, dict) or not programmes:
+        return None
+    years = _years(ds)
+    out = years[0]
+    for pid in ds["programme"].values:
+        path = (programmes.get(str(pid)) or {}).get("rollout", 1.0)
+        if isinstance(path, dict) and path:
+            try:
+                points = sorted((int(k), float(v)) for k, v in path.items())
+            except (TypeError, ValueError):
+                return None
+            top = max(v for _, v in points)
+            out = max(out, next(y for y, v in points if v >= top))
+    return min(out, years[-1])
+
+
 def full_scale_year(ds: xr.Dataset) -> int:
-    """The first year the coverage of all programmes together (beneficiaries / eligible,
-    summed over programmes) reaches FULL_SCALE of its highest value over the horizon:
-    the roll-out is complete (the first year when nobody is eligible)."""
+    """The year the package reaches full scale: the first year every programme's
+    roll-out reaches its highest value (:func:`rollout_full_year`); failing that, the
+    first year the coverage of all programmes together (beneficiaries / eligible,
+    summed over programmes) reaches FULL_SCALE of its highest value."""
+    by_rollout = rollout_full_year(ds)
+    if by_rollout is not None:
+        return by_rollout
     ben = _total(ds, "beneficiaries")
     eligible = _total(ds, "eligible")
     years = _years(ds)
