@@ -186,3 +186,28 @@ def test_cli_compare_bad_input(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert f"{junk}: file expected a results.nc written by spsim run" in r.output
     assert CliRunner().invoke(main, ["compare"]).exit_code == 2
+
+
+def test_poverty_impact_by_hand(tmp_path: Path) -> None:
+    """10 adults with welfare 1,000 a year (poor: line 1,100) get 1,200 a year; 5
+    children with 5,000 get nothing: everyone poor is lifted out, 10 persons a year."""
+    d = doc(tmp_path, "a", 100)
+    (tmp_path / "people.csv").write_text("household_id,age,sex,weight,welfare\n"
+                                         "1,30,f,10,1000\n2,5,m,5,5000\n", encoding="utf-8")
+    d["poverty"] = {"line": 1100}
+    ds = simulate.run(scenario_from_dict(d))
+    row = compare_table([ds])[0]
+    assert row["poverty_before"] == pytest.approx(10 / 15) and row["poverty_after"] == 0
+    assert row["persons_lifted"] == pytest.approx(10)
+    assert row["cost_per_person_lifted"] == pytest.approx(12_000 / 10)
+    # Gini over persons: 2 x 10 x 5 x |x1 - x2| / (2 x 15^2 x mean)
+    assert row["gini_before"] == pytest.approx(2 * 50 * 4000 / (2 * 225 * 35_000 / 15))
+    assert row["gini_after"] == pytest.approx(2 * 50 * 2800 / (2 * 225 * 47_000 / 15))
+    s = compare_summary([ds])[0]
+    assert s["cost_per_person_year_lifted"] == pytest.approx(36_000 / 30)
+    assert s["last_poverty_change"] == pytest.approx(-10 / 15)
+    text = format_compare(compare_table([ds]), [s])
+    assert "Cost per person lifted out of poverty (LAK)" in text and "1.20 k" in text
+    assert "-66.67 pts" in text
+    data = compare_plot_data(compare_table([ds]))
+    assert {"poverty", "cost_per_person_lifted"} <= set(data)

@@ -8,7 +8,6 @@ Rows come largest total index first.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,17 +79,27 @@ def sobol_text(result: SobolResult) -> str:
 
 
 def write_sobol_csv(result: SobolResult, path: Path) -> None:
-    """sobol.csv: one row per parameter, largest total index first, full precision."""
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["parameter", "distribution", "first_order", "first_order_low",
-                    "first_order_high", "total", "total_low", "total_high", "output",
-                    "n", "runs", "confidence_level"])
-        for i in result.order():
-            w.writerow([result.parameters[i], result.distributions[i],
-                        *(repr(float(x)) for x in (result.first[i], *result.first_ci[i],
-                                                   result.total[i], *result.total_ci[i])),
-                        result.output, result.n, result.runs, result.confidence_level])
+    """sobol.csv: one row per parameter, largest total index first, full precision (the
+    one CSV writer, tabular.py, kind "exact")."""
+    from .tabular import Column, write_csv_rows
+
+    names = ("first_order", "first_order_low", "first_order_high", "total", "total_low",
+             "total_high")
+    rows = []
+    for i in result.order():
+        values = (result.first[i], *result.first_ci[i], result.total[i], *result.total_ci[i])
+        rows.append({"parameter": result.parameters[i],
+                     "distribution": result.distributions[i],
+                     **{k: float(v) for k, v in zip(names, values, strict=True)},
+                     "output": result.output, "n": result.n, "runs": result.runs,
+                     "confidence_level": float(result.confidence_level)})
+    columns = [Column("parameter", "parameter", "", "text"),
+               Column("distribution", "distribution", "", "text"),
+               *(Column(k, k, "", "exact") for k in names),
+               Column("output", "output", "", "text"), Column("n", "n", "", "year"),
+               Column("runs", "runs", "", "year"),
+               Column("confidence_level", "confidence_level", "", "exact")]
+    write_csv_rows(path, columns, rows)
 
 
 def sobol_plot(result: SobolResult, path: Path, title: str = "",

@@ -93,15 +93,24 @@ def percent(share: float) -> str:
 
 
 def _money_tick(x: float, _pos: object = None) -> str:
-    return money(x) if x != 0 else "0"
+    """An axis tick: ``1.5 bn``, ``500 m``, ``25 bn`` (three significant digits, no
+    trailing zeros)."""
+    if x == 0 or not np.isfinite(x):
+        return "0"
+    for div, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:,.3g} {suffix}"
+    return f"{x:,.3g}"
 
 
 def money_axis(ax: Any, unit: str, axis: str = "y") -> None:
     """Money on ``axis`` of ``ax``: ``k``/``m``/``bn``/``tn`` ticks, ``unit`` in the label."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(_money_tick))
+    if axis == "x":
+        target.set_major_locator(MaxNLocator(nbins=5))
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(unit)
 
 
@@ -154,24 +163,27 @@ def finish(fig: Any, title: str, attrs: Mapping[str, Any], legend: bool | str = 
     legend for the figure under the axes (the first axes' labels: long labels, or
     several panels sharing their series); False, none added.
     """
+    import textwrap
+
     fig.suptitle(title, fontsize=11.5, fontweight="bold", x=0.01, ha="left")
-    bottom = 0.04
+    width, height = fig.get_size_inches()
+    source = textwrap.wrap(source_line(attrs), width=int(width * 17)) or [""]
+    bottom = 0.04 + 0.16 * (len(source) - 1) / height
     if legend == "below":
         handles, labels = fig.axes[0].get_legend_handles_labels() if fig.axes else ([], [])
         if labels:
             ncol = 1 if max(len(x) for x in labels) > 60 else 2 if len(labels) > 3 else \
                 len(labels)
             rows = -(-len(labels) // ncol)
-            height = fig.get_size_inches()[1]
-            bottom = 0.05 + 0.2 * rows / height
             fig.legend(handles, labels, loc="lower center", ncol=ncol,
-                       bbox_to_anchor=(0.5, 0.035), fontsize=8.5)
+                       bbox_to_anchor=(0.5, bottom - 0.005), fontsize=8.5)
+            bottom += 0.01 + 0.2 * rows / height
     elif legend:
         for ax in fig.axes:
             handles, labels = ax.get_legend_handles_labels()
             if labels and ax.get_legend() is None:
                 ax.legend(handles, labels, loc="best")
-    fig.text(0.01, 0.008, source_line(attrs), fontsize=7, color="#555555", ha="left",
+    fig.text(0.01, 0.008, "\n".join(source), fontsize=7, color="#555555", ha="left",
              va="bottom")
     fig.tight_layout(rect=(0, bottom, 1, 0.97))
     return fig

@@ -32,8 +32,10 @@ SIGNIFICANT = 6
 RATIOS = {"bcr", "gini", "price_index", "err_roots"}
 #: column kinds: text, year (an integer label), count (persons, households), money,
 #: share (a fraction; % in CSV and in the workbook's display), ratio, number; "row": each
-#: row says its kind in ``row["_kind"]`` (long tables mixing units)
-KINDS = ("text", "year", "count", "money", "share", "ratio", "number", "row")
+#: row says its kind in ``row["_kind"]`` (long tables mixing units); "exact": full
+#: precision (the analysis tables of spsim sensitivity, whose numbers are compared
+#: exactly with the API's)
+KINDS = ("text", "year", "count", "money", "share", "ratio", "number", "row", "exact")
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,13 @@ def csv_cell(value: object, kind: str) -> str:
         return value
     if isinstance(value, bool | np.bool_):
         return str(bool(value)).lower()
-    if isinstance(value, int | np.integer) and kind in ("year", "text", "count"):
+    if isinstance(value, int | np.integer) and kind in ("year", "text", "count", "exact"):
         return str(int(value))
     x = float(value)  # type: ignore[arg-type]
     if not math.isfinite(x):
         return ""
+    if kind == "exact":
+        return repr(x)
     if kind == "share":
         x *= 100.0
     if kind in ("text", "year"):

@@ -7,16 +7,15 @@ draws them (matplotlib, Agg backend, PNG); the CSV writers and
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import xarray as xr
 
 from ..returns.tornado import OneWay
 from .tables import _aligned, _money, returns_summary, returns_table
+from .tabular import Column, write_csv_rows
 
 
 def tornado_data(one_way: Sequence[OneWay], base_npv: float) -> list[dict[str, Any]]:
@@ -95,25 +94,22 @@ def sensitivity_text(ds: xr.Dataset, data: Sequence[dict[str, Any]]) -> str:
 
 
 def write_cases_csv(ds: xr.Dataset, path: Path) -> None:
-    """sensitivity.csv: one row per case, full precision."""
+    """sensitivity.csv: one row per case, full precision (the one CSV writer,
+    tabular.py, kind "exact")."""
     units = ds["npv"].attrs.get("units", "")
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["case", f"npv [{units}]", "err [1 per year]", "err_roots", "bcr",
-                    f"pv_benefits [{units}]", f"pv_costs [{units}]"])
-        for r in returns_table(ds):
-            w.writerow([r["case"], *("" if isinstance(r[k], float) and np.isnan(r[k])
-                                     else repr(r[k])
-                                     for k in ("npv", "err", "err_roots", "bcr", "pv_benefits",
-                                               "pv_costs"))])
+    columns = [Column("case", "case", "", "text"), Column("npv", "npv", units, "exact"),
+               Column("err", "err", "1 per year", "exact"),
+               Column("err_roots", "err_roots", "", "exact"),
+               Column("bcr", "bcr", "", "exact"),
+               Column("pv_benefits", "pv_benefits", units, "exact"),
+               Column("pv_costs", "pv_costs", units, "exact")]
+    write_csv_rows(path, columns, returns_table(ds))
 
 
 def write_tornado_csv(data: Sequence[dict[str, Any]], path: Path, units: str = "") -> None:
-    """tornado.csv: one row per parameter, largest swing first."""
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["parameter", "low", "high", f"npv_low [{units}]", f"npv_high [{units}]",
-                    f"swing [{units}]", f"base_npv [{units}]"])
-        for r in data:
-            w.writerow([r["parameter"], *(repr(float(r[k])) for k in (
-                "low", "high", "npv_low", "npv_high", "swing", "base_npv"))])
+    """tornado.csv: one row per parameter, largest swing first, full precision."""
+    columns = [Column("parameter", "parameter", "", "text"), Column("low", "low", "", "exact"),
+               Column("high", "high", "", "exact")]
+    columns += [Column(k, k, units, "exact") for k in ("npv_low", "npv_high", "swing",
+                                                        "base_npv")]
+    write_csv_rows(path, columns, data)
