@@ -367,3 +367,22 @@ def test_original_scenario_texts_and_hashes(khm: Path) -> None:
     assert [b["file"] for b in json.loads(ds.attrs["scenario_bases"])] == [
         "khm_family_package_financing.toml", "khm_family_package.toml"]
     ds.close()
+
+
+def test_a_run_with_draws(draws: Path) -> None:
+    import openpyxl
+
+    with open(draws / "uncertainty.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[-9:] == ["units", "draws", "mean", "mean_se", "sd", "p5", "p25",
+                                  "p50", "p75", "p95"]
+    ds = xr.open_dataset(draws / "results.nc", engine="h5netcdf").load()
+    share = next(r for r in rows if r["indicator"] == "total_cost_pct_gdp"
+                 and r["year"] == "2030")
+    assert share["units"] == "%"
+    assert float(share["mean"]) == pytest.approx(
+        100 * float(ds["total_cost_pct_gdp"].sel(year=2030).mean()), rel=5e-6)
+    wb = openpyxl.load_workbook(draws / "tables.xlsx")
+    assert "Uncertainty" in wb.sheetnames
+    html = (draws / "report.html").read_text(encoding="utf-8")
+    assert '<section id="uncertainty">' in html and "4 draws" in html
