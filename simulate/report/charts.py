@@ -216,8 +216,16 @@ def _fans(ds: xr.Dataset, title: str) -> Any:
 
 
 def _has(*names: str) -> Callable[[xr.Dataset], bool]:
+    """Present when every variable is in the Dataset with some finite non-zero value (a
+    chart of zeros says nothing: e.g. programmes costed only in the economic analysis)."""
     def present(ds: xr.Dataset) -> bool:
-        return all(n in ds and np.isfinite(ds[n].values).any() for n in names)
+        for n in names:
+            if n not in ds:
+                return False
+            v = ds[n].values
+            if not (np.isfinite(v) & (v != 0)).any():
+                return False
+        return True
 
     return present
 

@@ -110,14 +110,20 @@ def headlines(ds: xr.Dataset) -> list[Headline]:
     share = float(ds["total_cost_pct_gdp"].values[i]) if "total_cost_pct_gdp" in ds else \
         float(np.nansum(ds["cost_pct_gdp"].values[i]))
     ben = _total(ds, "beneficiaries")[i]
-    out.append(Headline(
-        "Cost at full scale", money(float(cost[i]), currency), y_full,
-        f"At full scale ({y_full}) the programmes cost {money(float(cost[i]), currency)} "
-        f"a year (USD {money(float(usd))}, {percent(share)} of GDP) and reach "
-        f"{ben:,.0f} beneficiaries."))
+    if not (np.isfinite(cost) & (cost != 0)).any():
+        out.append(Headline(
+            "Programme cost", money(0.0, currency), None,
+            f"The programmes have no transfer or administration cost in this scenario; at "
+            f"full scale ({y_full}) they reach {ben:,.0f} beneficiaries."))
+    else:
+        out.append(Headline(
+            "Cost at full scale", money(float(cost[i]), currency), y_full,
+            f"At full scale ({y_full}) the programmes cost "
+            f"{money(float(cost[i]), currency)} a year (USD {money(float(usd))}, "
+            f"{percent(share)} of GDP) and reach {ben:,.0f} beneficiaries."))
     pct = ds["total_cost_pct_gdp"].values if "total_cost_pct_gdp" in ds else \
         np.nansum(ds["cost_pct_gdp"].values, axis=1)
-    if np.isfinite(pct).any():
+    if (np.isfinite(pct) & (pct != 0)).any():
         k = int(np.nanargmax(pct))
         out.append(Headline("Peak cost, % of GDP", percent(float(pct[k])), years[k],
                             f"The cost peaks at {percent(float(pct[k]))} of GDP in "
