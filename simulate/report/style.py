@@ -24,7 +24,7 @@ PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#B
            "#332288", "#117733", "#882255")
 #: default figure size in inches and resolution of PNG files
 SIZE = (8.0, 4.5)
-DPI = 120
+DPI = 100
 
 _RC = {
     "font.size": 9.5,
