@@ -126,14 +126,18 @@ def main() -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
               "(default: this machine).")
+@click.option("--years", "years", default=None, metavar="YEARS",
+              help="Years the summary shows, e.g. 2025,2029,2030-2032 (default: the first "
+              "year, the years where something changes, the last year).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @_FORCE
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | None,
-        scheduler: str | None, quiet: bool, force: bool, strict: bool = False) -> None:
-    """Project SCENARIO and write results.nc, tables.csv and a summary (with
-    [uncertainty]: every draw, and uncertainty.csv)."""
+        scheduler: str | None, years: str | None, quiet: bool, force: bool,
+        strict: bool = False) -> None:
+    """Project SCENARIO and write results.nc, report.html, tables.xlsx, CSV tables,
+    charts and a summary (with [uncertainty]: every draw, and uncertainty.csv)."""
     from .engine import run as run_scenario
     from .errors import Problem, ScenarioError
     from .report.writer import run_summary, write_run
@@ -148,11 +152,18 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
                                         "draws them)", "nothing"))
         sc = load_scenario(scenario, overrides={**overrides, "uncertainty.draws": draws},
                            strict=strict)
+    chosen = None
+    if years is not None:  # checked before the run
+        from .report.headline import parse_years
+
+        chosen = parse_years(years, list(range(sc.start_year, sc.end_year + 1)))
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
     with _reserved(target, out, force, "run", sc), _progress(label, quiet) as progress:
         ds = run_scenario(sc, progress=progress, scheduler=scheduler, strict=strict)
+        if chosen:
+            ds.attrs["summary_years"] = ",".join(map(str, chosen))
         write_run(ds, target)
     _warn(str(ds.attrs.get("warnings", "")).splitlines())
     if not quiet:
@@ -362,6 +373,7 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
     """spsim sensitivity --global: Sobol' indices of one output over the [uncertainty]
     parameters, written to sobol.txt, sobol.csv and sobol.png."""
     from .errors import Problem, ScenarioError
+    from .provenance import run_attrs
     from .report.sobol import sobol_plot, sobol_text, write_sobol_csv
     from .report.writer import write_atomically
     from .scenario import load_scenario
@@ -383,7 +395,7 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
         write_atomically(target, {
             "sobol.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
             "sobol.csv": lambda p: write_sobol_csv(result, p),
-            "sobol.png": lambda p: sobol_plot(result, p),
+            "sobol.png": lambda p: sobol_plot(result, p, attrs=run_attrs(sc)),
         })
     if not quiet:
         _say(text)
@@ -477,7 +489,7 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
             "sensitivity.csv": lambda p: write_cases_csv(ds, p),
             "tornado.csv": lambda p: write_tornado_csv(data, p, units),
             "tornado.png": lambda p: tornado_plot(data, p, f"{sc.name}: one-way sensitivity "
-                                                  "of the NPV", currency),
+                                                  "of the NPV", currency, ds.attrs),
         })
     if not quiet:
         _say(text)

@@ -27,6 +27,7 @@ from .kernels.projection import (
     POV_SEVERITY,
     TRANSFERS,
 )
+from .provenance import provenance_attrs
 from .scenario import Programme, Scenario
 from .variables import variable
 
@@ -195,6 +196,7 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "scenario_sha256": scenario.sha256,
         "simulate_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **provenance_attrs(scenario.path),
     })
     missing = [n for n, v in ds.data_vars.items() if "units" not in v.attrs]
     if missing:  # the registry guarantees this; a failure is a bug, not bad input

@@ -50,18 +50,21 @@ def test_run_writes_every_output(scenario: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} - {".spsim-manifest.json"} == {
         "results.nc", "tables.csv", "poverty.csv", "overlap.csv", "fiscal.csv", "summary.txt",
-        "scenario.toml"}
+        "scenario.toml", "scenario.original.toml", "provenance.json", "tables.xlsx",
+        "report.html", "chart_cost_by_programme.png", "chart_cost_share.png",
+        "chart_beneficiaries.png", "chart_coverage.png", "chart_poverty.png"}
     poverty = (out / "poverty.csv").read_text().splitlines()
-    assert poverty[0] == "year,stage,poverty_headcount,poverty_gap,poverty_severity,poor_persons,gini"
+    assert poverty[0] == ("year,stage,poverty_headcount [%],poverty_gap [%],"
+                          "poverty_severity [%],poor_persons [persons],gini [0-1]")
     assert len(poverty) == 1 + 6 * 2
     ds = xr.open_dataset(out / "results.nc", engine="h5netcdf")
     assert list(ds["programme"].values) == ["cg", "pension"]
     assert ds["cost"].attrs["units"] == "LAK"
     assert ds.attrs["seed"] == 7
-    header = (out / "tables.csv").read_text().splitlines()[0]
-    assert "cost [LAK]" in header and "cost_usd [USD]" in header
-    # 6 years x (2 programmes + total)
-    assert len((out / "tables.csv").read_text().splitlines()) == 1 + 6 * 3
+    lines = (out / "tables.csv").read_text().splitlines()
+    assert lines[0] == "year,programme,label,variable,units,value"
+    assert "2025,cg,Child grant,cost,LAK," in "\n".join(lines)
+    assert "2025,total,All programmes,cost_usd,USD," in "\n".join(lines)
     assert "Child grant (cg)" in result.output and "All programmes" in result.output
     ds.close()
 

@@ -68,6 +68,10 @@ def test_compare_table_by_hand(pair: list[xr.Dataset]) -> None:
     assert a["total_cost_pct_gdp"] == pytest.approx(12_000 / 1e9)
     assert a["total_cost_pct_revenue"] == pytest.approx(12_000 / 2e8)
     assert a["beneficiaries"] == 10 and a["eligible"] == 10 and a["coverage"] == 1.0
+    # 12 x 100 LAK to each of 10 adults; the common base: 15 persons
+    assert a["cost_per_beneficiary"] == pytest.approx(1_200)
+    assert a["coverage_population"] == pytest.approx(10 / 15)
+    assert np.isnan(a["persons_lifted"]) and np.isnan(a["cost_per_person_lifted"])
     assert np.isnan(a["financing_gap"]) and np.isnan(a["debt_pct_gdp"])
     assert b["total_financing"] == pytest.approx(10_000)
     assert b["financing_gap"] == pytest.approx(14_000)
@@ -82,6 +86,8 @@ def test_compare_summary_and_returns(pair: list[xr.Dataset]) -> None:
     assert s[0]["peak_cost_pct_gdp"] == pytest.approx(12e-6) and s[0]["peak_year"] == 2025
     assert np.isnan(s[0]["cumulative_gap"]) and s[1]["cumulative_gap"] == pytest.approx(42_000)
     assert np.isnan(s[0]["npv"]) and s[0]["npv_units"] == ""
+    assert s[0]["cost_per_beneficiary_year"] == pytest.approx(36_000 / 30)
+    assert s[1]["last_beneficiaries"] == 10
     # economic returns by sensitivity case: the base case is shown
     with_returns = pair[1].assign(
         npv=("sensitivity", [5.0e6, 1.0e6]), err=("sensitivity", [0.12, 0.08]),
@@ -110,7 +116,12 @@ def test_format_compare(pair: list[xr.Dataset]) -> None:
 
 def test_compare_plot_data(pair: list[xr.Dataset], tmp_path: Path) -> None:
     data = compare_plot_data(compare_table(pair))
-    assert list(data) == ["cost_pct_gdp", "cost", "coverage", "financing_gap"]
+    assert list(data) == ["cost_pct_gdp", "cost", "beneficiaries", "coverage",
+                          "cost_per_beneficiary", "financing_gap"]
+    # coverage on the common base: 10 beneficiaries of 15 persons
+    assert data["coverage"]["series"]["a"][1] == pytest.approx([10 / 15] * 3)
+    assert data["cost_per_beneficiary"]["series"]["b"][1] == pytest.approx([2_400] * 3)
+    assert data["cost"]["labels"] == {"a": "option a", "b": "option b"}
     assert data["cost"]["ylabel"] == "LAK"
     years, values = data["cost"]["series"]["b"]
     assert years == [2025, 2026, 2027] and values == pytest.approx([24_000] * 3)
@@ -134,13 +145,17 @@ def test_cli_compare_scenarios_and_results(tmp_path: Path) -> None:
     assert "Comparison of a, b" in r.output
     names = {p.name for p in out.iterdir()} - {".spsim-manifest.json"}
     assert names == {"compare.csv", "compare_summary.csv", "compare.txt", "cost_pct_gdp.png",
-                     "cost.png", "coverage.png", "financing_gap.png"}
+                     "cost.png", "beneficiaries.png", "coverage.png",
+                     "cost_per_beneficiary.png", "financing_gap.png"}
     for png in out.glob("*.png"):
         assert png.read_bytes()[:8] == PNG
     with open(out / "compare.csv") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 6 and rows[0]["scenario"] == "a" and rows[0]["financing_gap"] == ""
-    assert float(rows[3]["financing_gap"]) == pytest.approx(14_000)
+    assert len(rows) == 6 and rows[0]["scenario"] == "a"
+    assert rows[0]["financing_gap [currency]"] == ""
+    assert float(rows[3]["financing_gap [currency]"]) == pytest.approx(14_000)
+    assert rows[0]["coverage [%]"] == "100"  # shares as percentages
+    assert rows[0]["coverage_population [%]"] == "66.6667"  # 6 significant digits
     # a results.nc of an earlier run compares like a scenario
     run_out = tmp_path / "run_a"
     assert CliRunner().invoke(main, ["run", str(a), "--out", str(run_out), "-q"]).exit_code == 0
@@ -171,3 +186,28 @@ def test_cli_compare_bad_input(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert f"{junk}: file expected a results.nc written by spsim run" in r.output
     assert CliRunner().invoke(main, ["compare"]).exit_code == 2
+
+
+def test_poverty_impact_by_hand(tmp_path: Path) -> None:
+    """10 adults with welfare 1,000 a year (poor: line 1,100) get 1,200 a year; 5
+    children with 5,000 get nothing: everyone poor is lifted out, 10 persons a year."""
+    d = doc(tmp_path, "a", 100)
+    (tmp_path / "people.csv").write_text("household_id,age,sex,weight,welfare\n"
+                                         "1,30,f,10,1000\n2,5,m,5,5000\n", encoding="utf-8")
+    d["poverty"] = {"line": 1100}
+    ds = simulate.run(scenario_from_dict(d))
+    row = compare_table([ds])[0]
+    assert row["poverty_before"] == pytest.approx(10 / 15) and row["poverty_after"] == 0
+    assert row["persons_lifted"] == pytest.approx(10)
+    assert row["cost_per_person_lifted"] == pytest.approx(12_000 / 10)
+    # Gini over persons: 2 x 10 x 5 x |x1 - x2| / (2 x 15^2 x mean)
+    assert row["gini_before"] == pytest.approx(2 * 50 * 4000 / (2 * 225 * 35_000 / 15))
+    assert row["gini_after"] == pytest.approx(2 * 50 * 2800 / (2 * 225 * 47_000 / 15))
+    s = compare_summary([ds])[0]
+    assert s["cost_per_person_year_lifted"] == pytest.approx(36_000 / 30)
+    assert s["last_poverty_change"] == pytest.approx(-10 / 15)
+    text = format_compare(compare_table([ds]), [s])
+    assert "Cost per person lifted out of poverty (LAK)" in text and "1.20 k" in text
+    assert "-66.67 pts" in text
+    data = compare_plot_data(compare_table([ds]))
+    assert {"poverty", "cost_per_person_lifted"} <= set(data)

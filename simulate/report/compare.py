@@ -10,17 +10,27 @@ Every figure is of the whole package of each scenario (all its programmes):
 * yearly: total cost (nominal local currency and US dollars), cost as a share
   of GDP and of revenue, beneficiaries and eligible summed over programmes,
   coverage = beneficiaries / eligible of those sums (a person in two programmes
-  counts in both), total financing, financing gap (absent: the scenario declares
-  no financing) and public debt / GDP (absent: no debt path);
+  counts in both), cost per beneficiary, total financing, financing gap (absent:
+  the scenario declares no financing) and public debt / GDP (absent: no debt path);
+  with poverty results: the poverty headcount before and after transfers, the
+  persons lifted out of poverty (poor before - poor after), the Gini before and
+  after, and the cost per person lifted out of poverty (cost / persons lifted);
+* coverage on a common base: options with different eligibility rules have
+  different eligible populations, so ``coverage_population`` = beneficiaries (all
+  programmes) / the whole population of the year; the charts compare this one;
 * per scenario: cumulative cost and gap over the scenario's years, the peak cost
-  share of GDP, and NPV, ERR and BCR of the base case where the scenario has
-  economic returns.
+  share of GDP, cost per beneficiary-year (cumulative cost / cumulative
+  beneficiaries), cost per person-year lifted out of poverty (cumulative cost /
+  cumulative persons lifted), poverty and Gini change in the last year, and NPV,
+  ERR and BCR of the base case where the scenario has economic returns.
+
+Charts are in the house style (style.py): scenario titles in the legends, the
+source line naming each scenario file and its hash.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +39,7 @@ import xarray as xr
 from ..errors import DataError, Problem
 from .draws import central, has_draws
 from .tables import _aligned, _count, _money, _share, summary_years
+from .tabular import Column, write_csv_rows
 from .writer import write_atomically
 
 #: yearly columns of compare.csv: (name, header, kind)
@@ -40,6 +51,14 @@ YEARLY = (
     ("beneficiaries", "beneficiaries", "count"),
     ("eligible", "eligible", "count"),
     ("coverage", "coverage", "share"),
+    ("coverage_population", "beneficiaries / population", "share"),
+    ("cost_per_beneficiary", "cost per beneficiary", "money"),
+    ("poverty_before", "poverty headcount before transfers", "share"),
+    ("poverty_after", "poverty headcount after transfers", "share"),
+    ("persons_lifted", "persons lifted out of poverty", "count"),
+    ("gini_before", "Gini before transfers", "ratio"),
+    ("gini_after", "Gini after transfers", "ratio"),
+    ("cost_per_person_lifted", "cost per person lifted out of poverty", "money"),
     ("total_financing", "financing", "money"),
     ("financing_gap", "financing gap", "money"),
     ("financing_gap_pct_gdp", "gap % GDP", "share"),
@@ -81,7 +100,8 @@ def compare_table(datasets: Sequence[xr.Dataset],
             eligible = _sum(ds, "eligible", y)
             beneficiaries = _sum(ds, "beneficiaries", y)
             row: dict[str, object] = {
-                "scenario": name, "year": int(year), "currency": ds.attrs.get("currency", ""),
+                "scenario": name, "title": str(ds.attrs.get("title", "")), "year": int(year),
+                "currency": ds.attrs.get("currency", ""),
                 "total_cost": total,
                 "total_cost_usd": total / _var(ds, "exchange_rate", y),
                 "total_cost_pct_gdp": total / _var(ds, "gdp", y),
@@ -91,11 +111,40 @@ def compare_table(datasets: Sequence[xr.Dataset],
                 "eligible": eligible,
                 "coverage": beneficiaries / eligible if eligible > 0 else float("nan"),
             }
+            population = _var(ds, "population", y)
+            row["coverage_population"] = (beneficiaries / population if population > 0
+                                          else float("nan"))
+            row["cost_per_beneficiary"] = (total / beneficiaries if beneficiaries > 0
+                                           else float("nan"))
+            row.update(_poverty(ds, y, total))
             for var in ("total_financing", "financing_gap", "financing_gap_pct_gdp",
                         "debt_pct_gdp"):
                 row[var] = _var(ds, var, y)
             rows.append(row)
     return rows
+
+
+def _poverty(ds: xr.Dataset, y: int, cost: float) -> dict[str, float]:
+    """Poverty headcount and Gini before and after, persons lifted out of poverty and
+    the cost per person lifted, in year index ``y`` (NaN without poverty results)."""
+    nan = float("nan")
+    out = {"poverty_before": nan, "poverty_after": nan, "persons_lifted": nan,
+           "gini_before": nan, "gini_after": nan, "cost_per_person_lifted": nan}
+    if "poverty_headcount" not in ds or "stage" not in ds.dims:
+        return out
+    stages = [str(s) for s in ds["stage"].values]
+    if not {"before", "after"} <= set(stages):
+        return out
+    b, a = stages.index("before"), stages.index("after")
+    head = ds["poverty_headcount"].transpose("year", "stage").values
+    poor = ds["poor_persons"].transpose("year", "stage").values
+    gini = ds["gini"].transpose("year", "stage").values
+    lifted = float(poor[y, b] - poor[y, a])
+    out.update(poverty_before=float(head[y, b]), poverty_after=float(head[y, a]),
+               persons_lifted=lifted, gini_before=float(gini[y, b]),
+               gini_after=float(gini[y, a]),
+               cost_per_person_lifted=cost / lifted if lifted > 0 else nan)
+    return out
 
 
 def _base_case(ds: xr.Dataset, name: str) -> float:
@@ -133,7 +182,19 @@ def compare_summary(datasets: Sequence[xr.Dataset],
             "peak_year": int(mine[peak]["year"]),
             "cumulative_gap": float(gap.sum()) if np.isfinite(gap).all() else float("nan"),
             "last_debt_pct_gdp": float(debt[-1]),
+            "last_beneficiaries": float(mine[-1]["beneficiaries"]),
+            "last_coverage_population": float(mine[-1]["coverage_population"]),
         }
+        cost = float(np.nansum([r["total_cost"] for r in mine]))
+        ben = float(np.nansum([r["beneficiaries"] for r in mine]))
+        lifted = np.array([r["persons_lifted"] for r in mine], dtype=float)
+        row["cost_per_beneficiary_year"] = cost / ben if ben > 0 else float("nan")
+        total_lifted = float(lifted.sum()) if np.isfinite(lifted).all() else float("nan")
+        row["cost_per_person_year_lifted"] = (cost / total_lifted if total_lifted > 0
+                                              else float("nan"))
+        last = mine[-1]
+        row["last_poverty_change"] = float(last["poverty_after"]) - float(last["poverty_before"])
+        row["last_gini_change"] = float(last["gini_after"]) - float(last["gini_before"])
         for var in RETURNS:
             row[var] = _base_case(ds, var)
         row["npv_units"] = str(ds["npv"].attrs.get("units", "")) if "npv" in ds else ""
@@ -142,6 +203,10 @@ def compare_summary(datasets: Sequence[xr.Dataset],
 
 
 def _fmt(kind: str, x: float) -> str:
+    if kind == "ratio":
+        return "-" if not np.isfinite(x) else f"{x:.3f}"
+    if kind == "points":
+        return "-" if not np.isfinite(x) else f"{100 * x:+.2f} pts"
     return {"money": _money, "share": _share, "count": _count}[kind](x)
 
 
@@ -161,7 +226,18 @@ def format_compare(rows: list[dict[str, object]], summary: list[dict[str, object
         ("total_cost_pct_gdp", "Total cost, % of GDP", "share"),
         ("total_cost", f"Total cost ({currency}, nominal)", "money"),
         ("total_cost_usd", "Total cost (USD)", "money"),
-        ("coverage", "Coverage (beneficiaries / eligible, all programmes)", "share"),
+        ("beneficiaries", "Beneficiaries (all programmes; a person in two counts twice)",
+         "count"),
+        ("coverage_population", "Coverage on a common base: beneficiaries / whole population",
+         "share"),
+        ("coverage", "Coverage of each option's own eligible (beneficiaries / eligible)",
+         "share"),
+        ("cost_per_beneficiary", f"Cost per beneficiary ({currency}, nominal)", "money"),
+        ("poverty_after", "Poverty headcount after transfers", "share"),
+        ("persons_lifted", "Persons lifted out of poverty by the transfers", "count"),
+        ("gini_after", "Gini after transfers", "ratio"),
+        ("cost_per_person_lifted", f"Cost per person lifted out of poverty ({currency})",
+         "money"),
         ("financing_gap", f"Financing gap ({currency}; negative is a surplus)", "money"),
         ("financing_gap_pct_gdp", "Financing gap, % of GDP", "share"),
         ("debt_pct_gdp", "Public debt, % of GDP", "share"),
@@ -176,7 +252,8 @@ def format_compare(rows: list[dict[str, object]], summary: list[dict[str, object
                 for n in names])
         lines += ["", title, *_aligned(table)]
     header = ["scenario", "cumulative cost", "cumulative USD", "peak % GDP", "peak year",
-              "cumulative gap"]
+              "cumulative gap", "per beneficiary-year", "per person-year lifted",
+              "poverty change", "Gini change"]
     has_returns = any(np.isfinite(float(s["npv"])) for s in summary)
     if has_returns:
         header += ["NPV", "ERR", "BCR"]
@@ -184,7 +261,11 @@ def format_compare(rows: list[dict[str, object]], summary: list[dict[str, object
     for s in summary:
         line = [str(s["scenario"]), _money(float(s["cumulative_cost"])),
                 _money(float(s["cumulative_cost_usd"])), _share(float(s["peak_cost_pct_gdp"])),
-                str(s["peak_year"]), _money(float(s["cumulative_gap"]))]
+                str(s["peak_year"]), _money(float(s["cumulative_gap"])),
+                _money(float(s["cost_per_beneficiary_year"])),
+                _money(float(s["cost_per_person_year_lifted"])),
+                _fmt("points", float(s["last_poverty_change"])),
+                _fmt("ratio", float(s["last_gini_change"]))]
         if has_returns:
             err = float(s["err"])
             line += [_money(float(s["npv"])), _share(err),
@@ -192,76 +273,154 @@ def format_compare(rows: list[dict[str, object]], summary: list[dict[str, object
         table.append(line)
     note = ("; NPV in " + "/".join(sorted({str(s['npv_units']) for s in summary
                                               if s['npv_units']})) if has_returns else "")
-    lines += ["", f"Over each scenario's years (nominal; '-' where not available{note})",
+    lines += ["", f"Over each scenario's years (nominal; cost per beneficiary-year and per "
+              f"person-year lifted out of poverty: cumulative cost / cumulative persons; "
+              f"poverty and Gini change in the last year; '-' where not available{note})",
               *_aligned(table)]
     return "\n".join(lines)
 
 
 def compare_plot_data(rows: list[dict[str, object]]) -> dict[str, dict[str, object]]:
-    """The comparison charts' data: chart file stem -> title, y label, whether values are
-    shares (shown in %), and series {scenario: (years, values)}. Charts without any
-    value are left out; cost is in local currency when all scenarios share one, else USD."""
+    """The comparison charts' data: chart file stem -> title, y label, kind (``share``
+    shown in %, ``money``, ``count``), ``percent`` (kind is share), series
+    {scenario: (years, values)} and ``labels`` {scenario: its title, for legends}.
+    Charts without any value are left out; money is in local currency when all
+    scenarios share one, else USD."""
     names = list(dict.fromkeys(str(r["scenario"]) for r in rows))
+    labels = {str(r["scenario"]): str(r.get("title") or r["scenario"]) for r in rows}
     currencies = {str(r["currency"]) for r in rows}
     same = len(currencies) == 1
-    cost_var = "total_cost" if same else "total_cost_usd"
     cost_unit = currencies.pop() if same else "USD"
-    charts = {
-        "cost_pct_gdp": ("Total cost, % of GDP", "% of GDP", "total_cost_pct_gdp", True),
-        "cost": (f"Total cost ({cost_unit}, nominal)", cost_unit, cost_var, False),
-        "coverage": ("Coverage (beneficiaries / eligible)", "%", "coverage", True),
+
+    def cost(r: dict[str, object]) -> float:
+        return float(r["total_cost"] if same else r["total_cost_usd"])  # type: ignore[arg-type]
+
+    def per(key: str) -> Callable[[dict[str, object]], float]:
+        def value(r: dict[str, object]) -> float:
+            n = float(r[key])  # type: ignore[arg-type]
+            return cost(r) / n if np.isfinite(n) and n > 0 else float("nan")
+
+        return value
+
+    def var(key: str) -> Callable[[dict[str, object]], float]:
+        return lambda r: float(r[key])  # type: ignore[arg-type]
+
+    charts: dict[str, tuple[str, str, Callable[[dict[str, object]], float], str]] = {
+        "cost_pct_gdp": ("Total cost, % of GDP", "% of GDP", var("total_cost_pct_gdp"),
+                         "share"),
+        "cost": (f"Total cost ({cost_unit}, nominal)", cost_unit, cost, "money"),
+        "beneficiaries": ("Beneficiaries, all programmes (a person in two counts twice)",
+                          "persons", var("beneficiaries"), "count"),
+        "coverage": ("Coverage on a common base: beneficiaries as % of the whole "
+                     "population", "% of the population", var("coverage_population"),
+                     "share"),
+        "cost_per_beneficiary": (f"Cost per beneficiary ({cost_unit}, nominal)",
+                                 f"{cost_unit} per beneficiary", per("beneficiaries"),
+                                 "money"),
+        "poverty": ("Poverty headcount after transfers", "% of persons",
+                    var("poverty_after"), "share"),
+        "cost_per_person_lifted": (f"Cost per person lifted out of poverty ({cost_unit})",
+                                   f"{cost_unit} per person lifted",
+                                   per("persons_lifted"), "money"),
         "financing_gap": ("Financing gap, % of GDP (negative: surplus)", "% of GDP",
-                          "financing_gap_pct_gdp", True),
-        "debt_pct_gdp": ("Public debt, % of GDP", "% of GDP", "debt_pct_gdp", True),
+                          var("financing_gap_pct_gdp"), "share"),
+        "debt_pct_gdp": ("Public debt, % of GDP", "% of GDP", var("debt_pct_gdp"), "share"),
     }
     out: dict[str, dict[str, object]] = {}
-    for stem, (title, ylabel, var, percent) in charts.items():
+    for stem, (title, ylabel, value, kind) in charts.items():
         series = {}
         for n in names:
             mine = [r for r in rows if r["scenario"] == n]
-            values = [float(r[var]) for r in mine]
+            values = [value(r) for r in mine]
             if any(np.isfinite(values)):
-                series[n] = ([int(r["year"]) for r in mine], values)
+                series[n] = ([int(r["year"]) for r in mine], values)  # type: ignore[call-overload]
         if series:
-            out[stem] = {"title": title, "ylabel": ylabel, "percent": percent,
-                         "series": series}
+            out[stem] = {"title": title, "ylabel": ylabel, "percent": kind == "share",
+                         "kind": kind, "series": series, "labels": labels}
     return out
 
 
-def compare_plot(chart: dict[str, object], path: Path) -> None:
-    """Draw one chart of :func:`compare_plot_data` as a PNG at ``path``."""
-    import matplotlib
+def compare_plot(chart: dict[str, object], path: Path,
+                 attrs: dict[str, object] | None = None) -> None:
+    """Draw one chart of :func:`compare_plot_data` as a PNG at ``path`` (house style;
+    ``attrs["source_line"]`` names the scenarios compared)."""
+    from . import style
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    series = chart["series"]
+    labels = chart.get("labels") or {}
+    fig, axes = style.figure(1, (9, 4.8 + 0.22 * len(series)))  # type: ignore[arg-type]
+    ax = axes[0]
     try:
-        scale = 100.0 if chart["percent"] else 1.0
-        for name, (years, values) in chart["series"].items():
+        kind = str(chart.get("kind", "share" if chart["percent"] else "money"))
+        scale = 100.0 if kind == "share" else 1.0
+        for name, (years, values) in series.items():  # type: ignore[attr-defined]
+            label = str(labels.get(name, name))  # type: ignore[union-attr]
             ax.plot(years, np.asarray(values, dtype=float) * scale, marker="o",
-                    markersize=3, label=name)
-        ax.set_title(str(chart["title"]))
-        ax.set_xlabel("year")
-        ax.set_ylabel(str(chart["ylabel"]))
-        ax.grid(True, alpha=0.3)
-        if chart["percent"]:
+                    markersize=3, label=label if label == name else f"{label} ({name})")
+        if kind == "share":
+            style.percent_axis(ax, str(chart["ylabel"]))
             ax.axhline(0.0, color="black", linewidth=0.6)
-        ax.legend(fontsize="small")
-        fig.tight_layout()
-        fig.savefig(path, format="png")
+        else:
+            style.money_axis(ax, str(chart["ylabel"]))
+        style.year_axis(ax)
+        style.finish(fig, str(chart["title"]), attrs or {"source_line": "Source: simulate"},
+                     legend="below")
+        Path(path).write_bytes(style.png_bytes(fig))
     finally:
-        plt.close(fig)
+        style.close(fig)
 
 
-def _csv(rows: list[dict[str, object]], path: Path) -> None:
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow(["" if isinstance(v, float) and not np.isfinite(v)
-                             else repr(v) if isinstance(v, float) else v
-                             for v in row.values()])
+def compare_source(datasets: Sequence[xr.Dataset]) -> str:
+    """The source line of comparison charts: version, each scenario file with its hash,
+    the date of the comparison."""
+    from datetime import UTC, datetime
+
+    version = next((str(ds.attrs.get("simulate_version")) for ds in datasets
+                    if ds.attrs.get("simulate_version")), "")
+    parts = []
+    for ds in datasets:
+        file = str(ds.attrs.get("scenario_file") or ds.attrs.get("scenario_id", "scenario"))
+        digest = str(ds.attrs.get("scenario_original_sha256")
+                     or ds.attrs.get("scenario_sha256") or "")
+        parts.append(f"{file} (sha256 {digest[:12]})" if digest else file)
+    date = datetime.now(UTC).date().isoformat()
+    return f"Source: simulate {version}, scenarios {', '.join(parts)}, compared {date}"
+
+
+#: kinds and units of compare_summary.csv's columns (others: text)
+SUMMARY_COLUMNS = {
+    "cumulative_cost": ("money", "currency"), "cumulative_cost_usd": ("money", "USD"),
+    "peak_cost_pct_gdp": ("share", "%"), "peak_year": ("year", ""),
+    "cumulative_gap": ("money", "currency"), "last_debt_pct_gdp": ("share", "%"),
+    "last_beneficiaries": ("count", "persons"), "last_coverage_population": ("share", "%"),
+    "cost_per_beneficiary_year": ("money", "currency"),
+    "cost_per_person_year_lifted": ("money", "currency"),
+    "last_poverty_change": ("share", "% points"), "last_gini_change": ("ratio", "0-1"),
+    "npv": ("money", "npv_units"), "err": ("share", "% per year"), "bcr": ("ratio", "ratio"),
+}
+
+
+def _columns(rows: list[dict[str, object]], kinds: dict[str, tuple[str, str]]
+             ) -> list[Column]:
+    out = []
+    for key in rows[0]:
+        kind, units = kinds.get(key, ("year" if key == "year" else "text", ""))
+        out.append(Column(key, key, units, kind))
+    return out
+
+
+def _csv(rows: list[dict[str, object]], path: Path, kinds: dict[str, tuple[str, str]]
+         ) -> None:
+    """A comparison table through the one CSV writer (tabular.py): units in the headers
+    (``currency``: the row's currency column), numbers rounded, shares in %."""
+    write_csv_rows(path, _columns(rows, kinds), rows)
+
+
+def _yearly_kinds() -> dict[str, tuple[str, str]]:
+    units = {"money": "currency", "share": "%", "count": "persons", "ratio": "0-1"}
+    out = {name: (kind, units[kind]) for name, _, kind in YEARLY}
+    out["total_cost_usd"] = ("money", "USD")
+    return out
 
 
 def write_compare(datasets: Sequence[xr.Dataset], target: Path) -> str:
@@ -275,12 +434,13 @@ def write_compare(datasets: Sequence[xr.Dataset], target: Path) -> str:
     summary = compare_summary(datasets, names)
     text = format_compare(rows, summary)
     writers = {
-        "compare.csv": lambda p: _csv(rows, p),
-        "compare_summary.csv": lambda p: _csv(summary, p),
+        "compare.csv": lambda p: _csv(rows, p, _yearly_kinds()),
+        "compare_summary.csv": lambda p: _csv(summary, p, SUMMARY_COLUMNS),
         "compare.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
     }
+    source = {"source_line": compare_source(datasets)}
     for stem, chart in compare_plot_data(rows).items():
-        writers[f"{stem}.png"] = lambda p, c=chart: compare_plot(c, p)
+        writers[f"{stem}.png"] = lambda p, c=chart: compare_plot(c, p, source)
     write_atomically(target, writers)
     return text
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -99,7 +100,7 @@ def write_draw_table(ds: xr.Dataset, path: Path) -> None:
                                for s in stats)])
 
 
-def draw_summary(ds: xr.Dataset) -> list[str]:
+def draw_summary(ds: xr.Dataset, years: list[int] | None = None) -> list[str]:
     """Printed lines: the draws, the parameters, and each headline indicator's mean and
     90 % interval in the summary years (NPV too when there are returns)."""
     n = ds.sizes["draw"]
@@ -108,7 +109,7 @@ def draw_summary(ds: xr.Dataset) -> list[str]:
              + ", ".join(params),
              "mean [5th-95th percentile] over the draws (tables.csv and the other tables "
              "show the means; uncertainty.csv every indicator)"]
-    years = summary_years(ds["year"].values)
+    years = years or summary_years(ds["year"].values)
     currency = ds.attrs.get("currency", "")
     table = [["year", *(label + (f" ({currency})" if kind == "money" else "")
                         for name, label, kind in HEADLINES if name in ds)]]
@@ -154,35 +155,41 @@ def fan_data(ds: xr.Dataset) -> list[dict[str, object]]:
     return panels
 
 
-def fan_chart(ds: xr.Dataset, path: Path) -> None:
-    """uncertainty.png: each headline indicator's median over the years with its 50 %
-    (25th-75th percentile) and 90 % (5th-95th) bands over the draws."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def fan_figure(ds: xr.Dataset, title: str = "") -> Any:
+    """A figure of each headline indicator's median over the years with its 50 %
+    (25th-75th percentile) and 90 % (5th-95th) bands over the draws (house style)."""
+    from . import style
 
     panels = fan_data(ds)
-    fig, axes = plt.subplots(1, max(1, len(panels)), figsize=(5.2 * max(1, len(panels)), 4.2),
-                             dpi=110, squeeze=False)
+    fig, axes = style.figure(max(1, len(panels)), (5.2 * max(1, len(panels)), 4.4))
+    currency = str(ds.attrs.get("currency", ""))
+    for ax, p in zip(axes, panels, strict=False):
+        scale = 100.0 if p["percent"] else 1.0
+        years = np.asarray(p["years"])
+        band = {q: np.asarray(p[f"p{q}"]) * scale for q in PERCENTILES}
+        ax.fill_between(years, band[5], band[95], color=style.PALETTE[0], alpha=0.2,
+                        label="90% of draws")
+        ax.fill_between(years, band[25], band[75], color=style.PALETTE[0], alpha=0.4,
+                        label="50% of draws")
+        ax.plot(years, band[50], color="#224466", linewidth=1.5, label="median")
+        ax.set_title(str(p["title"]), fontsize=10, fontweight="normal")
+        if p["percent"]:
+            style.percent_axis(ax, "% of GDP")
+        else:
+            style.money_axis(ax, f"{currency}, nominal" if currency else str(p["units"]))
+        style.year_axis(ax)
+        ax.legend(loc="upper left")
+    heading = title or "Uncertainty over the draws"
+    return style.finish(fig, f"{heading}: {ds.sizes['draw']:,} draws", ds.attrs,
+                        legend=False)
+
+
+def fan_chart(ds: xr.Dataset, path: Path) -> None:
+    """uncertainty.png: :func:`fan_figure` as a PNG."""
+    from . import style
+
+    fig = fan_figure(ds)
     try:
-        for ax, p in zip(axes[0], panels, strict=False):
-            scale = 100.0 if p["percent"] else 1.0
-            years = np.asarray(p["years"])
-            band = {q: np.asarray(p[f"p{q}"]) * scale for q in PERCENTILES}
-            ax.fill_between(years, band[5], band[95], color="#4477aa", alpha=0.2,
-                            label="90% of draws")
-            ax.fill_between(years, band[25], band[75], color="#4477aa", alpha=0.4,
-                            label="50% of draws")
-            ax.plot(years, band[50], color="#224466", linewidth=1.5, label="median")
-            ax.set_title(str(p["title"]), fontsize="medium")
-            ax.set_xlabel("year")
-            ax.set_ylabel("% of GDP" if p["percent"] else str(p["units"]))
-            ax.grid(True, alpha=0.3)
-            ax.legend(fontsize="small", loc="upper left")
-        fig.suptitle(f"{ds.attrs.get('title', '')}: {ds.sizes['draw']:,} draws",
-                     fontsize="medium")
-        fig.tight_layout()
-        fig.savefig(path, format="png")
+        Path(path).write_bytes(style.png_bytes(fig))
     finally:
-        plt.close(fig)
+        style.close(fig)

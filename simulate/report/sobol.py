@@ -8,9 +8,8 @@ Rows come largest total index first.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -80,35 +79,45 @@ def sobol_text(result: SobolResult) -> str:
 
 
 def write_sobol_csv(result: SobolResult, path: Path) -> None:
-    """sobol.csv: one row per parameter, largest total index first, full precision."""
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["parameter", "distribution", "first_order", "first_order_low",
-                    "first_order_high", "total", "total_low", "total_high", "output",
-                    "n", "runs", "confidence_level"])
-        for i in result.order():
-            w.writerow([result.parameters[i], result.distributions[i],
-                        *(repr(float(x)) for x in (result.first[i], *result.first_ci[i],
-                                                   result.total[i], *result.total_ci[i])),
-                        result.output, result.n, result.runs, result.confidence_level])
+    """sobol.csv: one row per parameter, largest total index first, full precision (the
+    one CSV writer, tabular.py, kind "exact")."""
+    from .tabular import Column, write_csv_rows
+
+    names = ("first_order", "first_order_low", "first_order_high", "total", "total_low",
+             "total_high")
+    rows = []
+    for i in result.order():
+        values = (result.first[i], *result.first_ci[i], result.total[i], *result.total_ci[i])
+        rows.append({"parameter": result.parameters[i],
+                     "distribution": result.distributions[i],
+                     **{k: float(v) for k, v in zip(names, values, strict=True)},
+                     "output": result.output, "n": result.n, "runs": result.runs,
+                     "confidence_level": float(result.confidence_level)})
+    columns = [Column("parameter", "parameter", "", "text"),
+               Column("distribution", "distribution", "", "text"),
+               *(Column(k, k, "", "exact") for k in names),
+               Column("output", "output", "", "text"), Column("n", "n", "", "year"),
+               Column("runs", "runs", "", "year"),
+               Column("confidence_level", "confidence_level", "", "exact")]
+    write_csv_rows(path, columns, rows)
 
 
-def sobol_plot(result: SobolResult, path: Path, title: str = "") -> None:
+def sobol_plot(result: SobolResult, path: Path, title: str = "",
+               attrs: dict[str, Any] | None = None) -> None:
     """Horizontal bars of each parameter's first-order and total indices, with their
-    confidence intervals as whiskers, to the PNG ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    confidence intervals as whiskers, to the PNG ``path`` (house style, style.py;
+    ``attrs``, the scenario's run attributes, give the source line)."""
+    from . import style
 
     order = result.order()
     k = len(order)
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(1, k)), dpi=120)
+    fig, axes = style.figure(1, (9, 1.8 + 0.7 * max(1, k)))
+    ax = axes[0]
     try:
         height = 0.38
         for offset, name, est, ci, color in (
-                (height / 2, "first order", result.first, result.first_ci, "#4477aa"),
-                (-height / 2, "total", result.total, result.total_ci, "#ee6677")):
+                (height / 2, "first order", result.first, result.first_ci, style.PALETTE[0]),
+                (-height / 2, "total", result.total, result.total_ci, style.PALETTE[1])):
             y = np.arange(k)[::-1] + offset
             x = np.array([float(est[i]) for i in order])
             lo = np.array([float(ci[i][0]) for i in order])
@@ -118,6 +127,7 @@ def sobol_plot(result: SobolResult, path: Path, title: str = "") -> None:
             ax.errorbar(x, y, xerr=err, fmt="none", ecolor="black", elinewidth=0.8,
                         capsize=3)
         ax.set_yticks(np.arange(k)[::-1], [result.parameters[i] for i in order], fontsize=8)
+        ax.grid(False, axis="y")
         ax.axvline(0.0, color="black", linewidth=0.8)
         right = max(1.0, float(np.nanmax(np.concatenate([result.first_ci[:, 1],
                                                           result.total_ci[:, 1]]))))
@@ -127,11 +137,10 @@ def sobol_plot(result: SobolResult, path: Path, title: str = "") -> None:
         level = f"{100 * result.confidence_level:g}%"
         ax.set_xlabel(f"Sobol' index (share of the output's variance); whiskers: {level} "
                       f"bootstrap intervals; n = {result.n}, {result.runs} runs")
-        ax.set_title(title or f"{result.title}: Sobol' indices of {result.output}",
-                     fontsize=10)
-        ax.legend(fontsize=8, loc="lower right")
-        fig.tight_layout()
-        with open(path, "wb") as fh:
-            fig.savefig(fh, format="png")
+        ax.legend(loc="lower right")
+        source = dict(attrs or {"scenario_id": result.title})
+        style.finish(fig, title or f"{result.title}: Sobol' indices of {result.output}",
+                     source, legend=False)
+        Path(path).write_bytes(style.png_bytes(fig))
     finally:
-        plt.close(fig)
+        style.close(fig)

@@ -6,7 +6,6 @@ rows (pure, tested); :func:`format_summary` and :func:`write_csv` render them.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -50,25 +49,13 @@ def cost_table(ds: xr.Dataset) -> list[dict[str, object]]:
     return rows
 
 
-def csv_header(ds: xr.Dataset) -> list[str]:
-    """Column names of tables.csv, with units: ``cost [LAK]``."""
-    out = ["year", "programme", "label"]
-    for var, header, _ in COLUMNS:
-        units = ds[var].attrs.get("units", "")
-        out.append(f"{header} [{units}]" if units and units != "1" else
-                   f"{header} [share]" if units == "1" else header)
-    return out
-
-
 def write_csv(ds: xr.Dataset, path: Path) -> None:
-    """tables.csv: the cost table, full precision, units in the header."""
-    rows = cost_table(ds)
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(csv_header(ds))
-        for row in rows:
-            writer.writerow([row["year"], row["programme"], row["label"]]
-                            + ["" if np.isnan(row[v]) else repr(row[v]) for v, _, _ in COLUMNS])
+    """tables.csv: the cost table in long format (year, programme, label, variable,
+    units, value), rounded as every CSV of simulate (tabular.py, docs/results.md)."""
+    from .runtables import costs_long
+    from .tabular import write_table_csv
+
+    write_table_csv(costs_long(ds), path)
 
 
 def summary_years(years: np.ndarray) -> list[int]:
@@ -92,20 +79,26 @@ def _count(x: float) -> str:
 
 
 def _share(x: float) -> str:
-    return "-" if not np.isfinite(x) else f"{100 * x:.2f}%"
+    """A share as a percentage with at least two significant digits (never a false 0.00%)."""
+    from .style import percent
+
+    return percent(x)
 
 
-def format_summary(ds: xr.Dataset) -> str:
-    """A readable text summary: per programme and in total, selected years."""
+def format_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
+    """A readable text summary: what the run answers, then per programme and in total,
+    in ``years`` (default: headline.default_years)."""
+    from .headline import answer_lines, default_years, unseen_lines
+
     currency = ds.attrs.get("currency", "")
-    years = summary_years(ds["year"].values)
+    years = years or default_years(ds)
     rows = [r for r in cost_table(ds) if r["year"] in years]
     header = ["year", "beneficiaries", "coverage", f"cost ({currency})", "cost (USD)",
               "% GDP", "% revenue"]
     lines = [f"{ds.attrs.get('title', '')}",
              f"{ds.attrs.get('country', '').upper()}, {ds.attrs.get('start_year')}-"
              f"{ds.attrs.get('end_year')}; nominal {currency}; seed {ds.attrs.get('seed')}; "
-             f"{ds.attrs.get('records'):,} records"]
+             f"{ds.attrs.get('records'):,} records", "", *answer_lines(ds)]
     order = [*map(str, ds["programme"].values), TOTAL]
     labels = dict(zip(ds["programme"].values, ds["programme_label"].values, strict=True))
     for pid in order:
@@ -121,9 +114,12 @@ def format_summary(ds: xr.Dataset) -> str:
                           _share(r["cost_pct_revenue"])])
         lines += _aligned(table)
     lines += targeting_summary(ds)
-    lines += poverty_summary(ds)
-    lines += fiscal_summary(ds)
+    lines += poverty_summary(ds, years)
+    lines += fiscal_summary(ds, years)
     lines += returns_summary(ds)
+    unseen = unseen_lines(ds, years)
+    if unseen:
+        lines += ["", *unseen]
     return "\n".join(lines)
 
 
@@ -182,12 +178,12 @@ def poverty_table(ds: xr.Dataset) -> list[dict[str, object]]:
     return rows
 
 
-def poverty_summary(ds: xr.Dataset) -> list[str]:
+def poverty_summary(ds: xr.Dataset, years: list[int] | None = None) -> list[str]:
     """Poverty and inequality before and after transfers, selected years."""
     rows = poverty_table(ds)
     if not rows:
         return []
-    years = summary_years(ds["year"].values)
+    years = years or summary_years(ds["year"].values)
     header = ["year", "headcount before", "after", "gap before", "after", "Gini before",
               "after"]
     table = [header]
@@ -203,15 +199,17 @@ def poverty_summary(ds: xr.Dataset) -> list[str]:
 
 
 def write_rows(rows: list[dict[str, object]], path: Path) -> None:
-    """A list of dicts as CSV (full precision; empty cells for NaN)."""
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        if not rows:
-            return
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow(["" if isinstance(v, float) and np.isnan(v) else
-                             (repr(v) if isinstance(v, float) else v) for v in row.values()])
+    """A list of dicts as CSV through the one CSV writer (tabular.py: numbers to 6
+    significant digits, empty cells for NaN); an empty file for no rows."""
+    from .tabular import Column, write_csv_rows
+
+    if not rows:
+        Path(path).write_text("", encoding="utf-8")
+        return
+    first = rows[0]
+    columns = [Column(k, k, "", "year" if k == "year" else
+                      "text" if isinstance(v, str) else "number") for k, v in first.items()]
+    write_csv_rows(path, columns, rows)
 
 
 def overlap_table(ds: xr.Dataset) -> list[dict[str, object]]:
@@ -252,12 +250,12 @@ def fiscal_table(ds: xr.Dataset) -> list[dict[str, object]]:
     return rows
 
 
-def fiscal_summary(ds: xr.Dataset) -> list[str]:
+def fiscal_summary(ds: xr.Dataset, years: list[int] | None = None) -> list[str]:
     """Fiscal space, financing and debt of the package, selected years (run summary)."""
     if "total_cost_pct_expenditure" not in ds:
         return []
     currency = ds.attrs.get("currency", "")
-    years = summary_years(ds["year"].values)
+    years = years or summary_years(ds["year"].values)
     rows = [r for r in fiscal_table(ds) if r["year"] in years]
     envelope = "envelope" in ds
     header = ["year", f"GDP ({currency})", "cost", "% GDP", "% revenue", "% expenditure",

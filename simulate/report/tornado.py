@@ -7,16 +7,15 @@ draws them (matplotlib, Agg backend, PNG); the CSV writers and
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import xarray as xr
 
 from ..returns.tornado import OneWay
 from .tables import _aligned, _money, returns_summary, returns_table
+from .tabular import Column, write_csv_rows
 
 
 def tornado_data(one_way: Sequence[OneWay], base_npv: float) -> list[dict[str, Any]]:
@@ -39,46 +38,40 @@ def _value(x: float) -> str:
 
 
 def tornado_plot(data: Sequence[dict[str, Any]], path: Path, title: str = "",
-                 currency: str = "") -> None:
-    """Draw the tornado of ``data`` (from :func:`tornado_data`) to the PNG ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+                 currency: str = "", attrs: dict[str, Any] | None = None) -> None:
+    """Draw the tornado of ``data`` (from :func:`tornado_data`) to the PNG ``path``, in
+    the house style (style.py); ``attrs`` (the run's Dataset attributes) give the
+    source line."""
+    from . import style
 
     rows = list(data)
     base = float(rows[0]["base_npv"]) if rows else 0.0
-    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * max(1, len(rows))), dpi=120)
+    fig, axes = style.figure(1, (9, 1.6 + 0.55 * max(1, len(rows))))
+    ax = axes[0]
     try:
         labels = []
         for i, r in enumerate(rows):
             y = len(rows) - 1 - i
-            for side, color in (("low", "#4477aa"), ("high", "#ee6677")):
+            for side, color in (("low", style.PALETTE[0]), ("high", style.PALETTE[1])):
                 npv = float(r[f"npv_{side}"])
                 ax.barh(y, npv - base, left=base, color=color, height=0.6,
-                        label=side if i == 0 else None)
+                        label=f"parameter at its {side} value" if i == 0 else None)
             labels.append(f"{r['parameter']}\n[{_value(float(r['low']))} / "
                           f"{_value(float(r['high']))}]")
         ax.set_yticks(range(len(rows)), labels[::-1], fontsize=8)
+        ax.grid(False, axis="y")
         ax.axvline(base, color="black", linewidth=1)
         if rows:
             lo = min(min(float(r["npv_low"]), float(r["npv_high"])) for r in rows)
             hi = max(max(float(r["npv_low"]), float(r["npv_high"])) for r in rows)
             if lo < 0 < hi:
                 ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _money(x)))
-        ax.set_xlabel(f"NPV ({currency}); base {_money(base)}" if currency else
-                      f"NPV; base {_money(base)}")
-        ax.set_title(title or "One-way sensitivity of the NPV", fontsize=10)
-        if rows:
-            ax.legend(title="parameter at", fontsize=8, title_fontsize=8, loc="upper left",
-                      bbox_to_anchor=(1.01, 1.0))
-        fig.tight_layout()
-        with open(path, "wb") as fh:
-            fig.savefig(fh, format="png")
+        style.money_axis(ax, f"NPV ({currency}); base {_money(base)}" if currency else
+                         f"NPV; base {_money(base)}", axis="x")
+        style.finish(fig, title or "One-way sensitivity of the NPV", attrs or {})
+        Path(path).write_bytes(style.png_bytes(fig))
     finally:
-        plt.close(fig)
+        style.close(fig)
 
 
 def tornado_lines(data: Sequence[dict[str, Any]]) -> list[str]:
@@ -101,25 +94,22 @@ def sensitivity_text(ds: xr.Dataset, data: Sequence[dict[str, Any]]) -> str:
 
 
 def write_cases_csv(ds: xr.Dataset, path: Path) -> None:
-    """sensitivity.csv: one row per case, full precision."""
+    """sensitivity.csv: one row per case, full precision (the one CSV writer,
+    tabular.py, kind "exact")."""
     units = ds["npv"].attrs.get("units", "")
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["case", f"npv [{units}]", "err [1 per year]", "err_roots", "bcr",
-                    f"pv_benefits [{units}]", f"pv_costs [{units}]"])
-        for r in returns_table(ds):
-            w.writerow([r["case"], *("" if isinstance(r[k], float) and np.isnan(r[k])
-                                     else repr(r[k])
-                                     for k in ("npv", "err", "err_roots", "bcr", "pv_benefits",
-                                               "pv_costs"))])
+    columns = [Column("case", "case", "", "text"), Column("npv", "npv", units, "exact"),
+               Column("err", "err", "1 per year", "exact"),
+               Column("err_roots", "err_roots", "", "exact"),
+               Column("bcr", "bcr", "", "exact"),
+               Column("pv_benefits", "pv_benefits", units, "exact"),
+               Column("pv_costs", "pv_costs", units, "exact")]
+    write_csv_rows(path, columns, returns_table(ds))
 
 
 def write_tornado_csv(data: Sequence[dict[str, Any]], path: Path, units: str = "") -> None:
-    """tornado.csv: one row per parameter, largest swing first."""
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["parameter", "low", "high", f"npv_low [{units}]", f"npv_high [{units}]",
-                    f"swing [{units}]", f"base_npv [{units}]"])
-        for r in data:
-            w.writerow([r["parameter"], *(repr(float(r[k])) for k in (
-                "low", "high", "npv_low", "npv_high", "swing", "base_npv"))])
+    """tornado.csv: one row per parameter, largest swing first, full precision."""
+    columns = [Column("parameter", "parameter", "", "text"), Column("low", "low", "", "exact"),
+               Column("high", "high", "", "exact")]
+    columns += [Column(k, k, units, "exact") for k in ("npv_low", "npv_high", "swing",
+                                                        "base_npv")]
+    write_csv_rows(path, columns, data)

@@ -14,17 +14,14 @@ from pathlib import Path
 
 import xarray as xr
 
-from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
+from . import runtables
+from .draws import central, has_draws
 from .fund import fund_summary, fund_writers, has_fund
 from .outfolder import Writer, write_folder
-from .tables import (
-    fiscal_table,
-    format_summary,
-    overlap_table,
-    poverty_table,
-    write_csv,
-    write_rows,
-)
+from .outputs import provenance_files, report_files
+from .summary import summary_text
+from .tables import write_csv
+from .tabular import write_table_csv
 
 
 def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = False) -> Path:
@@ -49,33 +46,33 @@ def _text(text: str) -> Writer:
 
 
 def write_run(ds: xr.Dataset, target: Path) -> Path:
-    """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt and
-    scenario.toml; with draws also uncertainty.csv and uncertainty.png (the tables show
+    """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt,
+    scenario.toml, the provenance files, the charts, tables.xlsx and report.html
+    (outputs.py); with draws also uncertainty.csv and uncertainty.png (the tables show
     the draws' means); with a fund plan also its files (:func:`fund_writers`)."""
     table = central(ds) if has_draws(ds) else ds
     writers = {
         "results.nc": _netcdf(ds),
         "tables.csv": lambda p: write_csv(table, p),
-        "poverty.csv": lambda p: write_rows(poverty_table(table), p),
-        "overlap.csv": lambda p: write_rows(overlap_table(table), p),
-        "fiscal.csv": lambda p: write_rows(fiscal_table(table), p),
+        "poverty.csv": lambda p: write_table_csv(runtables.poverty(table), p),
+        "overlap.csv": lambda p: write_table_csv(runtables.overlap(table), p),
+        "fiscal.csv": lambda p: write_table_csv(runtables.fiscal(table), p),
         "summary.txt": _text(run_summary(ds)),
         "scenario.toml": _text(ds.attrs["scenario"].rstrip("\n")),
+        **provenance_files(ds),
+        **report_files(ds),
     }
     if has_draws(ds):
-        writers["uncertainty.csv"] = lambda p: write_draw_table(ds, p)
-        writers["uncertainty.png"] = lambda p: fan_chart(ds, p)
+        writers["uncertainty.csv"] = lambda p: write_table_csv(runtables.uncertainty(ds), p)
     if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
         writers.update(fund_writers(ds))
     return write_atomically(target, writers)
 
 
-def run_summary(ds: xr.Dataset) -> str:
-    """The printed summary of a run (with draws: of the means, then the spread), then
-    its warnings (:func:`simulate.plausibility.warning_lines`)."""
+def run_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
+    """The printed summary of a run (summary.summary_text: with draws, of the means, then
+    the spread), the fund's plan in one line, then the run's warnings
+    (:func:`simulate.plausibility.warning_lines`)."""
     from ..plausibility import warning_lines
 
-    if not has_draws(ds):
-        return "\n".join([format_summary(ds), *fund_summary(ds), *warning_lines(ds)])
-    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds),
-                      *warning_lines(ds)])
+    return "\n".join([summary_text(ds, years), *fund_summary(ds), *warning_lines(ds)])

@@ -1,0 +1,308 @@
+"""The charts of a run, drawn from its Dataset only, in the house style (style.py).
+
+:data:`CHARTS` lists every chart a run can have, in the order the report shows them;
+each decides from the Dataset whether its data are present (:func:`available`).
+:class:`ChartSet` renders each chart once, as PNG (a file of the run folder) and SVG
+(embedded in report.html). A run with draws is charted by the mean over its draws,
+plus the fan charts of the draws.
+
+Programmes and financing sources are named by their labels, not their ids; money
+axes read ``bn``/``tn``; shares are shown as percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from . import style
+from .draws import central, fan_figure, has_draws
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its file name, title, whether a Dataset has its data, how to draw it
+    (``draw(ds, title) -> figure``; ``ds`` is the mean over draws unless ``draws``)."""
+
+    file: str
+    title: str
+    present: Callable[[xr.Dataset], bool]
+    draw: Callable[[xr.Dataset, str], Any]
+    draws: bool = False
+
+
+def _labels(ds: xr.Dataset) -> list[str]:
+    if "programme_label" in ds:
+        return [str(x) for x in ds["programme_label"].values]
+    return [str(x) for x in ds["programme"].values]
+
+
+def _years(ds: xr.Dataset) -> np.ndarray:
+    return ds["year"].values.astype(int)
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(a), a, 0.0)
+
+
+def _stacked_bars(ax: Any, years: np.ndarray, values: np.ndarray, labels: list[str]) -> None:
+    """Bars of ``values[year, k]`` stacked per year; negatives stack below zero."""
+    pos = np.zeros(len(years))
+    neg = np.zeros(len(years))
+    for k, label in enumerate(labels):
+        v = _finite(values[:, k])
+        if not np.any(v):
+            continue
+        bottom = np.where(v >= 0, pos, neg)
+        ax.bar(years, v, bottom=bottom, width=0.8, label=label,
+               color=style.PALETTE[k % len(style.PALETTE)])
+        pos = pos + np.maximum(v, 0)
+        neg = neg + np.minimum(v, 0)
+
+
+def _cost_by_programme(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(2, (11, 4.6 + 0.2 * len(_labels(ds))))
+    years, labels = _years(ds), _labels(ds)
+    currency = str(ds.attrs.get("currency", ""))
+    for ax, var, unit in ((axes[0], "cost", f"{currency}, nominal"),
+                          (axes[1], "cost_usd", "USD, nominal")):
+        _stacked_bars(ax, years, ds[var].transpose("year", "programme").values, labels)
+        style.money_axis(ax, unit)
+        style.year_axis(ax)
+        ax.set_title(f"in {unit}", fontsize=10, fontweight="normal")
+    return style.finish(fig, title, ds.attrs, legend="below")
+
+
+def _cost_shares(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(1)
+    ax = axes[0]
+    years = _years(ds)
+    total_gdp = np.nansum(ds["cost_pct_gdp"].values, axis=1)
+    ax.plot(years, 100 * total_gdp, marker="o", ms=3, label="cost, % of GDP")
+    if "cost_pct_revenue" in ds and np.isfinite(ds["cost_pct_revenue"].values).any():
+        ax.plot(years, 100 * np.nansum(ds["cost_pct_revenue"].values, axis=1), marker="s",
+                ms=3, label="cost, % of government revenue")
+    if "envelope" in ds and "gdp" in ds:
+        env = ds["envelope"].values / ds["gdp"].values
+        ax.plot(years, 100 * env, linestyle="--", color="black", linewidth=1,
+                label="fiscal envelope, % of GDP")
+    ax.set_ylim(bottom=0)
+    style.percent_axis(ax, "% of GDP / % of revenue")
+    style.year_axis(ax)
+    return style.finish(fig, title, ds.attrs)
+
+
+def _beneficiaries(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(1, (9, 4.6 + 0.25 * len(_labels(ds))))
+    ax = axes[0]
+    years = _years(ds)
+    for k, label in enumerate(_labels(ds)):
+        color = style.PALETTE[k % len(style.PALETTE)]
+        ax.plot(years, ds["beneficiaries"].values[:, k], color=color, marker="o", ms=3,
+                label=f"{label}: beneficiaries")
+        ax.plot(years, ds["eligible"].values[:, k], color=color, linestyle="--",
+                label=f"{label}: eligible")
+    ax.set_ylim(bottom=0)
+    style.count_axis(ax, "persons")
+    style.year_axis(ax)
+    return style.finish(fig, title, ds.attrs, legend="below")
+
+
+def _coverage(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(1, (9, 4.4 + 0.2 * len(_labels(ds))))
+    ax = axes[0]
+    years = _years(ds)
+    for k, label in enumerate(_labels(ds)):
+        v = ds["coverage"].values[:, k]
+        if np.isfinite(v).any():
+            ax.plot(years, 100 * v, marker="o", ms=3, label=label,
+                    color=style.PALETTE[k % len(style.PALETTE)])
+    ax.set_ylim(bottom=0)
+    style.percent_axis(ax, "beneficiaries as % of the eligible")
+    style.year_axis(ax)
+    return style.finish(fig, title, ds.attrs, legend="below")
+
+
+def _source_labels(ds: xr.Dataset) -> list[str]:
+    if "source_label" in ds:
+        return [str(x) for x in ds["source_label"].values]
+    return [str(x) for x in ds["source"].values]
+
+
+def _financing(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(1, (9, 5.2 + 0.2 * ds.sizes.get("source", 0)))
+    ax = axes[0]
+    years = _years(ds)
+    currency = str(ds.attrs.get("currency", ""))
+    _stacked_bars(ax, years, ds["financing"].transpose("year", "source").values,
+                  _source_labels(ds))
+    ax.plot(years, ds["total_cost"].values, color="black", marker="o", ms=3,
+            label="total cost")
+    if "financing_gap" in ds:
+        gap = ds["financing_gap"].values
+        ax.plot(years, gap, color="#AA3377", linestyle="--", marker="x", ms=4,
+                label="financing gap (cost - financing)")
+    ax.axhline(0.0, color="black", linewidth=0.6)
+    style.money_axis(ax, f"{currency}, nominal (loans net of debt service)")
+    style.year_axis(ax)
+    return style.finish(fig, title, ds.attrs, legend="below")
+
+
+def _poverty(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(2, (11, 4.4))
+    years = _years(ds)
+    stages = [str(s) for s in ds["stage"].values]
+    for ax, var, label in ((axes[0], "poverty_headcount", "poverty headcount, % of persons"),
+                           (axes[1], "gini", "Gini index (0-100)")):
+        for s, stage in enumerate(stages):
+            ax.plot(years, 100 * ds[var].transpose("year", "stage").values[:, s], marker="o",
+                    ms=3, label=f"{stage} transfers", linestyle="-" if s else "--")
+        style.percent_axis(ax, label) if var != "gini" else ax.set_ylabel(label)
+        style.year_axis(ax)
+        ax.set_title(label, fontsize=10, fontweight="normal")
+    return style.finish(fig, title, ds.attrs)
+
+
+def _debt(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(1)
+    ax = axes[0]
+    years = _years(ds)
+    ax.plot(years, 100 * ds["debt_pct_gdp"].values, marker="o", ms=3,
+            label="with the programmes")
+    if "debt_baseline_pct_gdp" in ds:
+        ax.plot(years, 100 * ds["debt_baseline_pct_gdp"].values, linestyle="--",
+                label="without the programmes")
+    style.percent_axis(ax, "public debt, % of GDP (end of year)")
+    style.year_axis(ax)
+    return style.finish(fig, title, ds.attrs)
+
+
+def _returns(ds: xr.Dataset, title: str) -> Any:
+    fig, axes = style.figure(2, (11, 5.2))
+    years = _years(ds)
+    currency = str(ds.attrs.get("currency", ""))
+    unit = f"{currency} of {ds.attrs.get('start_year', '')}"
+    ax = axes[0]
+    channels = [str(c) for c in ds["channel"].values] if "channel" in ds.dims else []
+    if channels:
+        _stacked_bars(ax, years, ds["benefits"].transpose("year", "channel").values,
+                      [c.replace("_", " ") for c in channels])
+    if "economic_cost" in ds:
+        ax.plot(years, np.nansum(ds["economic_cost"].values, axis=1), color="black",
+                marker="o", ms=3, label="economic costs")
+    ax.set_title("benefit streams and costs by year", fontsize=10, fontweight="normal")
+    style.money_axis(ax, unit)
+    style.year_axis(ax)
+    ax = axes[1]
+    cases = [str(c) for c in ds["sensitivity"].values]
+    npv = ds["npv"].values
+    colors = [style.PALETTE[0] if v >= 0 else style.PALETTE[1] for v in _finite(npv)]
+    ax.barh(range(len(cases))[::-1], _finite(npv), color=colors)
+    ax.set_yticks(range(len(cases))[::-1], [c.replace("_", " ") for c in cases])
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    style.money_axis(ax, f"net present value, {unit}", axis="x")
+    ax.set_title("NPV by case (base first)", fontsize=10, fontweight="normal")
+    ax.grid(True, axis="x")
+    return style.finish(fig, title, ds.attrs, legend="below")
+
+
+def _fans(ds: xr.Dataset, title: str) -> Any:
+    return fan_figure(ds, title)
+
+
+def _has(*names: str) -> Callable[[xr.Dataset], bool]:
+    """Present when every variable is in the Dataset with some finite non-zero value (a
+    chart of zeros says nothing: e.g. programmes costed only in the economic analysis)."""
+    def present(ds: xr.Dataset) -> bool:
+        for n in names:
+            if n not in ds:
+                return False
+            v = ds[n].values
+            if not (np.isfinite(v) & (v != 0)).any():
+                return False
+        return True
+
+    return present
+
+
+#: every chart of a run, in report order
+CHARTS: tuple[Chart, ...] = (
+    Chart("chart_cost_by_programme.png", "Cost by programme", _has("cost", "cost_usd"),
+          _cost_by_programme),
+    Chart("chart_cost_share.png", "Cost as a share of GDP and of government revenue",
+          _has("cost_pct_gdp"), _cost_shares),
+    Chart("chart_beneficiaries.png", "Eligible persons and beneficiaries",
+          _has("beneficiaries", "eligible"), _beneficiaries),
+    Chart("chart_coverage.png", "Coverage: beneficiaries as a share of the eligible",
+          _has("coverage"), _coverage),
+    Chart("chart_financing.png", "Financing by source against the cost, and the gap",
+          _has("financing", "total_cost"), _financing),
+    Chart("chart_debt.png", "Public debt, with and without the programmes",
+          _has("debt_pct_gdp"), _debt),
+    Chart("chart_poverty.png", "Poverty and inequality before and after transfers",
+          _has("poverty_headcount", "gini"), _poverty),
+    Chart("chart_returns.png", "Economic returns: benefit streams and net present value",
+          _has("npv"), _returns),
+    Chart("uncertainty.png", "Uncertainty over the draws", lambda ds: has_draws(ds), _fans,
+          draws=True),
+)
+
+#: hooks for charts of capabilities that add them (e.g. the fund): appended to CHARTS
+EXTRA_CHARTS: list[Chart] = []
+
+
+def all_charts() -> list[Chart]:
+    """CHARTS and any registered in EXTRA_CHARTS, in report order."""
+    return [*CHARTS, *EXTRA_CHARTS]
+
+
+def available(ds: xr.Dataset) -> list[Chart]:
+    """The charts whose data ``ds`` has."""
+    mean = central(ds) if has_draws(ds) else ds
+    return [c for c in all_charts() if c.present(ds if c.draws else mean)]
+
+
+@dataclass
+class Rendered:
+    """A chart drawn: its title, PNG bytes and SVG text."""
+
+    chart: Chart
+    png: bytes
+    svg: str
+
+
+class ChartSet:
+    """The charts of one run, each drawn once on first use (PNG and SVG)."""
+
+    def __init__(self, ds: xr.Dataset) -> None:
+        self.ds = ds
+        self.mean = central(ds) if has_draws(ds) else ds
+        self.charts = available(ds)
+        self._done: dict[str, Rendered] = {}
+
+    def get(self, chart: Chart) -> Rendered:
+        """The chart drawn (drawn now if not yet)."""
+        if chart.file not in self._done:
+            fig = chart.draw(self.ds if chart.draws else self.mean, chart.title)
+            try:
+                self._done[chart.file] = Rendered(chart, style.png_bytes(fig),
+                                                  style.svg_text(fig))
+            finally:
+                style.close(fig)
+        return self._done[chart.file]
+
+    def all(self) -> list[Rendered]:
+        """Every available chart, drawn."""
+        return [self.get(c) for c in self.charts]
+
+    def writer(self, chart: Chart) -> Callable[[Path], None]:
+        """A writer of the chart's PNG file (for write_run's writers)."""
+        def write(path: Path) -> None:
+            path.write_bytes(self.get(chart).png)
+
+        return write
