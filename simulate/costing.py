@@ -112,7 +112,12 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "households_eligible": np.where(household, by_prog[:, :, HOUSEHOLDS_ELIGIBLE], np.nan),
         "households_beneficiaries": np.where(household,
                                              by_prog[:, :, HOUSEHOLDS_BENEFICIARIES], np.nan),
-        "coverage": _ratio(beneficiaries, eligible),
+        # coverage of the eligible: only the truly eligible among the beneficiaries count,
+        # so it never exceeds 1; inclusion-error entrants are counted apart
+        # (docs/methods.md, "Coverage and inclusion errors")
+        "coverage": _ratio(rightly, eligible),
+        "beneficiaries_eligible": rightly,
+        "beneficiaries_not_eligible": np.maximum(beneficiaries - rightly, 0.0),
         "inclusion_error_rate": 1.0 - _ratio(rightly, beneficiaries),
         "exclusion_error_rate": 1.0 - _ratio(rightly, eligible),
         "transfers": transfers,

@@ -89,7 +89,9 @@ def compare_table(datasets: Sequence[xr.Dataset],
                                            if _var(ds, "revenue", y) > 0 else float("nan")),
                 "beneficiaries": beneficiaries,
                 "eligible": eligible,
-                "coverage": beneficiaries / eligible if eligible > 0 else float("nan"),
+                "coverage": (_sum(ds, "beneficiaries_eligible", y) / eligible
+                             if eligible > 0 and "beneficiaries_eligible" in ds
+                             else beneficiaries / eligible if eligible > 0 else float("nan")),
             }
             for var in ("total_financing", "financing_gap", "financing_gap_pct_gdp",
                         "debt_pct_gdp"):

@@ -302,6 +302,11 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
     if v.get("fund") is not None:
         ctx.problems.extend(fund_problems(v["fund"], names, s["start_year"], s["end_year"],
                                           ctx.origin))
+    if v.get("transition") is not None:
+        from ..transition import transition_problems
+
+        ctx.problems.extend(transition_problems(v["transition"], v["programmes"] or {},
+                                                ctx.origin))
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")

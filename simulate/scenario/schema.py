@@ -1719,6 +1719,62 @@ FUND = Table(
 )
 
 
+
+# --- caseload transition ([transition], simulate/transition.py) -----------------------
+
+TRANSITION = Table(
+    default=None,
+    description="A humanitarian caseload moving into a national programme: a yearly "
+    "stock-and-flow funnel (consent, documentation, referral, re-assessment, waiting list, "
+    "enrolment capped by capacity); see docs/methods.md and docs/iraq.md.",
+    fields={
+        "from": Text(default=REQUIRED, description="The humanitarian programme (household "
+                     "unit) whose caseload moves."),
+        "to": Text(default=REQUIRED, description="The national programme (household unit) "
+                   "that absorbs it."),
+        "caseload": Number(min=0, default=None, unit="households",
+                           description="Households receiving humanitarian cash at the start "
+                           "(default: households_beneficiaries of `from` in start_year)."),
+        "consent": Number(**SHARE, default=1.0, description="Share of the caseload that "
+                          "consents to referral (asked once); never changes humanitarian "
+                          "eligibility."),
+        "documented": Number(**SHARE, default=1.0, description="Share of the caseload "
+                             "holding the civil documents a referral needs, at the start."),
+        "documentation_assistance": Path(min=0.0, max=1.0, default=0.0, unit="1 per year",
+                                         description="Share of the undocumented who obtain "
+                                         "documents each year (legal assistance)."),
+        "referral_rate": Path(min=0.0, max=1.0, default=1.0, unit="1 per year",
+                              description="Share of the consenting, documented, not yet "
+                              "referred households referred in a year (only in years with "
+                              "capacity > 0)."),
+        "reassessment_pass": Number(**SHARE, default=None,
+                                    description="Share of the referred that the ministry's "
+                                    "own assessment finds eligible (default: the share of "
+                                    "households passing `from`'s targeting test that also "
+                                    "pass `to`'s, on the population)."),
+        "capacity": Path(min=0, default=REQUIRED, unit="households per year",
+                         description="Households the national programme can enrol in a "
+                         "year (absorption capacity); 0: closed, no referral, no "
+                         "enrolment."),
+        "humanitarian_exit": Path(min=0.0, max=1.0, default=0.0, unit="1 per year",
+                                  description="Share of the households still receiving "
+                                  "humanitarian cash who lose it in a year (phase-out)."),
+        "humanitarian_value": Number(min=0, default=None, unit="currency per household per "
+                                     "month", description="Humanitarian transfer, start_year "
+                                     "prices (default: the flat monthly amount of `from`)."),
+        "national_value": Number(min=0, default=None, unit="currency per household per "
+                                 "month", description="National transfer, start_year prices "
+                                 "(default: the flat monthly amount of `to`)."),
+        "aligned": Boolean(default=False, description="true: the national programme pays "
+                           "transitioned households the humanitarian value (values aligned); "
+                           "false: its own value."),
+        "overlap_factors": NumberList(min=0, default=(0.8, 0.9, 1.0, 1.1, 1.2), unit="1",
+                                      description="Multipliers of each programme's targeting "
+                                      "threshold (PMT cut-off, percentile or line) for the "
+                                      "pmt_overlap sensitivity grid; must include 1."),
+    },
+)
+
 SCENARIO = Table(
     fields={
         "extends": Text(description="A base scenario file, relative to this one.", default=None),
@@ -1847,6 +1903,7 @@ SCENARIO = Table(
         "sensitivity": SENSITIVITY,
         "uncertainty": UNCERTAINTY,
         "fund": FUND,
+        "transition": TRANSITION,
     }
 )
 
