@@ -187,9 +187,30 @@ def _value(scenario: Scenario, given: float | None, pid: str, key: str) -> float
     return float(b.amount)
 
 
+#: conditions that change over the years or are simulated: left out of the first-year test
+_DYNAMIC = ("age_months", "pregnant", "disabled")
+
+
+def categorical(prep: Prepared, pid: str) -> np.ndarray:
+    """Per record: does the record's household have a member meeting one of programme
+    ``pid``'s eligibility groups in the first year (time-invariant conditions and age;
+    pregnancy, disability and age in months are left out)."""
+    from .programmes.rules import _static_mask
+
+    prog = prep.scenario.programme(pid)
+    pop = prep.population
+    ok = np.zeros(pop.n, dtype=bool)
+    for group in prog.eligibility:
+        kept = tuple(c for c in group if c.column not in _DYNAMIC)
+        ok |= _static_mask(pop, kept, prep.scenario)
+    ok &= pop.entry_year <= pop.year
+    _, inverse = np.unique(pop.household_id, return_inverse=True)
+    return np.bincount(inverse, weights=ok.astype(np.float64))[inverse] > 0
+
+
 def pmt_test(prep: Prepared, pid: str, factor: float = 1.0) -> np.ndarray:
     """Per record: does the household pass programme ``pid``'s targeting test at
-    ``factor`` x its threshold (the test alone, no errors, no categorical conditions)."""
+    ``factor`` x its threshold (the test alone: no errors, roll-out or take-up)."""
     from .programmes.rules import _target_threshold, _target_value, welfare_percentile
 
     prog = prep.scenario.programme(pid)
@@ -202,15 +223,17 @@ def pmt_test(prep: Prepared, pid: str, factor: float = 1.0) -> np.ndarray:
 
 def overlap_grid(prep: Prepared, src: str, dst: str, factors_src: list[float],
                  factors_dst: list[float]) -> np.ndarray:
-    """Households of the first year by (src factor, dst factor, OVERLAP_STATUS): passing both
-    targeting tests, only src's, only dst's, neither, each threshold scaled by a factor."""
+    """Households of the first year by (src factor, dst factor, OVERLAP_STATUS): eligible
+    for both programmes, only src, only dst, neither, by their categorical conditions
+    (:func:`categorical`) and targeting tests, each threshold scaled by a factor."""
     pop = prep.population
     first = np.r_[True, pop.household_id[1:] != pop.household_id[:-1]]
     first &= pop.entry_year <= pop.year
     w = pop.weight[first]
     out = np.zeros((len(factors_src), len(factors_dst), len(OVERLAP_STATUS)))
-    a_tests = [pmt_test(prep, src, f)[first] for f in factors_src]
-    b_tests = [pmt_test(prep, dst, f)[first] for f in factors_dst]
+    cat_a, cat_b = categorical(prep, src)[first], categorical(prep, dst)[first]
+    a_tests = [cat_a & pmt_test(prep, src, f)[first] for f in factors_src]
+    b_tests = [cat_b & pmt_test(prep, dst, f)[first] for f in factors_dst]
     for i, a in enumerate(a_tests):
         for j, b in enumerate(b_tests):
             out[i, j] = (w[a & b].sum(), w[a & ~b].sum(), w[~a & b].sum(), w[~a & ~b].sum())

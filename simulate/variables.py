@@ -393,9 +393,10 @@ VARIABLES.update({v.name: v for v in [
              "assessment (given, or from the two targeting tests on the population)."),
     Variable("pmt_overlap", ("factor_from", "factor_to", "overlap_status"), "households",
              "households by the two targeting tests",
-             "First-year households passing both targeting tests, only the humanitarian one "
-             "(from_only), only the national one (to_only) or neither, with each threshold "
-             "scaled by factor_from / factor_to."),
+             "First-year households eligible for both programmes (categorical conditions "
+             "and targeting test, without errors, roll-out or take-up), only the "
+             "humanitarian one (from_only), only the national one (to_only) or neither, "
+             "with each targeting threshold scaled by factor_from / factor_to."),
 ]})
 
 

@@ -190,3 +190,22 @@ def test_person_programme_refused() -> None:
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(d)
     assert "transition.to" in str(err.value) and "household" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["irq_mpca_spn.toml", "irq_cash_transfer.toml"])
+def test_iraq_scenarios_coverage_at_most_one(name: str) -> None:
+    from pathlib import Path
+
+    from simulate.scenario import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / name
+    sc = load_scenario(path, {"population.records": 8000, "scenario.end_year": 2029})
+    ds = simulate.run(sc)
+    cov = ds["coverage"].values
+    assert np.nanmax(cov) <= 1.0 + 1e-12
+    parts = ds["beneficiaries_eligible"] + ds["beneficiaries_not_eligible"]
+    assert np.allclose(parts.values, ds["beneficiaries"].values, rtol=1e-12)
+    if "transition_households" in ds:
+        caseload = float(ds["households_beneficiaries"].sel(programme="mpca")[0])
+        assert np.allclose(ds["transition_households"].sum("funnel_stage"), caseload)
+        assert float(ds["transition_households"].sel(year=2025, funnel_stage="enrolled")) == 0
