@@ -66,6 +66,11 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "Sum of cost over programmes, nominal."),
     Variable("total_cost_pct_gdp", ("year",), "1", "total cost as a share of GDP",
              "total_cost / nominal GDP."),
+    Variable("cost_by_component", ("year", "component"), "{currency}",
+             "total cost by component",
+             "Sum of cost over the programmes of each component: regular, shock_vertical "
+             "(shock top-ups), shock_horizontal (shock expansions to the newly eligible); "
+             "the components add up to total_cost."),
     Variable("households_eligible", YP, "households", "eligible households",
              "Weighted households eligible for a household programme (NaN for person "
              "programmes)."),

@@ -656,6 +656,80 @@ PROGRAMME = Table(
             description="Share of eligible units reached by the programme, by year "
             "(geographic or phased expansion).",
         ),
+        "shock_response": Table(
+            default=None,
+            description="Shock-responsive expansion of this programme in chosen years "
+            "(docs/methods.md, \"Shock-responsive expansion\"): a vertical top-up for its "
+            "beneficiaries and/or a horizontal expansion to newly eligible households; each "
+            "becomes a programme of its own (<name>_shock_vertical, <name>_shock_horizontal) "
+            "with component \"shock_vertical\" / \"shock_horizontal\", costed apart.",
+            fields={
+                "years": NumberList(min=1900, increasing=True, default=REQUIRED,
+                                    unit="calendar year",
+                                    description="The years the response pays."),
+                "vertical": Table(
+                    default=None,
+                    description="A top-up on the regular benefit for the programme's own "
+                    "beneficiaries (the same people: it shares their random draws); the "
+                    "regular benefit must be flat.",
+                    fields={
+                        "amount": Number(min=0, default=REQUIRED, unit="currency per period",
+                                         description="Top-up per period, start_year prices."),
+                        "period": Text(choices=("month", "year"), default="month",
+                                       description="month: 12 payments a year; year: one."),
+                        "label": Text(default="", description="Name in tables."),
+                    },
+                ),
+                "horizontal": Table(
+                    default=None,
+                    description="Newly eligible units: meeting the programme's eligibility "
+                    "conditions, failing its targeting test, passing a second test: a "
+                    "second welfare threshold (welfare_percentile_max or poverty_line), a "
+                    "second PMT cut-off (cutoff, same formula), or the regular threshold "
+                    "after a shock to welfare (welfare_shock). Exactly one of the four.",
+                    fields={
+                        "amount": Number(min=0, default=None, unit="currency per period",
+                                         description="Benefit per period, start_year prices "
+                                         "(default: the regular flat amount)."),
+                        "period": Text(choices=("month", "year"), default="month",
+                                       description="month: 12 payments a year; year: one."),
+                        "welfare_percentile_max": Number(
+                            min=0, max=100, unit="percent", default=None,
+                            description="Second threshold: welfare percentile below this "
+                            "(a poverty-, registry- or PMT-targeted programme)."),
+                        "poverty_line": Number(
+                            min=0, min_open=True, default=None,
+                            unit="currency per person per year",
+                            description="Second threshold: welfare per capita below this "
+                            "line (start_year prices)."),
+                        "cutoff": Number(default=None, description="Second PMT cut-off "
+                                         "with the programme's own PMT formula."),
+                        "welfare_shock": Number(
+                            min=0, max=1, max_open=True, default=None, unit="1",
+                            description="Share of welfare lost in the shock: units whose "
+                            "welfare x (1 - shock) passes the programme's own poverty "
+                            "threshold (a poverty-targeted programme)."),
+                        "reach": Number(**SHARE, default=1.0,
+                                        description="Share of the newly eligible reached "
+                                        "(roll-out) in the years of the response."),
+                        "take_up": Number(**SHARE, default=None,
+                                          description="Take-up (default: the programme's "
+                                          "rate when it is a number, else its default)."),
+                        "exclusion_error": Number(**SHARE, default=0.0,
+                                                  description="Share of the newly eligible "
+                                                  "wrongly left out."),
+                        "inclusion_error": Number(**SHARE, default=0.0,
+                                                  description="Share of the others (neither "
+                                                  "regular nor newly eligible) let in."),
+                        "label": Text(default="", description="Name in tables."),
+                    },
+                ),
+                "admin_share_of_transfers": Number(
+                    min=0, max=5, unit="1", default=None,
+                    description="Administration as a share of the response's transfers "
+                    "(default: the programme's share_of_transfers)."),
+            },
+        ),
         "admin": Table(
             default={},
             description="Administration costs, in start_year prices, indexed to the CPI.",
