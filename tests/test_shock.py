@@ -112,3 +112,36 @@ def test_name_clash_is_reported() -> None:
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(d)
     assert "c_shock_vertical" in str(err.value)
+
+
+def test_random_column_selects_a_stable_share() -> None:
+    # random_<tag> = [0, p]: a share p of persons, the same persons every year and run
+    d = doc(None, targeting={"method": "none"}, unit="person",
+            extra={"r": {"eligibility": {"random_hiv": [0, 0.25]}, "benefit": {"amount": 1}}})
+    ds = simulate.run(scenario_from_dict(d))
+    share = sel(ds, "eligible", "r") / ds["population"].values
+    assert share[0] == pytest.approx(0.25, abs=0.03)
+    again = simulate.run(scenario_from_dict(d))
+    assert np.array_equal(sel(again, "eligible", "r"), sel(ds, "eligible", "r"))
+    other = dict(d, programmes={**d["programmes"], "r": {
+        "eligibility": {"random_other": [0, 0.25]}, "benefit": {"amount": 1}}})
+    assert sel(simulate.run(scenario_from_dict(other)), "eligible", "r")[0] != sel(
+        ds, "eligible", "r")[0]
+
+
+def test_cambodia_shock_scenario_runs_small() -> None:
+    from pathlib import Path
+
+    from simulate.scenario import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "khm_shock_response.toml"
+    ds = simulate.run(load_scenario(path, {"population.records": 6000,
+                                           "scenario.end_year": 2029}))
+    comp = ds["cost_by_component"]
+    years = [2026, 2027, 2028]
+    assert (comp.sel(component="shock_vertical", year=years) > 0).all()
+    assert (comp.sel(component="shock_horizontal", year=years) > 0).all()
+    assert float(comp.sel(component="shock_vertical", year=[2025, 2029]).sum()) == 0
+    assert np.nanmax(ds["coverage"].values) <= 1.0
+    assert float(ds["eligible"].sel(programme="hiv", year=2029)) > 0
+    assert "stunting_cases_avoided" in ds

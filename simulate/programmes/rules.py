@@ -41,6 +41,12 @@ HOUSEHOLD_SIZE = "household_size"  # a virtual column: members in the first year
 #: targeting test (no errors), 0 elsewhere (a shock-responsive expansion's newly eligible
 #: are those at 0; simulate/scenario/shock.py)
 TARGETED = "targeted:"
+#: a virtual column "random_<tag>": a uniform draw in [0, 1) per person, fixed over the
+#: years, keyed by the seed, the record's identity and the column's name; a condition
+#: ``random_<tag> = [0, p]`` selects a stable share p of persons (a prevalence the data
+#: do not carry, e.g. living with HIV)
+RANDOM = "random_"
+RANDOM_PURPOSE = 101  # the draws' purpose key, apart from the kernel's (kernels/rng.py)
 KINDS = {"flat": KIND_FLAT, "top_up": KIND_TOP_UP, "utility": KIND_UTILITY}
 
 
@@ -186,6 +192,12 @@ def household_size(pop: Population) -> np.ndarray:
 def _column(pop: Population, name: str, key: str, scenario: Scenario,
             expected: str = "a column of the population",
             pop_year_prices: float = 1.0) -> np.ndarray:
+    if name.startswith(RANDOM) and name not in pop.columns():
+        from ..kernels.rng import uniform_units
+        from ..population.identity import record_key
+
+        return uniform_units(np.uint64(scenario.seed), record_key(pop), np.uint64(stream_of(name)),
+                             np.uint64(RANDOM_PURPOSE))
     if name.startswith(TARGETED):
         return _targeted(pop, scenario.programme(name[len(TARGETED):]), scenario,
                          pop_year_prices)

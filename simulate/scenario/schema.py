@@ -334,6 +334,9 @@ CONDITION_KEYS = {
     "disabled": "true or false",
     "urban": "true or false",
     "region": "a region name or a list of names",
+    "random_<tag>": "[lo, hi) on a uniform draw in [0, 1) per person, fixed over the years "
+    "(any tag; [0, p] selects a stable share p of persons, e.g. a prevalence the data do "
+    "not carry)",
 }
 
 
