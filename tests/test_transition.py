@@ -209,3 +209,20 @@ def test_iraq_scenarios_coverage_at_most_one(name: str) -> None:
         caseload = float(ds["households_beneficiaries"].sel(programme="mpca")[0])
         assert np.allclose(ds["transition_households"].sum("funnel_stage"), caseload)
         assert float(ds["transition_households"].sel(year=2025, funnel_stage="enrolled")) == 0
+
+
+def test_transition_csv_and_summary(tmp_path) -> None:
+    import csv
+
+    from simulate.report.writer import run_summary, write_run
+
+    ds = simulate.run(scenario_from_dict(doc({"caseload": 1000, "capacity": {
+        "2025": 0, "2026": 100}, "humanitarian_exit": 0.5})))
+    out = write_run(ds, tmp_path / "out")
+    rows = list(csv.DictReader((out / "transition.csv").open()))
+    assert [int(r["year"]) for r in rows] == [2025, 2026, 2027]
+    stages = sum(float(rows[1][f"households_{s}"]) for s in STAGES)
+    assert stages == pytest.approx(1000)
+    assert float(rows[0]["flow_enrolled"]) == 0
+    text = run_summary(ds)
+    assert "Caseload transition (mpca -> spn" in text and "initial caseload 1,000" in text

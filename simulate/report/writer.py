@@ -25,6 +25,7 @@ from .tables import (
     write_csv,
     write_rows,
 )
+from .transition import transition_summary, transition_writers
 
 
 def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = False) -> Path:
@@ -67,11 +68,14 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
         writers["uncertainty.png"] = lambda p: fan_chart(ds, p)
     if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
         writers.update(fund_writers(ds))
+    if "transition_households" in table:  # [transition]: the caseload funnel (docs/iraq.md)
+        writers.update(transition_writers(table))
     return write_atomically(target, writers)
 
 
 def run_summary(ds: xr.Dataset) -> str:
     """The printed summary of a run (with draws: of the means, then the spread)."""
     if not has_draws(ds):
-        return "\n".join([format_summary(ds), *fund_summary(ds)])
-    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds)])
+        return "\n".join([format_summary(ds), *fund_summary(ds), *transition_summary(ds)])
+    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds),
+                      *transition_summary(central(ds))])
