@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from .engine import Prepared, Totals
 
 
+#: the parts of a programme's cost: regular, and a shock response's top-up and expansion
+COMPONENTS = ("regular", "shock_vertical", "shock_horizontal")
+
+
 def admin_cost(prog: Programme, years: np.ndarray, transfers: np.ndarray,
                beneficiaries: np.ndarray, price_index: np.ndarray,
                rollout: np.ndarray) -> np.ndarray:
@@ -113,7 +117,12 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "households_eligible": np.where(household, by_prog[:, :, HOUSEHOLDS_ELIGIBLE], np.nan),
         "households_beneficiaries": np.where(household,
                                              by_prog[:, :, HOUSEHOLDS_BENEFICIARIES], np.nan),
-        "coverage": _ratio(beneficiaries, eligible),
+        # coverage of the eligible: only the truly eligible among the beneficiaries count,
+        # so it never exceeds 1; inclusion-error entrants are counted apart
+        # (docs/methods.md, "Coverage and inclusion errors")
+        "coverage": _ratio(rightly, eligible),
+        "beneficiaries_eligible": rightly,
+        "beneficiaries_not_eligible": np.maximum(beneficiaries - rightly, 0.0),
         "inclusion_error_rate": 1.0 - _ratio(rightly, beneficiaries),
         "exclusion_error_rate": 1.0 - _ratio(rightly, eligible),
         "transfers": transfers,
@@ -124,6 +133,9 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "cost_pct_gdp": cost / gdp[:, None],
         "cost_pct_revenue": _ratio(cost, revenue[:, None]),
         "total_cost": cost.sum(axis=1),
+        "cost_by_component": np.column_stack([
+            cost[:, [p.component == c for p in scenario.programmes]].sum(axis=1)
+            for c in COMPONENTS]),
         "total_cost_pct_gdp": cost.sum(axis=1) / gdp,
         "gdp": gdp,
         "revenue": revenue,
@@ -142,6 +154,11 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "year": years,
         "programme": [p.id for p in scenario.programmes],
         "programme_label": ("programme", [p.label for p in scenario.programmes]),
+        # regular, or a shock response's part and the programme it expands
+        # (simulate/scenario/shock.py)
+        "programme_component": ("programme", [p.component for p in scenario.programmes]),
+        "programme_parent": ("programme", [p.parent or p.id for p in scenario.programmes]),
+        "component": list(COMPONENTS),
         "sex": ["male", "female"],
         "age": np.arange(population.shape[2]),
     }

@@ -398,6 +398,9 @@ def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
         scenario = replace(scenario, currency=prep.profile.currency)
     ds = costing.build_dataset(scenario, prep, totals)
     ds = add_fiscal(ds, scenario, prep.macro)
+    from .transition import add_transition  # [transition]: post-kernel caseload funnel
+
+    ds = add_transition(ds, scenario, prep)
     return returns.add_returns(ds, scenario, prep)
 
 

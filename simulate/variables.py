@@ -38,9 +38,17 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
     Variable("beneficiaries_at_birth", YP, "persons", "beneficiaries in their year of birth",
              "Beneficiaries aged 0 (born in the year): a birth cohort's covered children, "
              "followed by the stunting channel."),
-    Variable("coverage", YP, "1", "beneficiaries / eligible",
-             "Share of the eligible who receive the benefit; inclusion errors can raise it "
-             "above take-up x roll-out; NaN when nobody is eligible."),
+    Variable("coverage", YP, "1", "eligible beneficiaries / eligible",
+             "Share of the eligible who receive the benefit: beneficiaries_eligible / "
+             "eligible, never above 1 (people let in by inclusion error are counted in "
+             "beneficiaries_not_eligible, not here); NaN when nobody is eligible."),
+    Variable("beneficiaries_eligible", YP, "persons", "beneficiaries who are eligible",
+             "Weighted beneficiaries who are truly eligible (pass the targeting criterion); "
+             "never more than eligible."),
+    Variable("beneficiaries_not_eligible", YP, "persons",
+             "beneficiaries let in by inclusion error",
+             "beneficiaries - beneficiaries_eligible: weighted beneficiaries who meet the "
+             "categorical conditions but not the targeting criterion."),
     Variable("transfers", YP, "{currency}", "benefit transfers",
              "Benefit payments in the year, nominal local currency."),
     Variable("admin_cost", YP, "{currency}", "administration cost",
@@ -58,6 +66,11 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "Sum of cost over programmes, nominal."),
     Variable("total_cost_pct_gdp", ("year",), "1", "total cost as a share of GDP",
              "total_cost / nominal GDP."),
+    Variable("cost_by_component", ("year", "component"), "{currency}",
+             "total cost by component",
+             "Sum of cost over the programmes of each component: regular, shock_vertical "
+             "(shock top-ups), shock_horizontal (shock expansions to the newly eligible); "
+             "the components add up to total_cost."),
     Variable("households_eligible", YP, "households", "eligible households",
              "Weighted households eligible for a household programme (NaN for person "
              "programmes)."),
@@ -351,6 +364,44 @@ VARIABLES.update({v.name: v for v in [
     Variable("fund_probability_spending_drop", (), "1", "probability of a spending cut",
              "Share of paths on which real payout falls by more than downside.spending_drop "
              "from one year to the next."),
+    # caseload transition ([transition], simulate/transition.py, docs/iraq.md)
+    Variable("transition_households", ("year", "funnel_stage"), "households",
+             "households in each stage of the transition funnel",
+             "End-of-year stocks of the humanitarian caseload: not_referred, waiting_list, "
+             "gap, enrolled, not_eligible, exited (they add up to the initial caseload)."),
+    Variable("transition_flows", ("year", "funnel_flow"), "households per year",
+             "households through each step of the funnel in the year",
+             "left_humanitarian, documented, referred, reassessed, passed, failed, enrolled."),
+    Variable("transition_gap", ("year",), "households",
+             "households between humanitarian cash and the national programme",
+             "Households that passed the ministry's re-assessment and left humanitarian cash "
+             "but are not yet paid by the national programme (end of year)."),
+    Variable("transition_humanitarian_eligible", ("year",), "households",
+             "households eligible for humanitarian cash",
+             "The initial caseload less the humanitarian exits; independent of consent and "
+             "referral."),
+    Variable("transition_humanitarian_receiving", ("year",), "households",
+             "households receiving humanitarian cash",
+             "Humanitarian-eligible households not enrolled in the national programme."),
+    Variable("transition_capacity", ("year",), "households per year",
+             "absorption capacity of the national programme",
+             "Households the national programme can enrol in the year."),
+    Variable("transition_cost", ("year", "payer"), "{currency}",
+             "cost of the transitioning caseload by payer",
+             "humanitarian: households receiving humanitarian cash x its value x 12; "
+             "government: enrolled households x the national (or, aligned, the "
+             "humanitarian) value x 12; indexed to the CPI, nominal."),
+    Variable("transition_cost_share", ("year", "payer"), "1",
+             "share of the caseload's cost by payer", "transition_cost / its sum over payers."),
+    Variable("transition_reassessment_pass", (), "1", "re-assessment pass rate",
+             "Share of the referred households found eligible by the national programme's "
+             "assessment (given, or from the two targeting tests on the population)."),
+    Variable("pmt_overlap", ("factor_from", "factor_to", "overlap_status"), "households",
+             "households by the two targeting tests",
+             "First-year households eligible for both programmes (categorical conditions "
+             "and targeting test, without errors, roll-out or take-up), only the "
+             "humanitarian one (from_only), only the national one (to_only) or neither, "
+             "with each targeting threshold scaled by factor_from / factor_to."),
 ]})
 
 

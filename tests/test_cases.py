@@ -250,7 +250,10 @@ def test_targeting_errors_at_their_limits(tmp_path: Path) -> None:
     # every poor person excluded, every other included (unknown welfare counts as not poor)
     assert values(ds, "eligible", "p") == pytest.approx([4.0], abs=1e-12)
     assert values(ds, "beneficiaries", "p") == pytest.approx([7.0], abs=1e-12)
-    assert values(ds, "coverage", "p") == pytest.approx([7.0 / 4.0], rel=1e-12)
+    # coverage counts the eligible beneficiaries only: never above 1 (docs/methods.md)
+    assert values(ds, "coverage", "p") == pytest.approx([0.0], abs=1e-12)
+    assert values(ds, "beneficiaries_eligible", "p") == pytest.approx([0.0], abs=1e-12)
+    assert values(ds, "beneficiaries_not_eligible", "p") == pytest.approx([7.0], abs=1e-12)
 
 
 # ---------------------------------------------------------------- (g) macro

@@ -37,6 +37,16 @@ N_DECILES = 10
 DYNAMIC = {"age": VAR_AGE, "age_months": VAR_AGE_MONTHS, "pregnant": VAR_PREGNANT,
            "disabled": VAR_DISABLED}
 HOUSEHOLD_SIZE = "household_size"  # a virtual column: members in the first year
+#: a virtual column "targeted:<programme>": 1 where the record passes that programme's
+#: targeting test (no errors), 0 elsewhere (a shock-responsive expansion's newly eligible
+#: are those at 0; simulate/scenario/shock.py)
+TARGETED = "targeted:"
+#: a virtual column "random_<tag>": a uniform draw in [0, 1) per person, fixed over the
+#: years, keyed by the seed, the record's identity and the column's name; a condition
+#: ``random_<tag> = [0, p]`` selects a stable share p of persons (a prevalence the data
+#: do not carry, e.g. living with HIV)
+RANDOM = "random_"
+RANDOM_PURPOSE = 101  # the draws' purpose key, apart from the kernel's (kernels/rng.py)
 KINDS = {"flat": KIND_FLAT, "top_up": KIND_TOP_UP, "utility": KIND_UTILITY}
 
 
@@ -122,13 +132,20 @@ def structure_key(scenario: Scenario) -> str:
         parts.append((p.id, p.unit, p.eligibility, b.type, b.income, b.income_from, b.period,
                       t.method, t.column, t.levels, t.intercept, sorted(t.coefficients.items()),
                       repr(groups)))
+        if any(c.column.startswith(TARGETED) for g in p.eligibility for c in g):
+            parts.append(("thresholds", [(q.id, q.targeting.welfare_percentile_max,
+                                          q.targeting.poverty_line, q.targeting.cutoff,
+                                          q.targeting.welfare_shock)
+                                         for q in scenario.programmes]))
     return repr(parts)
 
 
-def welfare_percentile(pop: Population) -> np.ndarray:
+def welfare_percentile(pop: Population, scale: float = 1.0) -> np.ndarray:
     """Percent of persons (weighted, alive in ``pop.year``) with lower welfare; NaN if unknown.
 
-    A person is among the poorest P percent exactly when this is below P.
+    A person is among the poorest P percent exactly when this is below P. ``scale``:
+    the percentile of ``scale`` x the record's welfare in the unscaled distribution (a
+    shock to welfare: scale = 1 - the share lost).
     """
     alive = (pop.entry_year <= pop.year) & ~np.isnan(pop.welfare)
     w = pop.welfare[alive]
@@ -137,7 +154,7 @@ def welfare_percentile(pop: Population) -> np.ndarray:
     order = np.argsort(w, kind="stable")
     sorted_w = w[order]
     cum = np.r_[0.0, np.cumsum(pop.weight[alive][order])]
-    below = cum[np.searchsorted(sorted_w, pop.welfare, side="left")]
+    below = cum[np.searchsorted(sorted_w, pop.welfare * scale, side="left")]
     pct = 100.0 * below / cum[-1]
     return np.where(np.isnan(pop.welfare), np.nan, pct)
 
@@ -173,7 +190,17 @@ def household_size(pop: Population) -> np.ndarray:
 
 
 def _column(pop: Population, name: str, key: str, scenario: Scenario,
-            expected: str = "a column of the population") -> np.ndarray:
+            expected: str = "a column of the population",
+            pop_year_prices: float = 1.0) -> np.ndarray:
+    if name.startswith(RANDOM) and name not in pop.columns():
+        from ..kernels.rng import uniform_units
+        from ..population.identity import record_key
+
+        return uniform_units(np.uint64(scenario.seed), record_key(pop), np.uint64(stream_of(name)),
+                             np.uint64(RANDOM_PURPOSE))
+    if name.startswith(TARGETED):
+        return _targeted(pop, scenario.programme(name[len(TARGETED):]), scenario,
+                         pop_year_prices)
     if name in ("weight", "entry_year", "household_id"):
         raise ScenarioError(Problem(scenario.where(key), key,
                                     "a condition on a person attribute", repr(name)))
@@ -186,6 +213,21 @@ def _column(pop: Population, name: str, key: str, scenario: Scenario,
             scenario.where(key), key, expected, repr(name),
             did_you_mean(name, [*DYNAMIC, *pop.columns(), HOUSEHOLD_SIZE]),
         )) from None
+
+
+def _targeted(pop: Population, prog: Programme, scenario: Scenario,
+              pop_year_prices: float) -> np.ndarray:
+    """1.0 where a record passes ``prog``'s targeting test at the scenario's values (no
+    errors), else 0.0; a household programme's test is its first record's, for every
+    member (as the kernel reads it)."""
+    value = _target_value(prog, pop, welfare_percentile(pop), scenario)
+    if value is None:
+        return np.ones(pop.n)
+    hit = (value < _target_threshold(prog, pop, pop_year_prices)).astype(np.float64)
+    if prog.unit == "household":
+        starts = np.r_[True, pop.household_id[1:] != pop.household_id[:-1]]
+        hit = hit[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    return hit
 
 
 def _codes(pop: Population, cond: Condition, scenario: Scenario) -> list[float]:
@@ -279,11 +321,13 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
     ``structure``: the population-dependent tables of a scenario with the same
     :func:`structure_key` (from :meth:`RuleTables.structure`), reused as they are.
     """
-    shared = structure if structure is not None else _structure(scenario, pop)
+    shared = (structure if structure is not None
+              else _structure(scenario, pop, float(price_index[0])))
     return RuleTables(**shared, **_parameters(scenario, pop, years, price_index))
 
 
-def _structure(scenario: Scenario, pop: Population) -> dict[str, np.ndarray]:
+def _structure(scenario: Scenario, pop: Population,
+               pop_year_prices: float = 1.0) -> dict[str, np.ndarray]:
     """The population-dependent tables: conditions, per-record columns and codes."""
     static_names: list[str] = []
     static_rows: list[np.ndarray] = []
@@ -302,7 +346,7 @@ def _structure(scenario: Scenario, pop: Population) -> dict[str, np.ndarray]:
                         static_names.append(cond.column)
                         static_rows.append(_column(pop, cond.column, cond.key, scenario,
                                                    "a condition key or a column of the "
-                                                   "population"))
+                                                   "population", pop_year_prices))
                     v = static_names.index(cond.column)
                 var.append(v)
                 k, a, b, m = _condition_row(pop, cond, scenario)
@@ -362,7 +406,8 @@ def _structure(scenario: Scenario, pop: Population) -> dict[str, np.ndarray]:
         target_row=target_row,
         target_value=np.ascontiguousarray(np.vstack(target_rows) if target_rows
                                           else np.zeros((0, pop.n))),
-        stream=np.array([stream_of(p.id) for p in progs], dtype=np.uint64),
+        # a shock top-up shares its regular programme's draws: the same beneficiaries
+        stream=np.array([stream_of(p.draws_of or p.id) for p in progs], dtype=np.uint64),
         income_row=income_row,
         income=np.ascontiguousarray(np.vstack(income_arrays) if income_arrays
                                     else np.zeros((0, pop.n))),
@@ -458,6 +503,8 @@ def _target_value(prog: Programme, pop: Population, pct: np.ndarray,
             raise ScenarioError(Problem(scenario.where(key), key,
                                         "a population with welfare for poverty targeting",
                                         f"no welfare in {pop.source or 'the population'}"))
+        if t.welfare_shock:  # the percentile of welfare after the shock
+            pct = welfare_percentile(pop, 1.0 - t.welfare_shock)
         return np.nan_to_num(pct, nan=np.inf)
     if t.method == "pmt":
         score = np.full(pop.n, float(t.intercept))

@@ -109,7 +109,9 @@ def compare_table(datasets: Sequence[xr.Dataset],
                                            if _var(ds, "revenue", y) > 0 else float("nan")),
                 "beneficiaries": beneficiaries,
                 "eligible": eligible,
-                "coverage": beneficiaries / eligible if eligible > 0 else float("nan"),
+                "coverage": (_sum(ds, "beneficiaries_eligible", y) / eligible
+                             if eligible > 0 and "beneficiaries_eligible" in ds
+                             else beneficiaries / eligible if eligible > 0 else float("nan")),
             }
             population = _var(ds, "population", y)
             row["coverage_population"] = (beneficiaries / population if population > 0

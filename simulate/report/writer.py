@@ -22,6 +22,7 @@ from .outputs import provenance_files, report_files
 from .summary import summary_text
 from .tables import write_csv
 from .tabular import write_table_csv
+from .transition import transition_summary, transition_writers
 
 
 def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = False) -> Path:
@@ -66,13 +67,17 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
         writers["uncertainty.csv"] = lambda p: write_table_csv(runtables.uncertainty(ds), p)
     if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
         writers.update(fund_writers(ds))
+    if "transition_households" in table:  # [transition]: the caseload funnel (docs/iraq.md)
+        writers.update(transition_writers(table))
     return write_atomically(target, writers)
 
 
 def run_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
     """The printed summary of a run (summary.summary_text: with draws, of the means, then
-    the spread), the fund's plan in one line, then the run's warnings
-    (:func:`simulate.plausibility.warning_lines`)."""
+    the spread), the fund's plan in one line, the caseload transition, then the run's
+    warnings (:func:`simulate.plausibility.warning_lines`)."""
     from ..plausibility import warning_lines
 
-    return "\n".join([summary_text(ds, years), *fund_summary(ds), *warning_lines(ds)])
+    table = central(ds) if has_draws(ds) else ds
+    return "\n".join([summary_text(ds, years), *fund_summary(ds), *transition_summary(table),
+                      *warning_lines(ds)])

@@ -80,6 +80,7 @@ class Targeting:
     cutoff: float | None = None
     column: str | None = None
     levels: tuple[float, ...] = ()
+    welfare_shock: float = 0.0  # poverty: test welfare x (1 - shock) (shock expansions)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,11 @@ class Programme:
     targeting: Targeting
     rollout: YearPath
     admin: Admin
+    #: "regular", or a shock response's "shock_vertical" / "shock_horizontal"
+    #: (simulate/scenario/shock.py), generated from programme ``parent``
+    component: str = "regular"
+    parent: str | None = None
+    draws_of: str | None = None  # share this programme's random draws (same beneficiaries)
 
 
 @dataclass(frozen=True)
@@ -309,9 +315,18 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
     names = list((v["programmes"] or {}).keys())
     programmes = tuple(_programme(pid, p, ctx, names[:k])
                        for k, (pid, p) in enumerate((v["programmes"] or {}).items()))
+    if not ctx.problems:  # [programmes.<name>.shock_response]: generated programmes
+        from .shock import expand_shock_responses
+
+        programmes = expand_shock_responses(programmes, v["programmes"], s, ctx)
     if v.get("fund") is not None:
         ctx.problems.extend(fund_problems(v["fund"], names, s["start_year"], s["end_year"],
                                           ctx.origin))
+    if v.get("transition") is not None:
+        from ..transition import transition_problems
+
+        ctx.problems.extend(transition_problems(v["transition"], v["programmes"] or {},
+                                                ctx.origin))
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")

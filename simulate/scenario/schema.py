@@ -398,6 +398,9 @@ CONDITION_KEYS = {
     "disabled": "true or false",
     "urban": "true or false",
     "region": "a region name or a list of names",
+    "random_<tag>": "[lo, hi) on a uniform draw in [0, 1) per person, fixed over the years "
+    "(any tag; [0, p] selects a stable share p of persons, e.g. a prevalence the data do "
+    "not carry)",
 }
 
 
@@ -729,6 +732,80 @@ PROGRAMME = Table(
             **SHARE, default=1.0,
             description="Share of eligible units reached by the programme, by year "
             "(geographic or phased expansion).",
+        ),
+        "shock_response": Table(
+            default=None,
+            description="Shock-responsive expansion of this programme in chosen years "
+            "(docs/methods.md, \"Shock-responsive expansion\"): a vertical top-up for its "
+            "beneficiaries and/or a horizontal expansion to newly eligible households; each "
+            "becomes a programme of its own (<name>_shock_vertical, <name>_shock_horizontal) "
+            "with component \"shock_vertical\" / \"shock_horizontal\", costed apart.",
+            fields={
+                "years": NumberList(min=1900, increasing=True, default=REQUIRED,
+                                    unit="calendar year",
+                                    description="The years the response pays."),
+                "vertical": Table(
+                    default=None,
+                    description="A top-up on the regular benefit for the programme's own "
+                    "beneficiaries (the same people: it shares their random draws); the "
+                    "regular benefit must be flat.",
+                    fields={
+                        "amount": Number(min=0, default=REQUIRED, unit="currency per period",
+                                         description="Top-up per period, start_year prices."),
+                        "period": Text(choices=("month", "year"), default="month",
+                                       description="month: 12 payments a year; year: one."),
+                        "label": Text(default="", description="Name in tables."),
+                    },
+                ),
+                "horizontal": Table(
+                    default=None,
+                    description="Newly eligible units: meeting the programme's eligibility "
+                    "conditions, failing its targeting test, passing a second test: a "
+                    "second welfare threshold (welfare_percentile_max or poverty_line), a "
+                    "second PMT cut-off (cutoff, same formula), or the regular threshold "
+                    "after a shock to welfare (welfare_shock). Exactly one of the four.",
+                    fields={
+                        "amount": Number(min=0, default=None, unit="currency per period",
+                                         description="Benefit per period, start_year prices "
+                                         "(default: the regular flat amount)."),
+                        "period": Text(choices=("month", "year"), default="month",
+                                       description="month: 12 payments a year; year: one."),
+                        "welfare_percentile_max": Number(
+                            min=0, max=100, unit="percent", default=None,
+                            description="Second threshold: welfare percentile below this "
+                            "(a poverty-, registry- or PMT-targeted programme)."),
+                        "poverty_line": Number(
+                            min=0, min_open=True, default=None,
+                            unit="currency per person per year",
+                            description="Second threshold: welfare per capita below this "
+                            "line (start_year prices)."),
+                        "cutoff": Number(default=None, description="Second PMT cut-off "
+                                         "with the programme's own PMT formula."),
+                        "welfare_shock": Number(
+                            min=0, max=1, max_open=True, default=None, unit="1",
+                            description="Share of welfare lost in the shock: units whose "
+                            "welfare x (1 - shock) passes the programme's own poverty "
+                            "threshold (a poverty-targeted programme)."),
+                        "reach": Number(**SHARE, default=1.0,
+                                        description="Share of the newly eligible reached "
+                                        "(roll-out) in the years of the response."),
+                        "take_up": Number(**SHARE, default=None,
+                                          description="Take-up (default: the programme's "
+                                          "rate when it is a number, else its default)."),
+                        "exclusion_error": Number(**SHARE, default=0.0,
+                                                  description="Share of the newly eligible "
+                                                  "wrongly left out."),
+                        "inclusion_error": Number(**SHARE, default=0.0,
+                                                  description="Share of the others (neither "
+                                                  "regular nor newly eligible) let in."),
+                        "label": Text(default="", description="Name in tables."),
+                    },
+                ),
+                "admin_share_of_transfers": Number(
+                    min=0, max=5, unit="1", default=None,
+                    description="Administration as a share of the response's transfers "
+                    "(default: the programme's share_of_transfers)."),
+            },
         ),
         "admin": Table(
             default={},
@@ -1800,6 +1877,62 @@ FUND = Table(
 )
 
 
+
+# --- caseload transition ([transition], simulate/transition.py) -----------------------
+
+TRANSITION = Table(
+    default=None,
+    description="A humanitarian caseload moving into a national programme: a yearly "
+    "stock-and-flow funnel (consent, documentation, referral, re-assessment, waiting list, "
+    "enrolment capped by capacity); see docs/methods.md and docs/iraq.md.",
+    fields={
+        "from": Text(default=REQUIRED, description="The humanitarian programme (household "
+                     "unit) whose caseload moves."),
+        "to": Text(default=REQUIRED, description="The national programme (household unit) "
+                   "that absorbs it."),
+        "caseload": Number(min=0, default=None, unit="households",
+                           description="Households receiving humanitarian cash at the start "
+                           "(default: households_beneficiaries of `from` in start_year)."),
+        "consent": Number(**SHARE, default=1.0, description="Share of the caseload that "
+                          "consents to referral (asked once); never changes humanitarian "
+                          "eligibility."),
+        "documented": Number(**SHARE, default=1.0, description="Share of the caseload "
+                             "holding the civil documents a referral needs, at the start."),
+        "documentation_assistance": Path(min=0.0, max=1.0, default=0.0, unit="1 per year",
+                                         description="Share of the undocumented who obtain "
+                                         "documents each year (legal assistance)."),
+        "referral_rate": Path(min=0.0, max=1.0, default=1.0, unit="1 per year",
+                              description="Share of the consenting, documented, not yet "
+                              "referred households referred in a year (only in years with "
+                              "capacity > 0)."),
+        "reassessment_pass": Number(**SHARE, default=None,
+                                    description="Share of the referred that the ministry's "
+                                    "own assessment finds eligible (default: the share of "
+                                    "households passing `from`'s targeting test that also "
+                                    "pass `to`'s, on the population)."),
+        "capacity": Path(min=0, default=REQUIRED, unit="households per year",
+                         description="Households the national programme can enrol in a "
+                         "year (absorption capacity); 0: closed, no referral, no "
+                         "enrolment."),
+        "humanitarian_exit": Path(min=0.0, max=1.0, default=0.0, unit="1 per year",
+                                  description="Share of the households still receiving "
+                                  "humanitarian cash who lose it in a year (phase-out)."),
+        "humanitarian_value": Number(min=0, default=None, unit="currency per household per "
+                                     "month", description="Humanitarian transfer, start_year "
+                                     "prices (default: the flat monthly amount of `from`)."),
+        "national_value": Number(min=0, default=None, unit="currency per household per "
+                                 "month", description="National transfer, start_year prices "
+                                 "(default: the flat monthly amount of `to`)."),
+        "aligned": Boolean(default=False, description="true: the national programme pays "
+                           "transitioned households the humanitarian value (values aligned); "
+                           "false: its own value."),
+        "overlap_factors": NumberList(min=0, default=(0.8, 0.9, 1.0, 1.1, 1.2), unit="1",
+                                      description="Multipliers of each programme's targeting "
+                                      "threshold (PMT cut-off, percentile or line) for the "
+                                      "pmt_overlap sensitivity grid; must include 1."),
+    },
+)
+
 SCENARIO = Table(
     fields={
         "extends": Text(description="A base scenario file, relative to this one.", default=None),
@@ -1932,6 +2065,7 @@ SCENARIO = Table(
         "sensitivity": SENSITIVITY,
         "uncertainty": UNCERTAINTY,
         "fund": FUND,
+        "transition": TRANSITION,
     }
 )
 
