@@ -262,3 +262,40 @@ def test_report_modules_import_one_way() -> None:
             visit(name, [])
     assert "fund_hooks" in graph["outputs"]
     assert not any("fund_hooks" in graph[m] for m in ("charts", "html", "runtables", "fund"))
+
+
+def test_fund_report_renders_in_a_browser(nspf: tuple[Path, str], tmp_path: Path) -> None:
+    """Optional (slow): Debian's chromium renders the report with the fund's fan chart
+    (its bands' colours fill many pixels) and no console error."""
+    import os
+    import shutil
+    import subprocess
+
+    import matplotlib.image
+
+    browser = next((shutil.which(n) for n in ("chromium", "chromium-browser",
+                                              "google-chrome") if shutil.which(n)), None)
+    if browser is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no chromium: .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs "
+                    "it): the fund report is not rendered in a browser here")
+    out, _ = nspf
+    shot = tmp_path / "shot.png"
+    # a tall window: the fund section comes after the costs, coverage and poverty
+    r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+                        "--window-size=1200,14000", f"--screenshot={shot}",
+                        (out / "report.html").as_uri()], capture_output=True, text=True,
+                       timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert [line for line in r.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert shot.exists(), r.stderr[-2000:]
+    img = matplotlib.image.imread(shot)
+    rgb = (img[..., :3] * 255).round().astype(int)
+
+    def near(hex_colour: str) -> int:
+        target = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+        return int(np.sum(np.all(np.abs(rgb - target) <= 12, axis=-1)))
+
+    # the fan chart's 25-75 % and 5-95 % bands (no other chart uses these blues)
+    assert near("#6BAED6") > 5000 and near("#C6DBEF") > 5000

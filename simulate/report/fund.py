@@ -101,7 +101,7 @@ def fund_table(ds: xr.Dataset) -> Table | None:
                            f"balance, {int(q)}th percentile of the paths"))
     cols.append(Column("depletion_probability", "depletion_probability", "%", "share",
                        "probability of depletion by the year"))
-    return Table("fund_plan", "Fund capitalisation plan by year", cols, plan_table(ds),
+    return Table("fund_plan", "Fund capitalisation plan by year.", cols, plan_table(ds),
                  "Balances at the start of the year (before its flows), nominal; "
                  "percentiles and depletion over the return paths; other columns with "
                  "returns at their mean (the mean over cost draws of a run with draws).")
@@ -124,8 +124,8 @@ def capital_by_probability(ds: xr.Dataset) -> Table | None:
             Column("required_capital", "required_capital", currency, "money",
                    "required initial capital")]
     return Table("fund_capital", "Required initial capital by probability of paying every "
-                 "year", cols, capital_table(ds),
-                 f"target {target_probability(ds):.0%}; nominal {currency}.")
+                 "year.", cols, capital_table(ds),
+                 f"Target {target_probability(ds):.0%}; nominal {currency}.")
 
 
 #: scalar results of the plan: (variable, what it says), in the order shown
@@ -167,8 +167,8 @@ def indicators(ds: xr.Dataset) -> Table | None:
     cols = [Column("indicator", "indicator", "", "text"),
             Column("variable", "variable", "", "text"), Column("units", "units", "", "text"),
             Column("value", "value", "", "row")]
-    return Table("fund_indicators", "Fund capitalisation plan: capital, solvers and risk",
-                 cols, rows, f"{ds.attrs.get('fund_paths')} return paths, seed "
+    return Table("fund_indicators", "Fund capitalisation plan: capital, solvers and risk.",
+                 cols, rows, f"Over {ds.attrs.get('fund_paths')} return paths, seed "
                  f"{ds.attrs.get('fund_seed')}; rule {ds.attrs.get('fund_rule')}, pays "
                  f"{ds.attrs.get('fund_pays')}.")
 
