@@ -114,9 +114,10 @@ def fund_headline(ds: xr.Dataset) -> Headline | None:
     required = money(_mean_value(ds, "fund_required_capital"), currency)
     text = (f"The fund needs an initial capital of {required} to pay every year with "
             f"probability {p:.0%}")
-    if "fund_required_capital_deterministic" in ds:
-        text += (f" ({money(_mean_value(ds, 'fund_required_capital_deterministic'), currency)}"
-                 " with returns at their mean)")
+    closed = _mean_value(ds, "fund_required_capital_deterministic") \
+        if "fund_required_capital_deterministic" in ds else float("nan")
+    if np.isfinite(closed):
+        text += f" ({money(closed, currency)} with returns at their mean)"
     dry = percent(_mean_value(ds, "fund_depletion_probability_horizon"))
     if ds.attrs.get("fund_capital_solved"):
         text += f"; with it, it runs dry within the horizon on {dry} of the return paths."
