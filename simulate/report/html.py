@@ -10,7 +10,8 @@ section's HTML, or None when the Dataset lacks its data. A capability that adds
 results (e.g. the fund, variables ``fund_*``) adds a section by appending a builder
 to :data:`EXTRA_SECTIONS` (shown before the assumptions), its charts to
 charts.EXTRA_CHARTS, its tables to runtables.EXTRA_TABLES and its warnings to
-:data:`WARNING_CHECKS`.
+:data:`WARNING_CHECKS`, from a module of its own that none of these imports (the
+fund: fund_hooks.py, imported by outputs.py).
 """
 
 from __future__ import annotations
