@@ -247,7 +247,8 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
     if not quiet:
         _say(plan_text(ds))
         _say(f"\nwrote {target}/ (fund.txt, fund_plan.csv, fund_capital.csv, "
-                   f"fund_balance.png, fund_capital.png, results.nc, ...) in "
+                   f"fund_indicators.csv, fund_balance.png, fund_capital.png, report.html, "
+                   f"tables.xlsx, results.nc, ...) in "
                    f"{time.perf_counter() - start:.1f} s")
 
 

@@ -469,7 +469,8 @@ def test_spsim_fund_writes_the_plan(tmp_path: Path) -> None:
     ds = xr.open_dataset(out / "results.nc", engine="h5netcdf")
     assert ds.sizes["fund_draw"] == 500
     plan = (out / "fund_plan.csv").read_text().splitlines()
-    assert plan[0].startswith("year,contribution:government,contribution:donor_basket,")
+    assert plan[0].startswith("year,contribution:government [LAK],"
+                              "contribution:donor_basket [LAK],")
     assert len(plan) == 1 + 10
 
 

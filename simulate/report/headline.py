@@ -98,11 +98,43 @@ def full_scale_year(ds: xr.Dataset) -> int:
     return years[int(np.argmax(cov >= FULL_SCALE * np.nanmax(cov)))]
 
 
+def _mean_value(ds: xr.Dataset, name: str) -> float:
+    da = ds[name]
+    return float(da.mean("draw").values) if "draw" in da.dims else float(da.values)
+
+
+def fund_headline(ds: xr.Dataset) -> Headline | None:
+    """The required fund capital at the target probability, the closed form and the
+    risk of the capital simulated (None without a fund plan): the first headline of a
+    run with ``[fund]`` (docs/fund.md)."""
+    if "fund_required_capital" not in ds or "fund_balance" not in ds:
+        return None
+    p = float(ds.attrs.get("fund_target_probability", float("nan")))
+    currency = str(ds.attrs.get("currency", ""))
+    required = money(_mean_value(ds, "fund_required_capital"), currency)
+    text = (f"The fund needs an initial capital of {required} to pay every year with "
+            f"probability {p:.0%}")
+    closed = _mean_value(ds, "fund_required_capital_deterministic") \
+        if "fund_required_capital_deterministic" in ds else float("nan")
+    if np.isfinite(closed):
+        text += f" ({money(closed, currency)} with returns at their mean)"
+    dry = percent(_mean_value(ds, "fund_depletion_probability_horizon"))
+    if ds.attrs.get("fund_capital_solved"):
+        text += f"; with it, it runs dry within the horizon on {dry} of the return paths."
+    else:
+        text += (f"; with its initial capital of "
+                 f"{money(_mean_value(ds, 'fund_simulated_capital'), currency)} it runs dry "
+                 f"within the horizon on {dry} of the return paths.")
+    return Headline(f"Required fund capital, {p:.0%} solvency", required, None, text)
+
+
 def headlines(ds: xr.Dataset) -> list[Headline]:
-    """The headline numbers of a run (a run with draws: pass the mean over draws)."""
+    """The headline numbers of a run (a run with draws: pass the mean over draws); with
+    a fund plan, its required capital first."""
     currency = str(ds.attrs.get("currency", ""))
     years = _years(ds)
-    out: list[Headline] = []
+    fund = fund_headline(ds)
+    out: list[Headline] = [fund] if fund else []
     cost = _total(ds, "cost")
     y_full = full_scale_year(ds)
     i = years.index(y_full)

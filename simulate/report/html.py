@@ -10,7 +10,8 @@ section's HTML, or None when the Dataset lacks its data. A capability that adds
 results (e.g. the fund, variables ``fund_*``) adds a section by appending a builder
 to :data:`EXTRA_SECTIONS` (shown before the assumptions), its charts to
 charts.EXTRA_CHARTS, its tables to runtables.EXTRA_TABLES and its warnings to
-:data:`WARNING_CHECKS`.
+:data:`WARNING_CHECKS`, from a module of its own that none of these imports (the
+fund: fund_hooks.py, imported by outputs.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Context:
     charts: ChartSet
     mean: xr.Dataset = field(init=False)
     years: list[int] = field(init=False)
+    #: the chart files embedded so far (the closing "More charts" shows the others)
+    shown: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.mean = central(self.ds) if has_draws(self.ds) else self.ds
@@ -54,6 +57,7 @@ class Context:
         for chart in self.charts.charts:
             if chart.file == file:
                 r = self.charts.get(chart)
+                self.shown.add(file)
                 data = base64.b64encode(r.svg.encode("utf-8")).decode("ascii")
                 return (f'<figure><img src="data:image/svg+xml;base64,{data}" '
                         f'alt="{_e(chart.title)}"><figcaption>{_e(chart.title)} '
@@ -250,11 +254,8 @@ def _uncertainty_section(ctx: Context) -> str | None:
 
 
 def _extra_charts_section(ctx: Context) -> str | None:
-    """Charts registered by other capabilities that no section shows."""
-    shown = {"chart_cost_by_programme.png", "chart_cost_share.png", "chart_beneficiaries.png",
-             "chart_coverage.png", "chart_financing.png", "chart_debt.png",
-             "chart_poverty.png", "chart_returns.png", "uncertainty.png"}
-    rest = [c.file for c in ctx.charts.charts if c.file not in shown]
+    """Charts registered by other capabilities that no section has shown."""
+    rest = [c.file for c in ctx.charts.charts if c.file not in ctx.shown]
     if not rest:
         return None
     return _section("more-charts", "More charts", *(ctx.figure(f) for f in rest))

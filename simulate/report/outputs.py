@@ -1,7 +1,9 @@
 """The files a run adds for people to read and forward: charts, tables.xlsx,
 report.html and the provenance of the scenario (write_run's ``writers`` entries).
 
-* ``chart_*.png`` (and ``uncertainty.png`` with draws): charts.py;
+* ``chart_*.png`` (and ``uncertainty.png`` with draws): charts.py; with a fund plan
+  also ``fund_balance.png`` and ``fund_capital.png`` (registered by fund_hooks.py,
+  imported here, with the fund's sheets, report section and warnings);
 * ``tables.xlsx``: xlsx.py; ``report.html``: html.py;
 * ``scenario.original.toml``: the scenario file exactly as written (comments kept);
   ``scenario.base.<file>``: each file of its ``extends`` chain as written;
@@ -20,6 +22,7 @@ from pathlib import Path
 import xarray as xr
 
 from ..provenance import bases
+from . import fund_hooks  # noqa: F401 (registers the fund's charts, sheets and section)
 from .charts import ChartSet
 
 Writer = Callable[[Path], None]

@@ -50,7 +50,8 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     """results.nc, tables.csv, poverty.csv, overlap.csv, fiscal.csv, summary.txt,
     scenario.toml, the provenance files, the charts, tables.xlsx and report.html
     (outputs.py); with draws also uncertainty.csv and uncertainty.png (the tables show
-    the draws' means); with a fund plan also its files (:func:`fund_writers`)."""
+    the draws' means); with a fund plan also its files (:func:`fund_writers`: fund.txt
+    and its CSV; its charts come with the run's charts, its sheets in tables.xlsx)."""
     table = central(ds) if has_draws(ds) else ds
     writers = {
         "results.nc": _netcdf(ds),
@@ -74,8 +75,9 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
 
 def run_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
     """The printed summary of a run (summary.summary_text: with draws, of the means, then
-    the spread), the fund's plan in one line, the caseload transition, then the run's
-    warnings (:func:`simulate.plausibility.warning_lines`)."""
+    the spread; with a fund, its required capital first), where the fund's plan is and
+    its depletion warnings, the caseload transition, then the run's warnings
+    (:func:`simulate.plausibility.warning_lines`)."""
     from ..plausibility import warning_lines
 
     table = central(ds) if has_draws(ds) else ds
