@@ -343,8 +343,8 @@ def project_households(
                             if not uniform(seed, uid[i], stream[p], TAKE_UP) < take_up[p, i]:
                                 continue
                             u_roll = uniform(seed, uid[i], stream[p], ROLLOUT)
-                            months = set(pm) if u_roll < rollout[p, y] else set()
-                            if pm and months:
+                            paid_months = set(pm) if u_roll < rollout[p, y] else set()
+                            if pm and paid_months:
                                 hit("month: pregnancy paid")
                             if om and enrol_hi[p] > enrol_lo[p]:
                                 b = birth_month(i)
@@ -359,13 +359,13 @@ def project_households(
                                     hit("month: never enrolled")
                                 else:
                                     hit("month: enrolled")
-                                    months |= {t for t in om if t >= start}
+                                    paid_months |= {t for t in om if t >= start}
                             elif om and u_roll < rollout[p, y]:
-                                months |= om
-                            if not months:
+                                paid_months |= om
+                            if not paid_months:
                                 continue
-                            n_paid = len(months)
-                            n_early = len([t for t in months if t < 12 - c])
+                            n_paid = len(paid_months)
+                            n_early = len([t for t in paid_months if t < 12 - c])
                             if n_early < n_paid:
                                 hit("month: cycle crosses the year")
                             per_month = amount[p, y] / 12.0

@@ -134,6 +134,15 @@ def _age_mask(age, birth_month, kind, lo, hi, cmask, in_months):
     """Months t (bits 0..11) of the year in which a person aged ``age`` on their
     birthday in the year (born in month ``birth_month``) meets an age condition: age in
     completed months ``12 age + t - birth_month`` (``in_months``) or completed years."""
+    first = 12 * age - birth_month  # age in months in January
+    if kind == 0 and first >= 0:
+        # a range: the year's ages all inside it, or all outside (most persons)
+        v0 = float(first) if in_months else float(first // 12)
+        v1 = float(first + 11) if in_months else float((first + 11) // 12)
+        if v0 >= lo and v1 < hi:
+            return ALL_MONTHS
+        if v1 < lo or v0 >= hi:
+            return 0
     out = 0
     for t in range(12):
         am = 12 * age + t - birth_month
