@@ -18,7 +18,9 @@ from .kernels.projection import (
     BENEFICIARIES,
     BENEFICIARIES_AT_BIRTH,
     BENEFICIARIES_ELIGIBLE,
+    BENEFICIARY_MONTHS,
     ELIGIBLE,
+    ELIGIBLE_MONTHS,
     HOUSEHOLDS_BENEFICIARIES,
     HOUSEHOLDS_ELIGIBLE,
     POV_GAP,
@@ -26,6 +28,7 @@ from .kernels.projection import (
     POV_POOR,
     POV_SEVERITY,
     TRANSFERS,
+    TRANSFERS_DUE,
 )
 from .provenance import provenance_attrs
 from .scenario import Programme, Scenario
@@ -102,8 +105,11 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
     transfers = by_prog[:, :, TRANSFERS]
     rightly = by_prog[:, :, BENEFICIARIES_ELIGIBLE]
     rollout = prep.rules.rollout[:, keep]
+    person_years = by_prog[:, :, BENEFICIARY_MONTHS] / 12.0
+    # per beneficiary-year costs: persons for whole-year programmes, person-years for monthly
+    counted = np.where(prep.rules.monthly[None, :], person_years, beneficiaries)
     admin = np.column_stack([
-        admin_cost(p, years, transfers[:, j], beneficiaries[:, j], pi, rollout[j])
+        admin_cost(p, years, transfers[:, j], counted[:, j], pi, rollout[j])
         for j, p in enumerate(scenario.programmes)
     ])
     cost = transfers + admin
@@ -126,6 +132,10 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "inclusion_error_rate": 1.0 - _ratio(rightly, beneficiaries),
         "exclusion_error_rate": 1.0 - _ratio(rightly, eligible),
         "transfers": transfers,
+        "transfers_due": by_prog[:, :, TRANSFERS_DUE],
+        "beneficiary_months": by_prog[:, :, BENEFICIARY_MONTHS],
+        "beneficiary_years": person_years,
+        "eligible_months": by_prog[:, :, ELIGIBLE_MONTHS],
         "admin_cost": admin,
         "cost": cost,
         "cost_real": cost / pi[:, None],

@@ -327,6 +327,7 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
         t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo, t.cond_hi,
         t.cond_mask, t.unit, t.kind, t.once.astype(np.bool_), t.target_row, t.stream,
         t.income_row, t.income_from, t.take_up_code, region, np.uint64(sc.seed), max_members,
+        t.monthly, t.pay_every, t.preg_reg, t.enrol_lo, t.enrol_hi,
     )
     parameters = _stack(draws)
     shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),

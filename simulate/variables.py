@@ -226,6 +226,22 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
 # units read "{currency}"); the counted years and the discounting are attributes of
 # npv, err, bcr and the PVs.
 _RETURNS_MONEY = "{currency} of start_year"
+#: months within the year (simulate/timing.py)
+VARIABLES.update({v.name: v for v in [
+    Variable("beneficiary_months", YP, "person-months", "person-months paid",
+             "Weighted months paid in the year, summed over beneficiaries (12 per beneficiary "
+             "of a whole-year programme; household programmes count members)."),
+    Variable("beneficiary_years", YP, "person-years", "person-years paid",
+             "beneficiary_months / 12; equals beneficiaries for a whole-year programme."),
+    Variable("eligible_months", YP, "person-months", "person-months eligible",
+             "Weighted months in which persons meet the conditions (and are truly eligible), "
+             "before roll-out, enrolment and take-up."),
+    Variable("transfers_due", YP, "{currency}", "benefit due for the year's months",
+             "Value of the months due in the year (accrual), nominal; transfers is the cash "
+             "paid in the year, which differs with a payment cycle (a year's last cycle is "
+             "paid in January of the next)."),
+]})
+
 VARIABLES.update({v.name: v for v in [
     Variable("benefits", ("year", "channel"), _RETURNS_MONEY, "economic benefits by channel",
              "Economic benefit streams: declared streams, activity models, stunting_health, "

@@ -26,6 +26,8 @@ EXCLUSION = 3
 INCLUSION = 4
 PREGNANCY = 5
 DISABILITY = 6
+BIRTH_MONTH = 7
+BIRTH_IN_YEAR = 8
 
 # condition variables, measures, units, kinds and poverty outputs, as in kernels/projection.py
 VAR_AGE = -1
@@ -37,7 +39,11 @@ BENEFICIARIES_AT_BIRTH = 3
 BENEFICIARIES_ELIGIBLE = 4
 HOUSEHOLDS_ELIGIBLE = 5
 HOUSEHOLDS_BENEFICIARIES = 6
-N_MEASURES = 7
+BENEFICIARY_MONTHS = 7
+ELIGIBLE_MONTHS = 8
+TRANSFERS_DUE = 9
+N_MEASURES = 10
+PREGNANCY_MONTHS = 9
 UNIT_PERSON, UNIT_HOUSEHOLD = 0, 1
 KIND_FLAT, KIND_TOP_UP, KIND_UTILITY = 0, 1, 2
 POV_PERSONS, POV_POOR, POV_GAP, POV_SEVERITY = 0, 1, 2, 3
@@ -61,6 +67,8 @@ BRANCHES = frozenset({
     "utility: size above the table", "utility: band", "utility: past every band",
     "means test: zero amount", "no welfare", "no poverty line", "poor before", "poor after",
     "lifted out of poverty", "at the poverty line", "bin: at or below zero", "overlap",
+    "month: programme", "month: pregnancy paid", "month: enrolled", "month: never enrolled",
+    "month: cycle crosses the year", "month: before birth",
 })
 
 
@@ -122,6 +130,7 @@ def project_households(
     inclusion, stream, income_row, income_from, disregard, taper, cap,
     eq_first, eq_other, eq_child, child_age, norm_cost, region_factor, band_upper, band_share,
     region, seed, n_groups, n_combos, branches=None,
+    monthly=None, pay_every=None, preg_reg=None, enrol_lo=None, enrol_hi=None,
 ):
     """The kernel's totals, without chunking, as a dict of arrays:
     ``programmes[year, programme, group, measure]``, ``population[year, sex, age]``,
@@ -131,7 +140,8 @@ def project_households(
 
     Same arguments as the kernel without the chunks, buffers and outputs; ``n_groups``
     and ``n_combos`` size the outputs; ``branches`` (a set) collects the names of the
-    branches taken (see :data:`BRANCHES`).
+    branches taken (see :data:`BRANCHES`). ``monthly`` etc.: the timing tables
+    (simulate/timing.py); None: every programme in whole years.
     """
     def hit(name: str) -> None:
         if branches is not None:
@@ -145,6 +155,74 @@ def project_households(
     histogram = np.zeros((n_years, 2, HIST_BINS, 2))
     overlap = np.zeros((n_years, n_combos, 2))
     groups = np.zeros((n_years, n_groups))
+    if monthly is None:
+        monthly = np.zeros(n_prog, dtype=bool)
+        pay_every = np.ones(n_prog, dtype=np.int64)
+        preg_reg = np.zeros(n_prog, dtype=np.int64)
+        enrol_lo = np.zeros(n_prog, dtype=np.int64)
+        enrol_hi = np.zeros(n_prog, dtype=np.int64)
+
+    def birth_month(i: int) -> int:
+        return int(12.0 * uniform(seed, uid[i], 0, BIRTH_MONTH))
+
+    def pregnancy_months(i: int, p: int, y: int, age: int) -> set[int]:
+        """Months of year y paid for a pregnancy (births in y or y + 1)."""
+        if has_pregnant_data and y == first_active:
+            birth_now = pregnant_data[i] == 1
+        else:
+            birth_now = sex[i] == 1 and uniform(seed, uid[i], years[y], PREGNANCY) < fertility[
+                y, min(age, MAX_AGE)]
+        birth_next = sex[i] == 1 and uniform(seed, uid[i], years[y] + 1, PREGNANCY) < fertility[
+            min(y + 1, n_years - 1), min(age + 1, MAX_AGE)]
+        out: set[int] = set()
+        for born, b in ((birth_now, int(12.0 * uniform(seed, uid[i], years[y], BIRTH_IN_YEAR))),
+                        (birth_next, 12 + int(12.0 * uniform(seed, uid[i], years[y] + 1,
+                                                             BIRTH_IN_YEAR)))):
+            if born:
+                out |= {t for t in range(b - PREGNANCY_MONTHS + int(preg_reg[p]), b)
+                        if 0 <= t < 12}
+        return out
+
+    def months_met(i: int, p: int, y: int, age: int) -> tuple[set[int], set[int]]:
+        """Months of year y in which person i meets programme p's groups: those of
+        groups with a pregnancy condition, and those of the others."""
+        b = birth_month(i)
+        a = min(age, MAX_AGE)
+        if has_disabled_data and entry_idx[i] == 0:
+            disabled = disabled_data[i] == 1
+        else:
+            disabled = uniform(seed, uid[i], 0, DISABILITY) < disability[a]
+        preg_set: set[int] = set()
+        other: set[int] = set()
+        for g in range(prog_group_start[p], prog_group_start[p + 1]):
+            months_g = {t for t in range(12) if 12 * age + t - b >= 0}
+            if len(months_g) < 12:
+                hit("month: before birth")
+            is_preg = False
+            for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                var = int(cond_var[q])
+                args = (cond_kind[q], cond_lo[q], cond_hi[q], cond_mask[q])
+                if var >= 0:
+                    if not holds(float(static[var, i]), *args):
+                        months_g = set()
+                elif var in (VAR_AGE, VAR_AGE_MONTHS):
+                    months_g &= {t for t in range(12) if 12 * age + t - b >= 0 and holds(
+                        float(12 * age + t - b) if var == VAR_AGE_MONTHS
+                        else float((12 * age + t - b) // 12), *args)}
+                elif var == VAR_PREGNANT:
+                    pm = pregnancy_months(i, p, y, age)
+                    if holds(1.0, *args):
+                        months_g &= pm
+                        is_preg = True
+                    else:
+                        months_g -= pm
+                elif not holds(1.0 if disabled else 0.0, *args):
+                    months_g = set()
+            if is_preg:
+                preg_set |= months_g
+            else:
+                other |= months_g
+        return preg_set, other
 
     def meets(i: int, p: int, y: int, age: int) -> bool:
         """Person i meets programme p's eligibility (any group, all its conditions) in year y."""
@@ -223,6 +301,7 @@ def project_households(
         g_h = int(group[first])
         w = {i: float(weight0[i]) for i in members}
         paid: set[tuple[int, int]] = set()  # (unit's record, programme) paid once already
+        carry = [0.0] * n_prog  # last year's last payment cycle, paid in January
         for y in range(n_years):
             present = []
             for i in members:
@@ -245,6 +324,63 @@ def project_households(
                 eligible: set[tuple[int, int]] = set()  # (person, programme), truly eligible
                 receiving: set[tuple[int, int]] = set()
                 for p in range(n_prog):
+                    if monthly[p]:
+                        hit("month: programme")
+                        programmes[y, p, g_h, TRANSFERS] += carry[p]
+                        carry[p] = 0.0
+                        c = int(pay_every[p])
+                        for i in present:
+                            pm, om = months_met(i, p, y, age[i])
+                            if not pm and not om:
+                                continue
+                            poor = truly_eligible(p, i)
+                            if poor:
+                                eligible.add((i, p))
+                                programmes[y, p, g_h, ELIGIBLE] += w[i]
+                                programmes[y, p, g_h, ELIGIBLE_MONTHS] += w[i] * len(pm | om)
+                            if not selected(p, i, poor):
+                                continue
+                            if not uniform(seed, uid[i], stream[p], TAKE_UP) < take_up[p, i]:
+                                continue
+                            u_roll = uniform(seed, uid[i], stream[p], ROLLOUT)
+                            paid_months = set(pm) if u_roll < rollout[p, y] else set()
+                            if pm and paid_months:
+                                hit("month: pregnancy paid")
+                            if om and enrol_hi[p] > enrol_lo[p]:
+                                b = birth_month(i)
+                                start = None
+                                for am in range(int(enrol_lo[p]), int(enrol_hi[p])):
+                                    t = am + b - 12 * age[i]
+                                    yi = min(max(y + t // 12, 0), n_years - 1)
+                                    if u_roll < rollout[p, yi]:
+                                        start = t
+                                        break
+                                if start is None:
+                                    hit("month: never enrolled")
+                                else:
+                                    hit("month: enrolled")
+                                    paid_months |= {t for t in om if t >= start}
+                            elif om and u_roll < rollout[p, y]:
+                                paid_months |= om
+                            if not paid_months:
+                                continue
+                            n_paid = len(paid_months)
+                            n_early = len([t for t in paid_months if t < 12 - c])
+                            if n_early < n_paid:
+                                hit("month: cycle crosses the year")
+                            per_month = amount[p, y] / 12.0
+                            receiving.add((i, p))
+                            benefit[p] += w[i] / big_w * per_month * n_paid
+                            programmes[y, p, g_h, BENEFICIARIES] += w[i]
+                            programmes[y, p, g_h, BENEFICIARY_MONTHS] += w[i] * n_paid
+                            programmes[y, p, g_h, TRANSFERS_DUE] += w[i] * per_month * n_paid
+                            programmes[y, p, g_h, TRANSFERS] += w[i] * per_month * n_early
+                            carry[p] += w[i] * per_month * (n_paid - n_early)
+                            if poor:
+                                programmes[y, p, g_h, BENEFICIARIES_ELIGIBLE] += w[i]
+                            if age[i] == 0:
+                                programmes[y, p, g_h, BENEFICIARIES_AT_BIRTH] += w[i]
+                        continue
                     met = [i for i in present if meets(i, p, y, age[i])]
                     if unit[p] == UNIT_PERSON:
                         hit("person programme")
@@ -253,6 +389,7 @@ def project_households(
                             if poor:
                                 eligible.add((i, p))
                                 programmes[y, p, g_h, ELIGIBLE] += w[i]
+                                programmes[y, p, g_h, ELIGIBLE_MONTHS] += 12.0 * w[i]
                             if not (selected(p, i, poor) and reached_and_takes_up(p, i, y)):
                                 continue
                             if once[p]:
@@ -264,6 +401,8 @@ def project_households(
                             benefit[p] += w[i] / big_w * amount[p, y]
                             programmes[y, p, g_h, BENEFICIARIES] += w[i]
                             programmes[y, p, g_h, TRANSFERS] += w[i] * amount[p, y]
+                            programmes[y, p, g_h, TRANSFERS_DUE] += w[i] * amount[p, y]
+                            programmes[y, p, g_h, BENEFICIARY_MONTHS] += 12.0 * w[i]
                             if poor:
                                 programmes[y, p, g_h, BENEFICIARIES_ELIGIBLE] += w[i]
                             if age[i] == 0:
@@ -341,6 +480,7 @@ def project_households(
                         for i in present:
                             eligible.add((i, p))
                         programmes[y, p, g_h, ELIGIBLE] += persons
+                        programmes[y, p, g_h, ELIGIBLE_MONTHS] += 12.0 * persons
                         programmes[y, p, g_h, HOUSEHOLDS_ELIGIBLE] += big_w * min(1.0, size)
                     if not (selected(p, first, poor) and reached_and_takes_up(p, first, y)):
                         continue
@@ -353,6 +493,8 @@ def project_households(
                     programmes[y, p, g_h, HOUSEHOLDS_BENEFICIARIES] += big_w * min(1.0, size)
                     programmes[y, p, g_h, BENEFICIARIES] += persons
                     programmes[y, p, g_h, TRANSFERS] += big_w * min(1.0, size) * value
+                    programmes[y, p, g_h, TRANSFERS_DUE] += big_w * min(1.0, size) * value
+                    programmes[y, p, g_h, BENEFICIARY_MONTHS] += 12.0 * persons
                     if poor:
                         programmes[y, p, g_h, BENEFICIARIES_ELIGIBLE] += persons
                     for i in present:

@@ -68,13 +68,15 @@ def test_uniform_is_roughly_uniform() -> None:
 def test_reference_constants_are_the_kernels() -> None:
     names = ["VAR_AGE", "VAR_AGE_MONTHS", "VAR_PREGNANT", "VAR_DISABLED", "ELIGIBLE",
              "BENEFICIARIES", "TRANSFERS", "BENEFICIARIES_AT_BIRTH", "BENEFICIARIES_ELIGIBLE",
-             "HOUSEHOLDS_ELIGIBLE", "HOUSEHOLDS_BENEFICIARIES", "N_MEASURES", "UNIT_PERSON",
+             "HOUSEHOLDS_ELIGIBLE", "HOUSEHOLDS_BENEFICIARIES", "BENEFICIARY_MONTHS",
+             "ELIGIBLE_MONTHS", "TRANSFERS_DUE", "PREGNANCY_MONTHS", "N_MEASURES", "UNIT_PERSON",
              "UNIT_HOUSEHOLD", "KIND_FLAT", "KIND_TOP_UP", "KIND_UTILITY", "POV_PERSONS",
              "POV_POOR", "POV_GAP", "POV_SEVERITY", "N_POV", "HIST_BINS", "HIST_LOG_MIN",
              "HIST_LOG_MAX", "MAX_AGE"]
     for name in names:
         assert getattr(ref, name) == getattr(kp, name), name
-    for name in ["TAKE_UP", "ROLLOUT", "EXCLUSION", "INCLUSION", "PREGNANCY", "DISABILITY"]:
+    for name in ["TAKE_UP", "ROLLOUT", "EXCLUSION", "INCLUSION", "PREGNANCY", "DISABILITY",
+                 "BIRTH_MONTH", "BIRTH_IN_YEAR"]:
         assert getattr(ref, name) == getattr(rng, name), name
     for x in [0.0, -1.0, 1e-300, 3e-4, 0.5, 1.0, 1.0001, 2980.0, 3000.0, 1e300]:
         assert ref.hist_bin(x) == kp._bin(x), x
@@ -88,6 +90,11 @@ DRAWN = ("price_index", "poverty_line", "take_up_rate", "rollout", "amount",
          "band_share")
 
 
+#: the kernel's timing tables (simulate/timing.py) and their types
+TIMING = {"monthly": np.bool_, "pay_every": np.int64, "preg_reg": np.int64,
+          "enrol_lo": np.int64, "enrol_hi": np.int64}
+
+
 def kernel_arguments(case: dict, draws: list[dict] | None = None) -> dict:
     """The kernel's arguments for a reference ``case`` (one parameter set, take-up per
     record) and, optionally, further parameter sets overriding some of its tables (each
@@ -95,6 +102,9 @@ def kernel_arguments(case: dict, draws: list[dict] | None = None) -> dict:
     args = {k: v for k, v in case.items() if k != "take_up"}
     n = len(case["age0"])
     n_prog = len(case["unit"])
+    for name, dtype in TIMING.items():  # whole years unless the case says otherwise
+        args.setdefault(name, np.zeros(n_prog, dtype=dtype) if name != "pay_every"
+                        else np.ones(n_prog, dtype=dtype))
     args["take_up_code"] = np.ascontiguousarray(
         np.broadcast_to(np.arange(n, dtype=np.int64), (n_prog, n)))
     sets = [{**{k: case[k] for k in DRAWN if k in case}, "take_up_rate": case["take_up"],
@@ -349,6 +359,19 @@ def kernel_cases(draw):
         region_factor=r.uniform(0.5, 1.5, (n_prog, n_regions)),
         band_upper=band_upper,
         band_share=r.uniform(0.0, 1.0, (n_prog, n_bands)),
+    )
+    # months within the year for some person programmes with a flat benefit
+    monthly = np.array([u == kp.UNIT_PERSON and draw(st.booleans()) for u in unit])
+    lo = np.array([draw(st.sampled_from([0, 0, 3, 12])) for _ in range(n_prog)], dtype=np.int64)
+    width = np.array([draw(st.sampled_from([0, 0, 1, 7, 30])) for _ in range(n_prog)],
+                     dtype=np.int64)
+    case.update(
+        monthly=monthly,
+        pay_every=np.array([draw(st.sampled_from([1, 2, 3, 12])) for _ in range(n_prog)],
+                           dtype=np.int64),
+        preg_reg=np.array([draw(st.integers(0, 8)) for _ in range(n_prog)], dtype=np.int64),
+        enrol_lo=lo,
+        enrol_hi=lo + width,
     )
     n_combos = 2**n_prog if draw(st.integers(0, 4)) else 1  # 1: overlap not kept
     split = draw(st.lists(st.integers(1, max(1, n_hh - 1)), max_size=3)) if n_hh > 1 else []

@@ -63,7 +63,17 @@ with the poverty line; a log-spaced histogram of welfare gives the Gini.
 import numpy as np
 from numba import njit, prange
 
-from .rng import DISABILITY, EXCLUSION, INCLUSION, PREGNANCY, ROLLOUT, TAKE_UP, uniform
+from .rng import (
+    BIRTH_IN_YEAR,
+    BIRTH_MONTH,
+    DISABILITY,
+    EXCLUSION,
+    INCLUSION,
+    PREGNANCY,
+    ROLLOUT,
+    TAKE_UP,
+    uniform,
+)
 
 # condition variables (cond_var < 0); >= 0 indexes a row of `static`
 VAR_AGE = -1
@@ -78,7 +88,12 @@ BENEFICIARIES_AT_BIRTH = 3  # beneficiaries aged 0 (the stunting channel's cover
 BENEFICIARIES_ELIGIBLE = 4  # beneficiaries who are truly eligible (targeting accuracy)
 HOUSEHOLDS_ELIGIBLE = 5
 HOUSEHOLDS_BENEFICIARIES = 6
-N_MEASURES = 7
+BENEFICIARY_MONTHS = 7  # person-months paid (12 per beneficiary of a whole-year programme)
+ELIGIBLE_MONTHS = 8  # person-months eligible (truly eligible, before roll-out and take-up)
+TRANSFERS_DUE = 9  # value of the months due in the year (accrual); TRANSFERS is cash paid
+N_MEASURES = 10
+ALL_MONTHS = 0xFFF
+PREGNANCY_MONTHS = 9
 # programme units and kinds
 UNIT_PERSON = 0
 UNIT_HOUSEHOLD = 1
@@ -108,6 +123,74 @@ def _holds(v, kind, lo, hi, mask):
 
 
 @njit(cache=True)
+def _popcount12(mask):
+    n = 0
+    for t in range(12):
+        n += (mask >> t) & 1
+    return n
+
+
+@njit(cache=True)
+def _age_mask(age, birth_month, kind, lo, hi, cmask, in_months):
+    """Months t (bits 0..11) of the year in which a person aged ``age`` on their
+    birthday in the year (born in month ``birth_month``) meets an age condition: age in
+    completed months ``12 age + t - birth_month`` (``in_months``) or completed years."""
+    first = 12 * age - birth_month  # age in months in January
+    if kind == 0 and first >= 0:
+        # a range: the year's ages all inside it, or all outside (most persons)
+        v0 = float(first) if in_months else float(first // 12)
+        v1 = float(first + 11) if in_months else float((first + 11) // 12)
+        if v0 >= lo and v1 < hi:
+            return ALL_MONTHS
+        if v1 < lo or v0 >= hi:
+            return 0
+    out = 0
+    for t in range(12):
+        am = 12 * age + t - birth_month
+        if am < 0:
+            continue
+        v = float(am) if in_months else float(am // 12)
+        if _holds(v, kind, lo, hi, cmask):
+            out |= 1 << t
+    return out
+
+
+@njit(cache=True)
+def _pregnancy_mask(birth_this, month_this, birth_next, month_next, registered):
+    """Months of the year paid for pregnancies: a birth in month b (of this year, or
+    of the next as b + 12) is preceded by PREGNANCY_MONTHS months of pregnancy, paid
+    from month ``registered`` of the pregnancy (0 = from conception) to the month
+    before the birth."""
+    out = 0
+    for k in range(2):
+        if k == 0 and not birth_this:
+            continue
+        if k == 1 and not birth_next:
+            continue
+        b = month_this if k == 0 else month_next + 12
+        for t in range(b - PREGNANCY_MONTHS + registered, b):
+            if 0 <= t < 12:
+                out |= 1 << t
+    return out
+
+
+@njit(cache=True)
+def _enrolled_from(age, birth_month, lo, hi, u_roll, rollout_p, y, d):
+    """The first month (relative to January of year ``y``; may be negative or past
+    11) in which a person is enrolled: aged ``lo <= months < hi`` and reached by the
+    roll-out of that month's year (years outside the run read the nearest run year);
+    a large number if never."""
+    n_years = rollout_p.shape[0]
+    for am in range(lo, hi):
+        t = am + birth_month - 12 * age
+        yi = y + (t // 12)
+        yi = min(max(yi, 0), n_years - 1)
+        if u_roll < rollout_p[yi, d]:
+            return t
+    return 1 << 30
+
+
+@njit(cache=True)
 def _bin(x, n_bins=HIST_BINS):
     if x <= 0.0:
         return 0
@@ -124,7 +207,7 @@ def project_households(
     has_disabled_data,
     prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
     unit, kind, once, target_row, stream, income_row, income_from, take_up_code,
-    region, seed, max_members,
+    region, seed, max_members, monthly, pay_every, preg_reg, enrol_lo, enrol_hi,
     price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
     inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
     region_factor, band_upper, band_share,
@@ -161,6 +244,10 @@ def project_households(
     need_take = np.zeros(n_prog, dtype=np.bool_)
     need_excl = np.zeros(n_prog, dtype=np.bool_)  # u >= 0 always passes an error of 0
     need_incl = np.zeros(n_prog, dtype=np.bool_)  # u < 0 never does
+    need_month = False
+    for p in range(n_prog):
+        if monthly[p]:
+            need_month = True
     for p in range(n_prog):
         need_roll[p] = rollout[p].min() < 1.0
         need_take[p] = take_up_rate[p].min() < 1.0
@@ -183,7 +270,14 @@ def project_households(
         combo_r = np.zeros((m_max, n_draws), dtype=np.int64)
         hh_benefit = np.zeros((n_prog, n_draws))
         total = np.zeros(n_draws)
+        b_month = np.zeros(m_max, dtype=np.int64)
+        m_preg = np.zeros((m_max, n_prog), dtype=np.int64)  # months of pregnancy groups
+        m_other = np.zeros((m_max, n_prog), dtype=np.int64)  # months of the other groups
+        carry = np.zeros((n_prog, n_draws))  # cash of last year's last cycle, paid in January
         for h in range(chunk_hh[c], chunk_hh[c + 1]):
+            for p in range(n_prog):
+                for d in range(n_draws):
+                    carry[p, d] = 0.0
             first = hh_start[h]
             n_mem = hh_start[h + 1] - first
             w_h = weight0[first]
@@ -194,6 +288,8 @@ def project_households(
                 w[m] = weight0[i]
                 u_dis[m] = uniform(useed, uu, np.uint64(0), np.uint64(DISABILITY)) \
                     if need_dis else 1.0
+                b_month[m] = int(12.0 * uniform(useed, uu, np.uint64(0), np.uint64(BIRTH_MONTH))) \
+                    if need_month else 0
                 for p in range(n_prog):
                     s = stream[p]
                     u_take[m, p] = uniform(useed, uu, s, np.uint64(TAKE_UP)) \
@@ -250,7 +346,73 @@ def project_households(
                         preg = False
                         dis = (disabled_data[i] == 1 if has_disabled_data and entry_idx[i] == 0
                                else u_dis[m] < disability[a])
+                        preg_m_known = False
+                        birth_this = False
+                        birth_next = False
+                        month_this = 0
+                        month_next = 0
                         for p in range(n_prog):
+                            if monthly[p]:
+                                # months within the year: a 12-bit mask per group
+                                mp = 0
+                                mo_ = 0
+                                for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                                    if not static_ok[m, g]:
+                                        continue
+                                    gm = _age_mask(age, b_month[m], 0, 0.0, 1e300, 0, True)
+                                    is_preg = False
+                                    for q in range(group_cond_start[g],
+                                                   group_cond_start[g + 1]):
+                                        var = cond_var[q]
+                                        if var >= 0:
+                                            continue
+                                        if var == VAR_AGE or var == VAR_AGE_MONTHS:
+                                            gm &= _age_mask(age, b_month[m], cond_kind[q],
+                                                            cond_lo[q], cond_hi[q],
+                                                            cond_mask[q], var == VAR_AGE_MONTHS)
+                                        elif var == VAR_PREGNANT:
+                                            if not preg_m_known:
+                                                preg_m_known = True
+                                                uu = np.uint64(uid[i])
+                                                if has_pregnant_data and y == first_active:
+                                                    birth_this = pregnant_data[i] == 1
+                                                else:
+                                                    birth_this = sex[i] == 1 and uniform(
+                                                        useed, uu, np.uint64(years[y]),
+                                                        np.uint64(PREGNANCY)) < fertility[y, a]
+                                                yn = min(y + 1, n_years - 1)
+                                                birth_next = sex[i] == 1 and uniform(
+                                                    useed, uu, np.uint64(years[y] + 1),
+                                                    np.uint64(PREGNANCY)) < fertility[
+                                                        yn, min(age + 1, MAX_AGE)]
+                                                month_this = int(12.0 * uniform(
+                                                    useed, uu, np.uint64(years[y]),
+                                                    np.uint64(BIRTH_IN_YEAR)))
+                                                month_next = int(12.0 * uniform(
+                                                    useed, uu, np.uint64(years[y] + 1),
+                                                    np.uint64(BIRTH_IN_YEAR)))
+                                            pm = _pregnancy_mask(birth_this, month_this,
+                                                                 birth_next, month_next,
+                                                                 preg_reg[p])
+                                            if _holds(1.0, cond_kind[q], cond_lo[q],
+                                                      cond_hi[q], cond_mask[q]):
+                                                gm &= pm
+                                                is_preg = True
+                                            else:
+                                                gm &= ALL_MONTHS & ~pm
+                                        else:
+                                            if not _holds(1.0 if dis else 0.0, cond_kind[q],
+                                                          cond_lo[q], cond_hi[q],
+                                                          cond_mask[q]):
+                                                gm = 0
+                                    if is_preg:
+                                        mp |= gm
+                                    else:
+                                        mo_ |= gm
+                                m_preg[m, p] = mp
+                                m_other[m, p] = mo_
+                                elig[m, p] = (mp | mo_) != 0
+                                continue
                             for g in range(prog_group_start[p], prog_group_start[p + 1]):
                                 if not static_ok[m, g]:
                                     continue
@@ -314,6 +476,67 @@ def project_households(
                         for d in range(n_draws):
                             hh_benefit[p, d] = 0.0
                         row = target_row[p]
+                        if monthly[p]:
+                            # last year's last payment cycle, paid in January of this year
+                            for d in range(n_draws):
+                                out[c, y, p, grp_h, TRANSFERS, d] += carry[p, d]
+                                carry[p, d] = 0.0
+                            early = (1 << (12 - pay_every[p])) - 1  # months paid this year
+                            for m in range(n_mem):
+                                if not elig[m, p]:
+                                    continue
+                                i = first + m
+                                tv = target_value[row, i] if row >= 0 else 0.0
+                                rate_k = take_up_code[p, i]
+                                mask_e = m_preg[m, p] | m_other[m, p]
+                                for d in range(n_draws):
+                                    truly = True
+                                    selected = True
+                                    if row >= 0:
+                                        truly = tv < target_threshold[p, d]
+                                        selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
+                                            else (u_incl[m, p] < inclusion[p, d])
+                                    if truly:
+                                        out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
+                                        out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += \
+                                            w[m] * _popcount12(mask_e)
+                                        combo_e[m, d] |= bit
+                                    if not (selected and u_take[m, p] < take_up_rate[p, rate_k, d]):
+                                        continue
+                                    mask = 0
+                                    if u_roll[m, p] < rollout[p, y, d]:
+                                        mask = m_preg[m, p]
+                                    if m_other[m, p] != 0:
+                                        if enrol_hi[p] > enrol_lo[p]:
+                                            e = _enrolled_from(ages[m], b_month[m], enrol_lo[p],
+                                                               enrol_hi[p], u_roll[m, p],
+                                                               rollout[p], y, d)
+                                            if e < 12:
+                                                mask |= m_other[m, p] & (
+                                                    ALL_MONTHS & ~((1 << max(e, 0)) - 1))
+                                        elif u_roll[m, p] < rollout[p, y, d]:
+                                            mask |= m_other[m, p]
+                                    n_paid = _popcount12(mask)
+                                    if n_paid == 0:
+                                        continue
+                                    combo_r[m, d] |= bit
+                                    per_month = amount[p, y, d] / 12.0
+                                    n_early = _popcount12(mask & early)
+                                    hh_benefit[p, d] += w[m] / w_h * per_month * n_paid
+                                    out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
+                                    out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += w[m] * n_paid
+                                    out[c, y, p, grp_h, TRANSFERS_DUE, d] += \
+                                        w[m] * per_month * n_paid
+                                    out[c, y, p, grp_h, TRANSFERS, d] += \
+                                        w[m] * per_month * n_early
+                                    carry[p, d] += w[m] * per_month * (n_paid - n_early)
+                                    if truly:
+                                        out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
+                                    if ages[m] == 0:
+                                        out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                            for d in range(n_draws):
+                                total[d] += hh_benefit[p, d]
+                            continue
                         if unit[p] == UNIT_PERSON:
                             for m in range(n_mem):
                                 if not elig[m, p]:
@@ -330,6 +553,7 @@ def project_households(
                                             else (u_incl[m, p] < inclusion[p, d])
                                     if truly:
                                         out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
+                                        out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * w[m]
                                         combo_e[m, d] |= bit
                                     if not (selected and u_roll[m, p] < rollout[p, y, d]
                                             and u_take[m, p] < take_up_rate[p, rate_k, d]):
@@ -343,6 +567,8 @@ def project_households(
                                     hh_benefit[p, d] += w[m] / w_h * value
                                     out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
                                     out[c, y, p, grp_h, TRANSFERS, d] += w[m] * value
+                                    out[c, y, p, grp_h, TRANSFERS_DUE, d] += w[m] * value
+                                    out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * w[m]
                                     if truly:
                                         out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
                                     if ages[m] == 0:
@@ -423,6 +649,7 @@ def project_households(
                                     if ages[m] >= 0:
                                         combo_e[m, d] |= bit
                                 out[c, y, p, grp_h, ELIGIBLE, d] += persons
+                                out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * persons
                                 out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE, d] += w_hh
                             if not (selected and u_roll[0, p] < rollout[p, y, d]
                                     and u_take[0, p] < take_up_rate[p, rate_k, d]):
@@ -435,6 +662,8 @@ def project_households(
                             out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES, d] += w_hh
                             out[c, y, p, grp_h, BENEFICIARIES, d] += persons
                             out[c, y, p, grp_h, TRANSFERS, d] += w_hh * value
+                            out[c, y, p, grp_h, TRANSFERS_DUE, d] += w_hh * value
+                            out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * persons
                             if truly:
                                 out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += persons
                             for m in range(n_mem):

@@ -26,6 +26,8 @@ EXCLUSION = 3
 INCLUSION = 4
 PREGNANCY = 5
 DISABILITY = 6
+BIRTH_MONTH = 7  # a record's month of birth (months within the year)
+BIRTH_IN_YEAR = 8  # the month of a birth drawn for a woman in a year (pregnancy by month)
 
 
 @njit(cache=True)

@@ -31,6 +31,7 @@ from ..kernels.projection import (
 from ..population.records import Population
 from ..scenario import Condition, Programme, Scenario
 from ..scenario.model import conditions
+from ..timing import timing_tables
 
 N_QUINTILES = 5
 N_DECILES = 10
@@ -90,6 +91,12 @@ class RuleTables:
     region_factor: np.ndarray  # [programme, region]
     band_upper: np.ndarray  # [programme, band], annual per person, start_year prices
     band_share: np.ndarray
+    # months within the year (see simulate/timing.py): per programme
+    monthly: np.ndarray  # bool: eligibility and payment month by month
+    pay_every: np.ndarray  # months per payment cycle (cash timing)
+    preg_reg: np.ndarray  # month of pregnancy from which a pregnancy is paid
+    enrol_lo: np.ndarray  # enrolment window in age months [lo, hi); lo == hi: none
+    enrol_hi: np.ndarray
 
     @property
     def take_up(self) -> np.ndarray:
@@ -115,7 +122,7 @@ class RuleTables:
 STRUCTURE = ("prog_group_start", "group_cond_start", "cond_var", "cond_kind", "cond_lo",
              "cond_hi", "cond_mask", "static", "static_names", "unit", "kind", "take_up_code",
              "once", "target_row", "target_value", "stream", "income_row", "income",
-             "income_from")
+             "income_from", "monthly", "pay_every", "preg_reg", "enrol_lo", "enrol_hi")
 #: RuleTables fields a parameter draw may change (per programme, year, size, band, region)
 PARAMETERS = ("take_up_rate", "rollout", "amount", "target_threshold", "exclusion",
               "inclusion", "disregard", "taper", "cap", "eq_first", "eq_other", "eq_child",
@@ -131,7 +138,7 @@ def structure_key(scenario: Scenario) -> str:
         groups = [] if not isinstance(p.take_up, dict) else [g for g, _ in p.take_up["groups"]]
         parts.append((p.id, p.unit, p.eligibility, b.type, b.income, b.income_from, b.period,
                       t.method, t.column, t.levels, t.intercept, sorted(t.coefficients.items()),
-                      repr(groups)))
+                      repr(groups), p.timing))
         if any(c.column.startswith(TARGETED) for g in p.eligibility for c in g):
             parts.append(("thresholds", [(q.id, q.targeting.welfare_percentile_max,
                                           q.targeting.poverty_line, q.targeting.cutoff,
@@ -412,6 +419,7 @@ def _structure(scenario: Scenario, pop: Population,
         income=np.ascontiguousarray(np.vstack(income_arrays) if income_arrays
                                     else np.zeros((0, pop.n))),
         income_from=income_from,
+        **timing_tables(progs),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputWarning, Problem, ScenarioError, did_you_mean
+from ..timing import CYCLES, Timing, timing_of
 from . import plausible, schema
 from .fund import FundSettings, fund_problems, fund_settings
 from .loader import apply_overrides, origin_of, resolve, to_toml
@@ -111,6 +112,7 @@ class Programme:
     component: str = "regular"
     parent: str | None = None
     draws_of: str | None = None  # share this programme's random draws (same beneficiaries)
+    timing: Timing | None = None  # months within the year (simulate/timing.py)
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,20 @@ def _check_benefit(pid: str, d: Mapping[str, Any], earlier: list[str],
                     "income_bands)", list(shares))
         if any(x > 1 for x in shares):
             ctx.bad(f"{key}.band_shares", "shares in [0, 1]", list(shares))
+    tm = d.get("timing")
+    if tm is not None:
+        if d["unit"] != "person" or kind != "flat" or b["period"] == "once":
+            ctx.bad(f"programmes.{pid}.timing", "a person programme with a flat benefit paid "
+                    'by "month" or "year"', f'unit {d["unit"]!r}, type {kind!r}, period '
+                    f'{b["period"]!r}', raw=True)
+        if tm["payment_every"] is not None and tm["payment_every"] not in CYCLES:
+            ctx.bad(f"programmes.{pid}.timing.payment_every",
+                    "a number of months dividing the year (1, 2, 3, 4, 6 or 12)",
+                    tm["payment_every"])
+        w = tm["enrolment_age_months"]
+        if w is not None and not (float(w[0]).is_integer() and float(w[1]).is_integer()):
+            ctx.bad(f"programmes.{pid}.timing.enrolment_age_months",
+                    "whole months [lo, hi)", list(w))
     for q in b["income_from"]:
         if q == pid or q not in earlier:
             ctx.bad(f"{key}.income_from", "programmes declared before this one",
@@ -289,6 +305,7 @@ def _programme(pid: str, d: Mapping[str, Any], ctx: schema.Context,
             YearPath.from_value(a["fixed_year"]),
             tuple(sorted((a["setup"] or {}).items())),
         ),
+        timing=timing_of(d.get("timing")),
     )
 
 

@@ -366,6 +366,22 @@ class Table(Spec):
 
 
 @dataclass(frozen=True)
+class OptionalTable(Table):
+    """A table, or ``false`` for none (a file that extends another can switch it off)."""
+
+    def type_name(self) -> str:
+        return "a table or false"
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if value is False:
+            return None
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        return super().parse(value, ctx, key)
+
+
+@dataclass(frozen=True)
 class MapOf(Spec):
     """A table whose keys are names chosen by the user (identifiers)."""
 
@@ -805,6 +821,31 @@ PROGRAMME = Table(
                     min=0, max=5, unit="1", default=None,
                     description="Administration as a share of the response's transfers "
                     "(default: the programme's share_of_transfers)."),
+            },
+        ),
+        "timing": OptionalTable(
+            default=None,
+            description="Months within the year (see docs/months.md): eligibility by age in "
+            "months and pregnancy by month, an enrolment window and a payment cycle; omitted "
+            "or false: whole years. Person programmes with a flat monthly or yearly benefit.",
+            fields={
+                "payment_every": Number(
+                    min=1, max=12, integer=True, default=1, unit="months",
+                    description="Months per payment cycle (1, 2, 3, 4, 6 or 12); each cycle "
+                    "is paid in the month after it ends (a year's last cycle in January of "
+                    "the next year).",
+                ),
+                "pregnancy_paid_from": Number(
+                    min=0, max=8, integer=True, default=0, unit="months",
+                    description="Month of pregnancy (0 = conception) from which a pregnancy is "
+                    "paid, to the month before the birth (registration).",
+                ),
+                "enrolment_age_months": Range(
+                    min=0, default=None,
+                    description="Groups without a pregnancy condition: enrolled in the first "
+                    "month aged lo <= months < hi in which the roll-out reaches the person; "
+                    "never paid if not reached by then.",
+                ),
             },
         ),
         "admin": Table(
