@@ -40,6 +40,7 @@ from .programmes.rules import (
     welfare_group,
     welfare_percentile,
 )
+from .present_values import add_present_values
 from .scenario import Scenario
 
 #: records per chunk; fixed so results do not depend on threads or batches
@@ -364,10 +365,11 @@ def run(scenario: Scenario, progress: Progress | None = None,
     from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
 
     if uncertainty and scenario.section("uncertainty"):
+        from .uncertainty.risk import add_risk
         from .uncertainty.runner import run_uncertain
 
-        return add_fund(run_uncertain(scenario, progress=progress, scheduler=scheduler),
-                        scenario)
+        ds = run_uncertain(scenario, progress=progress, scheduler=scheduler)
+        return add_fund(add_risk(ds, scenario), scenario)
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     if scheduler is not None:
         from .uncertainty.cluster import run_on_cluster
@@ -385,6 +387,7 @@ def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
         scenario = replace(scenario, currency=prep.profile.currency)
     ds = costing.build_dataset(scenario, prep, totals)
     ds = add_fiscal(ds, scenario, prep.macro)
+    ds = add_present_values(ds, scenario)
     return returns.add_returns(ds, scenario, prep)
 
 
