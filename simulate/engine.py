@@ -32,6 +32,7 @@ from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
+from .present_values import add_present_values
 from .programmes.rules import (
     PARAMETERS,
     RuleTables,
@@ -40,7 +41,6 @@ from .programmes.rules import (
     welfare_group,
     welfare_percentile,
 )
-from .present_values import add_present_values
 from .scenario import Scenario
 
 #: records per chunk; fixed so results do not depend on threads or batches

@@ -167,26 +167,29 @@ def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
 
     ds = _stack(datasets)
     ds = ds.assign_coords(draw=np.arange(len(datasets)))
-    keys = list(values[0]) if values else []
-    path_keys = [k for k in keys if all(is_path_value(v.get(k)) for v in values)]
+    # every key set in some draw (a one-way run sets one key a draw; a key a draw does
+    # not set has the scenario's own value there: NaN in parameter_value)
+    keys = list(dict.fromkeys(k for v in values for k in v))
+    path_keys = [k for k in keys if all(is_path_value(v[k]) for v in values if k in v)]
     keys = [k for k in keys if k not in path_keys]
     if path_keys:  # each draw's own year path (docs/sensitivity.md)
         years = [str(int(y)) for y in ds["year"].values]
         ds["path_value"] = xr.DataArray(
-            np.array([[[float(v[k].get(y, np.nan)) for y in years] for k in path_keys]
+            np.array([[[float(v[k].get(y, np.nan)) if k in v else np.nan for y in years]
+                       for k in path_keys]
                       for v in values]),
             dims=("draw", "path", "year"), coords={"path": path_keys},
             attrs={"units": "as the scenario key", "long_name": "Each draw's value of each "
                    "yearly stochastic path ([uncertainty.paths])"})
-    numeric = np.array([[_number(v[k]) for k in keys] for v in values]).reshape(len(values),
-                                                                              len(keys))
+    numeric = np.array([[_number(v.get(k)) for k in keys] for v in values]).reshape(
+        len(values), len(keys))
     ds["parameter_value"] = xr.DataArray(
         numeric, dims=("draw", "parameter"), coords={"parameter": keys},
         attrs={"units": "as the scenario key", "long_name": "Value drawn for each uncertain "
                "parameter (NaN for a text, list or table value; see parameter_text)"})
-    if any(not isinstance(v[k], int | float) for v in values for k in keys):
+    if any(not isinstance(v[k], int | float) for v in values for k in keys if k in v):
         ds["parameter_text"] = xr.DataArray(
-            np.array([[str(v[k]) for k in keys] for v in values], dtype=object),
+            np.array([[str(v.get(k, "")) for k in keys] for v in values], dtype=object),
             dims=("draw", "parameter"),
             attrs={"long_name": "Value drawn for each uncertain parameter, as text"})
     ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,

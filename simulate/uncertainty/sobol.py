@@ -204,7 +204,8 @@ def parse_output(text: str, ds_like: xr.Dataset, rate: float | None = None) -> O
             except ValueError:
                 year = None
             if year not in years:
-                raise _problem(f"a year in {span}, sum or pv after {name}@", repr(year_text))
+                raise _problem(f"a year in {span} after {name}@", repr(year_text),
+                               f"or {name}@sum, {name}@pv")
     elif year_text is not None:
         raise _problem(f"no year ({name} is one number for the whole horizon)",
                        repr(text.strip()), f"write {name}")
@@ -456,6 +457,12 @@ def sobol(scenario: Scenario, output: str | None = None, n: int = DEFAULT_SAMPLE
         notes.append("the declared rank correlations were ignored (" + "; ".join(pairs) +
                      "): Sobol' indices assume independent parameters, so each was drawn "
                      "from its own distribution alone")
+    from .globalsa import rank_warning
+
+    warn = rank_warning(spec.keys(), total, np.maximum(total_ci[:, 1] - total,
+                                                       total - total_ci[:, 0]))
+    if warn:
+        notes.append(warn)
     fa_fb = np.concatenate([f_a, f_b])
     return SobolResult(
         title=str(base_ds.attrs.get("title", scenario.name)), output=out.text,
