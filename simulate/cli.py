@@ -110,11 +110,18 @@ def main() -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
               "(default: this machine).")
+@click.option("--precision", type=float, default=None, metavar="REL",
+              help="With [uncertainty]: add draws until the standard error of the mean of "
+              "--output is at most REL of the mean (e.g. 0.01).")
+@click.option("--output", "output", default=None, metavar="NAME@YEAR",
+              help="With --precision: the output whose mean must be precise (default "
+              "total_cost_pct_gdp in the last year).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @_FORCE
 @_guard
 def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | None,
-        scheduler: str | None, quiet: bool, force: bool) -> None:
+        scheduler: str | None, precision: float | None, output: str | None, quiet: bool,
+        force: bool) -> None:
     """Project SCENARIO and write results.nc, tables.csv and a summary (with
     [uncertainty]: every draw, and uncertainty.csv)."""
     from .engine import run as run_scenario
@@ -130,11 +137,23 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
                                         "an [uncertainty] table with parameters (--draws "
                                         "draws them)", "nothing"))
         sc = load_scenario(scenario, overrides={**overrides, "uncertainty.draws": draws})
+    if (precision is not None or output is not None) and not sc.section("uncertainty"):
+        raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty.parameters",
+                                    "an [uncertainty] table with parameters (--precision "
+                                    "adds draws)", "nothing"))
+    if output is not None and precision is None:
+        raise click.UsageError("--output goes with --precision")
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
     with _reserved(target, out, force, "run", sc), _progress(label, quiet) as progress:
-        ds = run_scenario(sc, progress=progress, scheduler=scheduler)
+        if precision is not None:
+            from .uncertainty.convergence import run_to_precision
+
+            ds = run_to_precision(sc, precision, output, progress=progress,
+                                  scheduler=scheduler)
+        else:
+            ds = run_scenario(sc, progress=progress, scheduler=scheduler)
         write_run(ds, target)
     if not quiet:
         _say(run_summary(ds))

@@ -17,6 +17,7 @@ import xarray as xr
 from .draws import central, draw_summary, fan_chart, has_draws, write_draw_table
 from .fund import fund_summary, fund_writers, has_fund
 from .outfolder import Writer, write_folder
+from .risk import risk_summary, risk_writers
 from .tables import (
     fiscal_table,
     format_summary,
@@ -65,6 +66,7 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_draw_table(ds, p)
         writers["uncertainty.png"] = lambda p: fan_chart(ds, p)
+    writers.update(risk_writers(ds))  # exceedance probabilities (docs/sensitivity.md)
     if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
         writers.update(fund_writers(ds))
     return write_atomically(target, writers)
@@ -74,4 +76,5 @@ def run_summary(ds: xr.Dataset) -> str:
     """The printed summary of a run (with draws: of the means, then the spread)."""
     if not has_draws(ds):
         return "\n".join([format_summary(ds), *fund_summary(ds)])
-    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *fund_summary(ds)])
+    return "\n".join([format_summary(central(ds)), *draw_summary(ds), *risk_summary(ds),
+                      *fund_summary(ds)])

@@ -103,6 +103,8 @@ def analyse(spec: UncertaintySpec, method: str, x: np.ndarray, y: np.ndarray, se
             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], str]:
     """SALib's analysis of outputs ``y`` at points ``x``: (columns, confidence
     half-widths, the column that ranks)."""
+    import contextlib
+    import io
     import warnings
 
     problem = _problem(spec)
@@ -117,9 +119,13 @@ def analyse(spec: UncertaintySpec, method: str, x: np.ndarray, y: np.ndarray, se
             return cols, {"mu_star": np.asarray(r["mu_star_conf"], dtype=float)}, "mu_star"
         from SALib.analyze import delta
 
-        r = delta.analyze(problem, x, y, num_resamples=200, seed=int(seed % 2**32))
-        cols = {k: np.asarray(r[k], dtype=float) for k in ("delta", "S1")}
-        return cols, {"delta": np.asarray(r["delta_conf"], dtype=float),
+        with contextlib.redirect_stdout(io.StringIO()):  # SALib prints bias notices
+            r = delta.analyze(problem, x, y, num_resamples=200, seed=int(seed % 2**32))
+        # SALib >= 1.6 names Borgonovo's estimate delta_raw (beside two variants)
+        name = "delta" if "delta" in r else "delta_raw"
+        cols = {"delta": np.asarray(r[name], dtype=float),
+                "S1": np.asarray(r["S1"], dtype=float)}
+        return cols, {"delta": np.asarray(r[f"{name}_conf"], dtype=float),
                       "S1": np.asarray(r["S1_conf"], dtype=float)}, "delta"
 
 
