@@ -396,7 +396,7 @@ def _sensitivity_output(scenario: Path, out: Path | None, sets: tuple[str, ...],
 def _sensitivity_method(scenario: Path, out: Path | None, sets: tuple[str, ...], method: str,
                         output: str | None, samples: int | None, scheduler: str | None,
                         quiet: bool, force: bool) -> None:
-    """spsim sensitivity --global --method morris|delta (SALib's designs and analyses)."""
+    """spsim sensitivity --global --method morris|delta|pawn (SALib's designs, analyses)."""
     from .report.sensitivity_outputs import write_global_method
     from .scenario import load_scenario
 
@@ -430,9 +430,9 @@ def _sensitivity_method(scenario: Path, out: Path | None, sets: tuple[str, ...],
 @click.option("--threshold", default=None, metavar="VALUE|NAME@YEAR",
               help="Switching values: each parameter's value at which --output equals this "
               "number or output (e.g. envelope@2030); switching.csv.")
-@click.option("--method", type=click.Choice(["sobol", "morris", "delta"]), default=None,
-              help="With --global: sobol (default), morris (screening) or delta "
-              "(moment-independent).")
+@click.option("--method", type=click.Choice(["sobol", "morris", "delta", "pawn"]),
+              default=None, help="With --global: sobol (default), morris (screening), delta "
+              "or pawn (moment-independent).")
 @click.option("--samples", type=int, default=None, metavar="N",
               help="With --global: rows n of the Saltelli design, a power of 2 (default 64; "
               "n (k + 2) runs); Morris trajectories (default 20); delta runs (default 512).")
@@ -454,7 +454,7 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
     if global_:
         if threshold is not None:
             raise click.UsageError("--threshold goes without --global")
-        if method in ("morris", "delta"):
+        if method in ("morris", "delta", "pawn"):
             _sensitivity_method(scenario, out, sets, method, output, samples, scheduler,
                                 quiet, force)
             return

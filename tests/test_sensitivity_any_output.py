@@ -246,14 +246,23 @@ def test_sobol_on_ishigami_and_salib_agrees(ishigami_spec) -> None:
     np.testing.assert_allclose(centred, total, rtol=1e-12)
 
 
-def test_delta_on_ishigami(ishigami_spec) -> None:
+def test_delta_and_pawn_on_ishigami(ishigami_spec) -> None:
+    """Moment-independent measures rank Ishigami's inputs x2 > x1 > x3 > x4 (x4 has no
+    effect); delta's S1 separates x1, x2 (first-order 0.31, 0.44) from x3, x4 (0), loosely:
+    256 runs, as SALib's KDE is slow."""
     from simulate.uncertainty.sampling import values_from_uniforms
 
-    x = design(ishigami_spec, "delta", 2000, 5)
+    x = design(ishigami_spec, "pawn", 2000, 5)
+    y = _ishigami(values_from_uniforms(ishigami_spec, quantiles(ishigami_spec, x, "pawn")))
+    cols, conf, rank_by = analyse(ishigami_spec, "pawn", x, y, 5)
+    assert list(np.argsort(-cols[rank_by])) == [1, 0, 2, 3]
+    assert np.all(conf[rank_by] > 0)
+    x = design(ishigami_spec, "delta", 256, 5)
     y = _ishigami(values_from_uniforms(ishigami_spec, quantiles(ishigami_spec, x, "delta")))
     cols, conf, _ = analyse(ishigami_spec, "delta", x, y, 5)
-    np.testing.assert_allclose(cols["S1"][:2], [0.3139, 0.4424], atol=0.06)
-    assert cols["delta"][3] < cols["delta"][2] < cols["delta"][1]
+    # S1 by SALib's binned estimator: x1, x2 well above x3, x4 (whose S1 is 0)
+    assert min(cols["S1"][:2]) > 0.2 > max(cols["S1"][2:])
+    assert cols["delta"][3] < min(cols["delta"][:2])  # small n: x3 vs x4 not settled
 
 
 def test_rank_warning() -> None:

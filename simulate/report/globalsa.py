@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.globalsa import GlobalResult
 
 _TITLES = {"morris": "Morris elementary effects (screening)",
-           "delta": "moment-independent delta measure (Borgonovo)"}
+           "delta": "moment-independent delta measure (Borgonovo)",
+           "pawn": "moment-independent PAWN index (Kolmogorov-Smirnov)"}
 
 
 def global_text(title: str, r: GlobalResult) -> str:
@@ -42,6 +43,11 @@ def global_text(title: str, r: GlobalResult) -> str:
         lines.append("mu_star: mean absolute change of the output over a step of 2/3 of a "
                      "parameter's range (output units); sigma: their spread (non-linearity "
                      "or interactions)")
+    elif r.method == "pawn":
+        lines.append("pawn_median: median over 10 slices of the parameter of the largest "
+                     "distance (Kolmogorov-Smirnov) between the output's distribution given "
+                     "the slice and its whole distribution (0 none, 1 all); pawn_max the "
+                     "largest")
     else:
         lines.append("delta: expected shift of the output's whole distribution when the "
                      "parameter is known (0 none, 1 all); S1: first-order Sobol' index")
@@ -68,7 +74,7 @@ def write_global_csv(r: GlobalResult, path: Path) -> None:
 
 
 def global_plot(r: GlobalResult, path: Path, title: str = "") -> None:
-    """Morris: mu_star against sigma; delta: bars with their intervals (PNG)."""
+    """Morris: mu_star against sigma; delta, PAWN: bars with their intervals (PNG)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -88,10 +94,10 @@ def global_plot(r: GlobalResult, path: Path, title: str = "") -> None:
         else:
             order = r.order()
             y = np.arange(len(order))[::-1]
-            ax.barh(y, [r.columns["delta"][i] for i in order],
-                    xerr=[r.conf["delta"][i] for i in order], color="#4477aa", capsize=3)
+            ax.barh(y, [r.columns[r.rank_by][i] for i in order],
+                    xerr=[r.conf[r.rank_by][i] for i in order], color="#4477aa", capsize=3)
             ax.set_yticks(y, [r.parameters[i] for i in order], fontsize=8)
-            ax.set_xlabel("delta; whiskers: 95% intervals")
+            ax.set_xlabel(f"{r.rank_by}; whiskers: 95% intervals")
         ax.set_title(title or f"{_TITLES[r.method]}: {r.output}", fontsize=10)
         fig.tight_layout()
         with open(path, "wb") as fh:

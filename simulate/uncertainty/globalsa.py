@@ -1,6 +1,8 @@
-"""Global sensitivity beyond Sobol': Morris screening and the moment-independent delta
-measure, designed and analysed by SALib, evaluated by the engine in one fused pass
-(``spsim sensitivity --global --method morris|delta``; docs/sensitivity.md).
+"""Global sensitivity beyond Sobol': Morris screening and two moment-independent
+measures (Borgonovo's delta, PAWN), designed and analysed by SALib, evaluated by the
+engine in one fused pass (``spsim sensitivity --global --method morris|delta|pawn``;
+docs/sensitivity.md). PAWN's interval is a bootstrap of its median over the runs
+(``PAWN_RESAMPLES``), as SALib gives none.
 
 SALib works on the unit hypercube: its points are quantiles of each parameter's
 distribution, mapped to values by the inverse CDF (:meth:`Distribution.values_at`).
@@ -32,9 +34,14 @@ __all__ = ["GLOBAL_STREAM", "METHODS", "GlobalResult", "analyse", "global_sensit
 #: second word of the designs' seed
 GLOBAL_STREAM = 0x6C0BA1
 #: methods of --method besides "sobol" (simulate.uncertainty.sobol)
-METHODS = ("morris", "delta")
-#: default size: Morris trajectories r (r (k + 1) runs); delta samples n (n runs)
-DEFAULT_SIZE = {"morris": 20, "delta": 512}
+METHODS = ("morris", "delta", "pawn")
+#: default size: Morris trajectories r (r (k + 1) runs); delta, PAWN samples n (n runs)
+DEFAULT_SIZE = {"morris": 20, "delta": 512, "pawn": 512}
+#: bootstrap resamples of delta (SALib's KDE is slow) and of PAWN's median
+DELTA_RESAMPLES = 20
+PAWN_RESAMPLES = 100
+#: conditioning slices of PAWN
+PAWN_SLICES = 10
 MORRIS_LEVELS = 4
 #: quantile range of an unbounded distribution on the Morris grid
 UNBOUNDED_TAIL = 0.005
@@ -92,7 +99,7 @@ def design(spec: UncertaintySpec, method: str, size: int, seed: int) -> np.ndarr
         from SALib.sample import morris
 
         return morris.sample(problem, size, num_levels=MORRIS_LEVELS, seed=rng)
-    if method == "delta":
+    if method in ("delta", "pawn"):
         from SALib.sample import latin
 
         return latin.sample(problem, size, seed=rng)
@@ -119,14 +126,34 @@ def analyse(spec: UncertaintySpec, method: str, x: np.ndarray, y: np.ndarray, se
             return cols, {"mu_star": np.asarray(r["mu_star_conf"], dtype=float)}, "mu_star"
         from SALib.analyze import delta
 
+        if method == "pawn":
+            from SALib.analyze import pawn
+
+            def medians(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                r = pawn.analyze(problem, x[rows], y[rows], S=PAWN_SLICES,
+                                 seed=int(seed % 2**32))
+                return (np.asarray(r["median"], dtype=float),
+                        np.asarray(r["maximum"], dtype=float))
+
+            med, mx = medians(np.arange(len(y)))
+            rng = np.random.default_rng([seed, GLOBAL_STREAM, 1])
+            boot = np.array([medians(rng.integers(0, len(y), len(y)))[0]
+                             for _ in range(PAWN_RESAMPLES)])
+            half = 1.959964 * boot.std(axis=0, ddof=1)
+            return {"pawn_median": med, "pawn_max": mx}, {"pawn_median": half}, "pawn_median"
+
+        seed32 = int(seed % 2**32)
         with contextlib.redirect_stdout(io.StringIO()):  # SALib prints bias notices
-            r = delta.analyze(problem, x, y, num_resamples=200, seed=int(seed % 2**32))
+            r = delta.analyze(problem, x, y, num_resamples=DELTA_RESAMPLES, seed=seed32,
+                              method="delta")
+            s1 = delta.analyze(problem, x, y, num_resamples=DELTA_RESAMPLES, seed=seed32,
+                               method="sobol")
         # SALib >= 1.6 names Borgonovo's estimate delta_raw (beside two variants)
         name = "delta" if "delta" in r else "delta_raw"
         cols = {"delta": np.asarray(r[name], dtype=float),
-                "S1": np.asarray(r["S1"], dtype=float)}
+                "S1": np.asarray(s1["S1"], dtype=float)}
         return cols, {"delta": np.asarray(r[f"{name}_conf"], dtype=float),
-                      "S1": np.asarray(r["S1_conf"], dtype=float)}, "delta"
+                      "S1": np.asarray(s1["S1_conf"], dtype=float)}, "delta"
 
 
 def rank_warning(parameters: tuple[str, ...], value: np.ndarray, half: np.ndarray
@@ -161,7 +188,7 @@ def global_sensitivity(scenario: Scenario, method: str, output: str | None = Non
     from .runner import run_values, uncertainty_of
 
     if method not in METHODS:
-        raise ScenarioError(Problem("--method", "method", "sobol, morris or delta",
+        raise ScenarioError(Problem("--method", "method", "sobol, morris, delta or pawn",
                                     repr(method)))
     size = DEFAULT_SIZE[method] if size is None else int(size)
     if size < 2:
