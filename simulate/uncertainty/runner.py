@@ -246,6 +246,8 @@ def per_draw_attrs(name: str, datasets: Sequence[xr.Dataset]) -> dict[str, Any]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str | int | float) and isinstance(b, str | int | float):
+        return a == b
     try:
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
     except (TypeError, ValueError):
