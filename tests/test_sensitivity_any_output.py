@@ -333,3 +333,27 @@ def test_cli_global_morris(tmp_path: Path) -> None:
     sc = scenario_from_dict({**DOC, "uncertainty": {"parameters": {
         "programmes.mecg.take_up": {"distribution": "uniform", "low": 0.5, "high": 1.0}}}})
     assert read_uncertainty(sc).keys() == ("programmes.mecg.take_up",)
+
+
+def test_cli_run_writes_risks_and_reaches_a_precision(tmp_path: Path) -> None:
+    path = _write(tmp_path, SCENARIO + "\n[uncertainty]\ndraws = 8\n")
+    out = tmp_path / "r"
+    r = CliRunner().invoke(main, ["run", str(path), "--precision", "0.02", "--output",
+                                  "total_cost@2027", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "risk.csv").exists() and (out / "risk.png").exists()
+    assert "total_cost > envelope" in r.output and "precision: relative standard error" \
+        in r.output
+    import csv
+
+    rows = list(csv.DictReader((out / "risk.csv").open()))
+    assert {row["risk"] for row in rows} == {"total_cost > envelope"}
+    import xarray as xr
+
+    with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
+        n = ds.sizes["draw"]
+        assert ds.attrs["precision_reached"] == 1 and n >= 8
+        y = ds["total_cost"].sel(year=2027).values
+        assert y.std(ddof=1) / np.sqrt(n) / y.mean() <= 0.02
+        direct = (ds["total_cost"] > ds["envelope"]).mean("draw").values
+        np.testing.assert_array_equal(ds["exceedance_probability"].values[0], direct)
