@@ -129,13 +129,19 @@ def main() -> None:
 @click.option("--years", "years", default=None, metavar="YEARS",
               help="Years the summary shows, e.g. 2025,2029,2030-2032 (default: the first "
               "year, the years where something changes, the last year).")
+@click.option("--precision", type=float, default=None, metavar="REL",
+              help="With [uncertainty]: add draws until the standard error of the mean of "
+              "--output is at most REL of the mean (e.g. 0.01).")
+@click.option("--output", "output", default=None, metavar="NAME@YEAR",
+              help="With --precision: the output whose mean must be precise (default "
+              "total_cost_pct_gdp in the last year).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @_FORCE
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | None,
-        scheduler: str | None, years: str | None, quiet: bool, force: bool,
-        strict: bool = False) -> None:
+        scheduler: str | None, years: str | None, precision: float | None,
+        output: str | None, quiet: bool, force: bool, strict: bool = False) -> None:
     """Project SCENARIO and write results.nc, report.html, tables.xlsx, CSV tables,
     charts and a summary (with [uncertainty]: every draw, and uncertainty.csv)."""
     from .engine import run as run_scenario
@@ -157,11 +163,23 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
         from .report.headline import parse_years
 
         chosen = parse_years(years, list(range(sc.start_year, sc.end_year + 1)))
+    if (precision is not None or output is not None) and not sc.section("uncertainty"):
+        raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty.parameters",
+                                    "an [uncertainty] table with parameters (--precision "
+                                    "adds draws)", "nothing"))
+    if output is not None and precision is None:
+        raise click.UsageError("--output goes with --precision")
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
     with _reserved(target, out, force, "run", sc), _progress(label, quiet) as progress:
-        ds = run_scenario(sc, progress=progress, scheduler=scheduler, strict=strict)
+        if precision is not None:
+            from .uncertainty.convergence import run_to_precision
+
+            ds = run_to_precision(sc, precision, output, progress=progress,
+                                  scheduler=scheduler)
+        else:
+            ds = run_scenario(sc, progress=progress, scheduler=scheduler, strict=strict)
         if chosen:
             ds.attrs["summary_years"] = ",".join(map(str, chosen))
         write_run(ds, target)
@@ -411,6 +429,43 @@ def _checked(sc, strict: bool) -> list:
     return check(sc, strict=strict)
 
 
+def _sensitivity_output(scenario: Path, out: Path | None, sets: tuple[str, ...],
+                        output: str | None, threshold: str | None, quiet: bool,
+                        force: bool, strict: bool = False) -> None:
+    """spsim sensitivity --output: the one-way tornado of any output, switching values."""
+    from .report.sensitivity_outputs import write_oneway
+    from .scenario import load_scenario
+
+    sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
+    target = out or Path("outputs") / f"{sc.id}_sensitivity"
+    start = time.perf_counter()
+    with _reserved(target, out, force, "sensitivity", sc), \
+            _progress("one-way runs", quiet) as progress:
+        text, files = write_oneway(sc, target, output, threshold, progress)
+    if not quiet:
+        _say(text)
+        _say(f"\nwrote {target}/ ({', '.join(files)}) in {time.perf_counter() - start:.1f} s")
+
+
+def _sensitivity_method(scenario: Path, out: Path | None, sets: tuple[str, ...], method: str,
+                        output: str | None, samples: int | None, scheduler: str | None,
+                        quiet: bool, force: bool, strict: bool = False) -> None:
+    """spsim sensitivity --global --method morris|delta|pawn (SALib's designs, analyses)."""
+    from .report.sensitivity_outputs import write_global_method
+    from .scenario import load_scenario
+
+    sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
+    target = out or Path("outputs") / f"{sc.id}_{method}"
+    start = time.perf_counter()
+    with _reserved(target, out, force, f"sensitivity --global --method {method}", sc), \
+            _progress(f"{method} runs", quiet) as progress:
+        text, files = write_global_method(sc, target, method, output, samples, progress,
+                                          scheduler)
+    if not quiet:
+        _say(text)
+        _say(f"\nwrote {target}/ ({', '.join(files)}) in {time.perf_counter() - start:.1f} s")
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
@@ -421,13 +476,20 @@ def _checked(sc, strict: bool) -> list:
 @click.option("--global", "global_", is_flag=True,
               help="Global sensitivity: Sobol' indices of --output over the [uncertainty] "
               "parameters (sobol.txt, sobol.csv, sobol.png).")
-@click.option("--output", "output", default=None, metavar="NAME[@YEAR]",
-              help="With --global: the result analysed, e.g. total_cost@2030, cost@2030, "
-              "financing_gap@2030, cost_pct_gdp@2030, npv (default: total_cost_pct_gdp in the "
-              "scenario's last year).")
+@click.option("--output", "output", default=None, metavar="NAME[@YEAR|@sum|@pv]",
+              help="The result analysed, e.g. total_cost@2030, cost[mecg]@2030, "
+              "total_cost_usd@2030, financing_gap@sum, total_cost@pv, npv (default: "
+              "total_cost_pct_gdp in the scenario's last year). Without --global: the "
+              "one-way tornado of this output (oneway.txt, tornado.csv, tornado.png).")
+@click.option("--threshold", default=None, metavar="VALUE|NAME@YEAR",
+              help="Switching values: each parameter's value at which --output equals this "
+              "number or output (e.g. envelope@2030); switching.csv.")
+@click.option("--method", type=click.Choice(["sobol", "morris", "delta", "pawn"]),
+              default=None, help="With --global: sobol (default), morris (screening), delta "
+              "or pawn (moment-independent).")
 @click.option("--samples", type=int, default=None, metavar="N",
-              help="With --global: rows n of the Saltelli design, a power of 2 (default 64); "
-              "n (k + 2) runs for k parameters.")
+              help="With --global: rows n of the Saltelli design, a power of 2 (default 64; "
+              "n (k + 2) runs); Morris trajectories (default 20); delta runs (default 512).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="With --global: run on a Dask cluster (the scheduler's address).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no tables.")
@@ -435,25 +497,40 @@ def _checked(sc, strict: bool) -> list:
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @_guard
 def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_: bool,
-                output: str | None, samples: int | None, scheduler: str | None,
-                quiet: bool, force: bool, strict: bool = False) -> None:
-    """Sensitivity of SCENARIO's economic returns: the cases of [sensitivity] (NPV, ERR,
-    BCR) and a tornado chart of one-way changes (tornado.png).
+                output: str | None, threshold: str | None, method: str | None,
+                samples: int | None, scheduler: str | None, quiet: bool, force: bool,
+                strict: bool = False) -> None:
+    """Sensitivity of any output of SCENARIO (docs/sensitivity.md).
 
-    With --global: Sobol' indices of one output (--output) over the [uncertainty]
-    parameters, from a Saltelli design of --samples rows, with a chart (sobol.png)."""
+    With [returns] and no --output: the economic returns' cases of [sensitivity] (NPV,
+    ERR, BCR) and a tornado of one-way changes of the NPV. With --output (or without
+    [returns]): the one-way tornado of that output; --threshold adds switching values.
+    With --global: Sobol' indices (or --method morris|delta) of --output over the
+    [uncertainty] parameters."""
     if global_:
+        if threshold is not None:
+            raise click.UsageError("--threshold goes without --global")
+        if method in ("morris", "delta", "pawn"):
+            _sensitivity_method(scenario, out, sets, method, output, samples, scheduler,
+                                quiet, force, strict)
+            return
         from .uncertainty.sobol import DEFAULT_SAMPLES
 
         _sensitivity_global(scenario, out, sets, output,
                             DEFAULT_SAMPLES if samples is None else samples, scheduler, quiet,
                             force, strict)
         return
-    given = [name for name, v in (("--output", output), ("--samples", samples),
+    given = [name for name, v in (("--method", method), ("--samples", samples),
                                   ("--scheduler", scheduler)) if v is not None]
     if given:
         raise click.UsageError(f"{', '.join(given)} go{'es' if len(given) == 1 else ''} "
                                "with --global")
+    from .scenario import load_scenario as _load
+
+    if output is not None or threshold is not None or not _load(
+            scenario, overrides=_overrides(sets)).section("returns"):
+        _sensitivity_output(scenario, out, sets, output, threshold, quiet, force, strict)
+        return
     from .engine import run as run_scenario
     from .errors import Problem, ScenarioError
     from .report.tornado import (

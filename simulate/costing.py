@@ -147,6 +147,8 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
             cost[:, [p.component == c for p in scenario.programmes]].sum(axis=1)
             for c in COMPONENTS]),
         "total_cost_pct_gdp": cost.sum(axis=1) / gdp,
+        "total_cost_real": cost.sum(axis=1) / pi,
+        "total_cost_usd": cost.sum(axis=1) / macro.exchange_rate[keep],
         "gdp": gdp,
         "revenue": revenue,
         "expenditure": macro.expenditure[keep],

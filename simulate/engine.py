@@ -32,6 +32,7 @@ from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
+from .present_values import add_present_values
 from .programmes.rules import (
     PARAMETERS,
     RuleTables,
@@ -378,10 +379,11 @@ def _run(scenario: Scenario, progress: Progress | None, scheduler: str | None,
     from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
 
     if uncertainty and scenario.section("uncertainty"):
+        from .uncertainty.risk import add_risk
         from .uncertainty.runner import run_uncertain
 
-        return add_fund(run_uncertain(scenario, progress=progress, scheduler=scheduler),
-                        scenario)
+        ds = run_uncertain(scenario, progress=progress, scheduler=scheduler)
+        return add_fund(add_risk(ds, scenario), scenario)
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     if scheduler is not None:
         from .uncertainty.cluster import run_on_cluster
@@ -402,6 +404,7 @@ def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
     from .transition import add_transition  # [transition]: post-kernel caseload funnel
 
     ds = add_transition(ds, scenario, prep)
+    ds = add_present_values(ds, scenario)
     return returns.add_returns(ds, scenario, prep)
 
 

@@ -418,6 +418,33 @@ VARIABLES.update({v.name: v for v in [
              "and targeting test, without errors, roll-out or take-up), only the "
              "humanitarian one (from_only), only the national one (to_only) or neither, "
              "with each targeting threshold scaled by factor_from / factor_to."),
+    # totals and present values (every run; docs/sensitivity.md)
+    Variable("total_cost_real", ("year",), "{currency} of start_year",
+             "total cost, constant prices", "total_cost deflated by the consumer price "
+             "index (start_year = 1)."),
+    Variable("total_cost_usd", ("year",), "USD", "total cost in US dollars",
+             "total_cost / exchange_rate of the year."),
+    Variable("total_cost_pv", (), "{currency}", "present value of the total cost",
+             "Sum of total_cost_t (1 + r)^-(t - start_year), r the discount_rate attribute "
+             "(returns.discount_rate, else sensitivity.discount_rate)."),
+    Variable("financing_gap_pv", (), "{currency}", "present value of the financing gap",
+             "Sum of financing_gap_t (1 + r)^-(t - start_year), r as total_cost_pv."),
+    # risk outputs of a run with draws (simulate/uncertainty/risk.py)
+    Variable("exceedance_probability", ("risk", "year"), "1", "exceedance probability",
+             "Share of the draws in which the risk's output is beyond its threshold "
+             "(cost above the envelope, gap above zero, debt above a ceiling, ...)."),
+    Variable("exceedance_probability_se", ("risk", "year"), "1",
+             "standard error of the exceedance probability",
+             "Monte Carlo standard error sqrt(p (1 - p) / n) of exceedance_probability."),
+    Variable("expected_excess", ("risk", "year"), "as the risk's output (risk_units)",
+             "expected excess over the threshold",
+             "Mean over the draws of max(output - threshold, 0) (threshold - output for a "
+             "risk below)."),
+    Variable("expected_shortfall", ("risk", "year"), "as the risk's output (risk_units)",
+             "expected shortfall", "Mean of the output over the draws beyond its "
+             "percentile attribute (upper tail for a risk above, lower tail below)."),
+    Variable("probability_npv_negative", (), "1", "probability that the NPV is negative",
+             "Share of the draws whose base-case NPV is below zero."),
 ]})
 
 

@@ -188,12 +188,16 @@ def test_spsim_sensitivity_writes_tables_and_tornado(small: Path, tmp_path: Path
     assert len((out / "tornado.csv").read_text().splitlines()) == 1 + 3
 
 
-def test_spsim_sensitivity_needs_returns(tmp_path: Path) -> None:
+def test_spsim_sensitivity_without_returns_needs_parameters(tmp_path: Path) -> None:
+    """Without [returns] the command analyses any output one way (issue 16); with
+    nothing to vary it says what it needs, and writes nothing."""
     path = tmp_path / "plain.toml"
     path.write_text(SMALL.split("[returns]")[0])
     r = CliRunner().invoke(main, ["sensitivity", str(path), "--out", str(tmp_path / "o")])
     assert r.exit_code == 1
-    assert "returns expected a [returns] table" in r.output
+    assert "sensitivity.parameters expected parameters to vary: [sensitivity.parameters] " \
+           '"key" = [low, high], [sensitivity.swings] "key" = percent, or ' \
+           "[uncertainty.parameters], found nothing" in r.output
     assert not (tmp_path / "o").exists()
 
 

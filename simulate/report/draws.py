@@ -23,7 +23,9 @@ from .tables import _aligned, _money, _share, summary_years
 PERCENTILES = (5, 25, 50, 75, 95)
 #: indicators of uncertainty.csv, in order, when the Dataset has them
 INDICATORS = ("beneficiaries", "transfers", "admin_cost", "cost", "cost_pct_gdp",
-              "total_cost", "total_cost_pct_gdp", "total_cost_pct_revenue", "cost_usd", "gdp",
+              "total_cost", "total_cost_pct_gdp", "total_cost_pct_revenue", "cost_usd",
+              "total_cost_real", "total_cost_usd", "total_cost_pv", "envelope_headroom",
+              "financing_gap_pv", "gdp",
               "price_index", "poverty_headcount", "gini", "share_to_poorest_quintile",
               "financing", "total_financing", "financing_gap", "financing_gap_pct_gdp",
               "debt_pct_gdp", "npv", "err", "bcr")

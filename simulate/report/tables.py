@@ -329,9 +329,12 @@ def returns_summary(ds: xr.Dataset) -> list[str]:
         "first year not discounted"
     prices = (f"constant {ds.attrs.get('start_year')} prices" if a.get("prices") == "constant"
               else "nominal prices")
+    rate = f"{100 * float(a.get('discount_rate', float('nan'))):.1f}%"
+    if a.get("discount_rate_min") is not None:  # drawn: the draws' mean and range
+        rate += (f" (mean over the draws; {100 * float(a['discount_rate_min']):.1f}%-"
+                 f"{100 * float(a['discount_rate_max']):.1f}%)")
     lines = ["", f"Economic returns ({currency}, {prices}; discount rate "
-             f"{100 * float(a.get('discount_rate', float('nan'))):.1f}%, years "
-             f"{a.get('years_counted')}, {first})"]
+             f"{rate}, years {a.get('years_counted')}, {first})"]
     table = [["case", "NPV", "ERR", "BCR", "PV benefits", "PV costs"]]
     for r in rows:
         bcr = float(r["bcr"])

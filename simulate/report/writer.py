@@ -19,6 +19,7 @@ from .draws import central, has_draws
 from .fund import fund_summary, fund_writers, has_fund
 from .outfolder import Writer, write_folder
 from .outputs import provenance_files, report_files
+from .risk import risk_summary, risk_writers
 from .summary import summary_text
 from .tables import write_csv
 from .tabular import write_table_csv
@@ -66,6 +67,7 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     }
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_table_csv(runtables.uncertainty(ds), p)
+    writers.update(risk_writers(ds))  # exceedance probabilities (docs/sensitivity.md)
     if has_fund(ds):  # the fund's capitalisation plan (docs/fund.md)
         writers.update(fund_writers(ds))
     if "transition_households" in table:  # [transition]: the caseload funnel (docs/iraq.md)
@@ -75,11 +77,11 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
 
 def run_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
     """The printed summary of a run (summary.summary_text: with draws, of the means, then
-    the spread; with a fund, its required capital first), where the fund's plan is and
-    its depletion warnings, the caseload transition, then the run's warnings
-    (:func:`simulate.plausibility.warning_lines`)."""
+    the spread; with a fund, its required capital first), the risks of a run with draws,
+    where the fund's plan is and its depletion warnings, the caseload transition, then the
+    run's warnings (:func:`simulate.plausibility.warning_lines`)."""
     from ..plausibility import warning_lines
 
     table = central(ds) if has_draws(ds) else ds
-    return "\n".join([summary_text(ds, years), *fund_summary(ds), *transition_summary(table),
-                      *warning_lines(ds)])
+    return "\n".join([summary_text(ds, years), *risk_summary(ds), *fund_summary(ds),
+                      *transition_summary(table), *warning_lines(ds)])

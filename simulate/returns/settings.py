@@ -182,12 +182,21 @@ class _Checks:
         return out
 
 
+def _raw_sensitivity(scenario: Scenario) -> dict:
+    import tomllib
+
+    return tomllib.loads(scenario.text).get("sensitivity") or {}
+
+
 def read_settings(scenario: Scenario) -> ReturnsSettings | None:
     """The scenario's returns settings, or None without a ``[returns]`` table."""
     r = scenario.section("returns")
     sens = scenario.section("sensitivity")
     if not r:
-        if sens:
+        # [sensitivity] without [returns] serves spsim sensitivity --output; only the
+        # cases and the flows' factors need returns
+        flows = set(sens.get("parameters") or {}) & set(FLOW_PARAMETERS) if sens else set()
+        if sens and (flows or "cases" in _raw_sensitivity(scenario)):
             raise ScenarioError(Problem(scenario.where("sensitivity"), "returns",
                                         "a [returns] table (sensitivity cases need economic "
                                         "returns)", "nothing"))

@@ -1238,10 +1238,85 @@ RETURNS = Table(
     },
 )
 
+@dataclass(frozen=True)
+class KeyNumbers(Spec):
+    """A table ``"key.path" = number`` of scenario keys (a percent swing each)."""
+
+    min: float | None = None
+    max: float | None = None
+
+    def type_name(self) -> str:
+        return f'a table of "key.path" = number{_bounds(self.min, self.max)}'
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[str, float] = {}
+        inner = Number(min=self.min, max=self.max, min_open=True)
+
+        def visit(node: dict, prefix: str) -> None:
+            for k, v in node.items():
+                path = f"{prefix}.{k}" if prefix else str(k)
+                if isinstance(v, dict):  # unquoted dotted keys nest in TOML
+                    visit(v, path)
+                else:
+                    parsed = inner.parse(v, ctx, f"{key}.{quote_key(path)}")
+                    if parsed is not None:
+                        out[path] = parsed
+
+        visit(value, "")
+        return out
+
+
+@dataclass(frozen=True)
+class KeyTables(Spec):
+    """A table ``"key.path" = { ... }`` of scenario keys, each checked against ``item``
+    (a nested table holding ``marker`` is a leaf; others are unquoted dotted keys)."""
+
+    item: Spec = field(default_factory=Spec)
+    marker: str = "process"
+
+    def type_name(self) -> str:
+        return f'a table of "key.path" = {{ {self.marker} = ..., ... }}'
+
+    def parse(self, value: Any, ctx: Context, key: str) -> Any:
+        if not isinstance(value, dict):
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[str, Any] = {}
+
+        def visit(node: dict, prefix: str) -> None:
+            for k, v in node.items():
+                path = f"{prefix}.{k}" if prefix else str(k)
+                if isinstance(v, dict) and self.marker not in v and v and all(
+                        isinstance(x, dict) for x in v.values()):
+                    visit(v, path)
+                elif path.split(".")[0] in ANALYSIS_TABLES:
+                    ctx.bad(f"{key}.{quote_key(path)}", "a key outside [sensitivity] and "
+                            "[uncertainty]", path)
+                else:
+                    out[path] = self.item.parse(v, ctx, f"{key}.{quote_key(path)}")
+
+        visit(value, "")
+        return out
+
+
 SENSITIVITY = Table(
     default=None,
     description="Deterministic sensitivity cases and the tornado's one-way changes.",
     fields={
+        "swings": KeyNumbers(
+            min=0, max=1000, default=None, unit="%",
+            description='One-way changes in percent of the key\'s own value: "key.path" = '
+            "20 varies it from 0.8 to 1.2 times its value (every year of a year path); "
+            "with --output, added to [sensitivity.parameters] (docs/sensitivity.md).",
+        ),
+        "discount_rate": Number(
+            min=0, max=1, default=None, unit="1 per year",
+            description="Discount rate of --output NAME@pv when the scenario has no "
+            "[returns] (present value to start_year).",
+        ),
         "cases": Cases(
             default=WORLD_BANK_CASES,
             description="Cases computed on the flows besides the base (default the World "
@@ -1500,6 +1575,54 @@ def rank_to_pearson(rank: float) -> float:
     return 2.0 * math.sin(math.pi * rank / 6.0)
 
 
+def _check_paths(out: dict, ctx: Context, key: str) -> None:
+    """[uncertainty.paths] across its fields: phi for ar1, low < high, correlations of
+    declared paths, each pair once, a positive definite matrix."""
+    paths = out.get("paths") or {}
+    for path, p in paths.items():
+        if p is None:
+            continue
+        name = f"{key}.paths.{quote_key(path)}"
+        if p["process"] == "ar1" and p["phi"] is None:
+            ctx.bad(f"{name}.phi", "a number in (-1, 1) (an ar1 process needs it)", "nothing",
+                    raw=True)
+        if p["low"] is not None and p["high"] is not None and p["low"] >= p["high"]:
+            ctx.bad(f"{name}.high", f"a number > low ({_num(p['low'])})", p["high"])
+        if (out.get("parameters") or {}).get(path) is not None:
+            ctx.bad(name, "a key not also in [uncertainty.parameters]", path)
+    corrs = out.get("path_correlations") or []
+    names = list(paths)
+    seen: set[frozenset[str]] = set()
+    ok = True
+    for i, c in enumerate(corrs):
+        if c is None or c.get("paths") is None:
+            ok = False
+            continue
+        a, b = c["paths"]
+        for j, p in enumerate((a, b)):
+            if p not in paths:
+                ctx.bad(f"{key}.path_correlations[{i}].paths[{j}]",
+                        "a key of [uncertainty.paths]", p, did_you_mean(p, names))
+                ok = False
+        pair = frozenset((a, b))
+        if a == b or pair in seen:
+            ctx.bad(f"{key}.path_correlations[{i}].paths", "two different paths, each pair "
+                    "once", [a, b], raw=True)
+            ok = False
+        seen.add(pair)
+    if ok and corrs:
+        import numpy as np
+
+        index = {p: i for i, p in enumerate(names)}
+        m = np.eye(len(names))
+        for c in corrs:
+            i, j = (index[p] for p in c["paths"])
+            m[i, j] = m[j, i] = c["correlation"]
+        if np.linalg.eigvalsh(m)[0] <= 1e-10:
+            ctx.bad(f"{key}.path_correlations", "correlations that form a positive definite "
+                    "matrix", "a matrix that is not", raw=True)
+
+
 @dataclass(frozen=True)
 class UncertaintyTable(Table):
     """The [uncertainty] table; after the fields, the correlations are checked against
@@ -1511,7 +1634,11 @@ class UncertaintyTable(Table):
             return None
         params = out.get("parameters")
         corrs = out.get("correlations") or []
+        _check_paths(out, ctx, key)
         if params is None:
+            if not out.get("paths") and "parameters" not in (value or {}):
+                ctx.bad(f"{key}.parameters", "parameters or paths (at least one)", "nothing",
+                        raw=True)
             return out
         names = list(params)
         ok = True
@@ -1556,6 +1683,60 @@ class UncertaintyTable(Table):
         return out
 
 
+PATH_PROCESS = Table(
+    description="A yearly stochastic process around a year path (docs/sensitivity.md).",
+    fields={
+        "process": Text(choices=("iid", "ar1", "random_walk"), default=REQUIRED,
+                        description='"iid": independent yearly shocks; "ar1": deviations '
+                        'd_t = phi d_(t-1) + sd e_t; "random_walk": d_t = d_(t-1) + sd e_t; '
+                        "the value is the path plus d_t."),
+        "sd": Number(min=0, min_open=True, default=REQUIRED, unit="as the key",
+                     description="Standard deviation of the yearly shock e_t (normal)."),
+        "phi": Number(min=-1, max=1, min_open=True, max_open=True, default=None, unit="1",
+                      description="Persistence of an ar1 process (required for it)."),
+        "from_year": Number(min=1900, max=2300, integer=True, default=None, unit="year",
+                            description="First year with a shock (default start_year); "
+                            "earlier years keep the path."),
+        "low": Number(default=None, description="Values below it are set to it."),
+        "high": Number(default=None, description="Values above it are set to it."),
+    },
+)
+
+PATH_CORRELATION = Table(
+    description="A correlation between the yearly shocks of two paths.",
+    fields={
+        "paths": KeyPair(default=REQUIRED, description="Two keys of [uncertainty.paths]."),
+        "correlation": Number(min=-1, max=1, min_open=True, max_open=True, unit="1",
+                              default=REQUIRED,
+                              description="Correlation of their shocks in the same year."),
+    },
+)
+
+THRESHOLD = Table(
+    description="A threshold whose exceedance probability is reported by year.",
+    fields={
+        "output": Text(default=REQUIRED, description="A result variable by year "
+                       "(NAME or NAME[LABEL], as --output without @YEAR)."),
+        "above": Number(default=None, description="The risk is the output above it."),
+        "below": Number(default=None, description="The risk is the output below it."),
+    },
+)
+
+RISK = Table(
+    default=None,
+    description="Risk outputs of a run with draws (docs/sensitivity.md).",
+    fields={
+        "percentile": Number(min=50, max=100, max_open=True, default=95, unit="%",
+                             description="Expected shortfall: the mean of the draws beyond "
+                             "this percentile (the worst 100 - p %)."),
+        "debt_ceiling_pct_gdp": Number(min=0, default=None, unit="1",
+                                       description="Debt ceiling: P(debt_pct_gdp above it)."),
+        "thresholds": ListOf(item=THRESHOLD, default=(),
+                             description="More thresholds ([[uncertainty.risk.thresholds]])."),
+    },
+)
+
+
 UNCERTAINTY = UncertaintyTable(
     default=None,
     description="Probabilistic sensitivity: distributions of scenario keys, drawn "
@@ -1570,7 +1751,7 @@ UNCERTAINTY = UncertaintyTable(
                          'in each of n equal-probability strata; "random": independent '
                          "draws."),
         "parameters": Distributions(
-            default=REQUIRED,
+            default=None,
             description='"key.path" = { distribution = "uniform" (low, high), "triangular" '
             '(low, mode, high), "normal" (mean, sd; low, high truncate), "lognormal" (mean, '
             'sd of the variable; low, high truncate), "beta" (alpha, beta; low, high '
@@ -1581,6 +1762,18 @@ UNCERTAINTY = UncertaintyTable(
             description="Rank correlations between parameters ([[uncertainty.correlations]]); "
             "others are independent.",
         ),
+        "paths": KeyTables(
+            item=PATH_PROCESS, default=None,
+            description='Yearly stochastic paths: "key.path" = { process = "iid", "ar1" or '
+            '"random_walk", sd, phi } around a year path (macro.inflation, '
+            "macro.real_gdp_growth, macro.exchange_rate, a roll-out, ...); each draw "
+            "carries its own path.",
+        ),
+        "path_correlations": ListOf(
+            item=PATH_CORRELATION, default=(),
+            description="Correlations between the yearly shocks of two paths.",
+        ),
+        "risk": RISK,
     },
 )
 

@@ -163,18 +163,33 @@ def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
             values: Sequence[dict[str, Any]]) -> xr.Dataset:
     """The draws' Datasets along ``draw``, with each parameter's drawn value
     (``parameter_value[draw, parameter]``) and the base scenario's provenance."""
+    from .paths import is_path_value
+
     ds = _stack(datasets)
     ds = ds.assign_coords(draw=np.arange(len(datasets)))
-    keys = list(values[0]) if values else []
-    numeric = np.array([[_number(v[k]) for k in keys] for v in values]).reshape(len(values),
-                                                                              len(keys))
+    # every key set in some draw (a one-way run sets one key a draw; a key a draw does
+    # not set has the scenario's own value there: NaN in parameter_value)
+    keys = list(dict.fromkeys(k for v in values for k in v))
+    path_keys = [k for k in keys if all(is_path_value(v[k]) for v in values if k in v)]
+    keys = [k for k in keys if k not in path_keys]
+    if path_keys:  # each draw's own year path (docs/sensitivity.md)
+        years = [str(int(y)) for y in ds["year"].values]
+        ds["path_value"] = xr.DataArray(
+            np.array([[[float(v[k].get(y, np.nan)) if k in v else np.nan for y in years]
+                       for k in path_keys]
+                      for v in values]),
+            dims=("draw", "path", "year"), coords={"path": path_keys},
+            attrs={"units": "as the scenario key", "long_name": "Each draw's value of each "
+                   "yearly stochastic path ([uncertainty.paths])"})
+    numeric = np.array([[_number(v.get(k)) for k in keys] for v in values]).reshape(
+        len(values), len(keys))
     ds["parameter_value"] = xr.DataArray(
         numeric, dims=("draw", "parameter"), coords={"parameter": keys},
         attrs={"units": "as the scenario key", "long_name": "Value drawn for each uncertain "
                "parameter (NaN for a text, list or table value; see parameter_text)"})
-    if any(not isinstance(v[k], int | float) for v in values for k in keys):
+    if any(not isinstance(v[k], int | float) for v in values for k in keys if k in v):
         ds["parameter_text"] = xr.DataArray(
-            np.array([[str(v[k]) for k in keys] for v in values], dtype=object),
+            np.array([[str(v.get(k, "")) for k in keys] for v in values], dtype=object),
             dims=("draw", "parameter"),
             attrs={"long_name": "Value drawn for each uncertain parameter, as text"})
     ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
@@ -198,9 +213,45 @@ def _stack(datasets: Sequence[xr.Dataset]) -> xr.Dataset:
     variables = {
         name: xr.Variable(("draw", *var.dims),
                           np.stack([ds.variables[name].values for ds in datasets]),
-                          attrs=var.attrs)
+                          attrs=per_draw_attrs(name, datasets))
         for name, var in first.data_vars.items()}
     return xr.Dataset(variables, coords=first.coords, attrs=first.attrs)
+
+
+def per_draw_attrs(name: str, datasets: Sequence[xr.Dataset]) -> dict[str, Any]:
+    """The attributes of variable ``name`` over the draws: those equal in every draw as
+    they are; a number that differs (a drawn discount rate) becomes the draws' mean, with
+    ``<attr>_min``, ``<attr>_max`` and ``<attr>_per_draw`` (every draw's value, in draw
+    order) beside it; any other differing attribute lists the draws' distinct values.
+    Never draw 0's alone (docs/sensitivity.md)."""
+    first = datasets[0][name].attrs
+    out: dict[str, Any] = {}
+    for key, value in first.items():
+        values = [ds[name].attrs.get(key) for ds in datasets]
+        if all(_same(v, value) for v in values[1:]):
+            out[key] = value
+            continue
+        numbers = [v for v in values if isinstance(v, int | float | np.number)
+                   and not isinstance(v, bool)]
+        if len(numbers) == len(values):
+            arr = np.asarray(numbers, dtype=float)
+            out[key] = float(arr.mean())
+            out[f"{key}_min"] = float(arr.min())
+            out[f"{key}_max"] = float(arr.max())
+            out[f"{key}_per_draw"] = arr
+        else:
+            distinct = list(dict.fromkeys(str(v) for v in values))
+            out[key] = "per draw: " + "; ".join(distinct)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str | int | float) and isinstance(b, str | int | float):
+        return a == b
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except (TypeError, ValueError):
+        return a == b
 
 
 def _number(v: Any) -> float:
@@ -214,8 +265,13 @@ def _number(v: Any) -> float:
 def run_uncertain(scenario: Scenario, progress: DrawProgress | None = None,
                   scheduler: str | None = None, draws: int | None = None) -> xr.Dataset:
     """The draws of ``scenario``'s ``[uncertainty]`` (``draws`` overrides their number)."""
+    from .paths import path_draws
+
     spec = uncertainty_of(scenario)
-    return run_values(scenario, sample(spec, draws), progress, scheduler)
+    values = sample(spec, draws)
+    paths = path_draws(scenario, len(values), spec.seed)
+    values = [{**v, **p} for v, p in zip(values, paths, strict=True)]
+    return run_values(scenario, values, progress, scheduler)
 
 
 def uncertainty_of(scenario: Scenario) -> UncertaintySpec:

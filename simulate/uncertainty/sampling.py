@@ -187,7 +187,7 @@ def read_uncertainty(scenario: Scenario) -> UncertaintySpec | None:
         return None
     params = tuple(
         Distribution(key, d["distribution"], {k: v for k, v in d.items() if k != "distribution"})
-        for key, d in sec["parameters"].items()
+        for key, d in (sec["parameters"] or {}).items()
     )
     index = {d.key: i for i, d in enumerate(params)}
     corr = np.eye(len(params))
@@ -316,6 +316,8 @@ def values_from_uniforms(spec: UncertaintySpec, u: np.ndarray) -> list[dict[str,
     k = len(spec.parameters)
     if u.shape[1] != k:
         raise ValueError(f"u expected {k} columns (one a parameter), found {u.shape[1]}")
+    if k == 0:  # only yearly paths are uncertain
+        return [{} for _ in range(u.shape[0])]
     columns: Sequence[list[Any]] = [d.values_at(u[:, j]) for j, d in enumerate(spec.parameters)]
     keys = spec.keys()
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]

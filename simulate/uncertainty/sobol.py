@@ -76,6 +76,10 @@ class Output:
     label: Any
     long_name: str
     units: str
+    #: "sum" (over the years) or "pv" (present value at ``rate`` to start_year) or None
+    over_years: str | None = None
+    rate: float | None = None
+    start_year: int | None = None
 
     def values(self, ds: xr.Dataset) -> np.ndarray:
         """The output of every draw of ``ds`` (a 1-d float array; one value without a
@@ -83,6 +87,13 @@ class Output:
         da = ds[self.variable]
         if self.year is not None:
             da = da.sel(year=self.year)
+        elif self.over_years == "sum":
+            da = da.sum("year", skipna=False)
+        elif self.over_years == "pv":
+            t = ds["year"].values.astype(float) - float(self.start_year or ds["year"].values[0])
+            factor = xr.DataArray((1.0 + float(self.rate or 0.0)) ** -t, dims=("year",),
+                                  coords={"year": ds["year"].values})
+            da = (da * factor).sum("year", skipna=False)
         if self.dim is not None:
             da = da.sum(self.dim, skipna=False) if self.label is None else \
                 da.sel({self.dim: self.label})
@@ -99,6 +110,11 @@ class Output:
             parts.append("all programmes")
         if self.year is not None:
             parts.append(str(self.year))
+        elif self.over_years == "sum":
+            parts.append("sum over the years")
+        elif self.over_years == "pv":
+            parts.append(f"present value at {100 * float(self.rate or 0):g}% to "
+                         f"{self.start_year}")
         return ", ".join(parts)
 
 
@@ -129,14 +145,16 @@ def _supported(ds: xr.Dataset) -> list[str]:
     return out
 
 
-def parse_output(text: str, ds_like: xr.Dataset) -> Output:
+def parse_output(text: str, ds_like: xr.Dataset, rate: float | None = None) -> Output:
     """The output named by ``text``, checked against a results Dataset (any run of the
     scenario: its variables, years and labels).
 
     ``NAME@YEAR`` for a variable by year (``total_cost@2030``, ``financing_gap@2030``);
     ``NAME`` for one with no year (``npv``: the base case of the ``sensitivity``
     dimension); ``NAME[LABEL]`` picks a label of the variable's other dimension
-    (``cost[mecg]@2030``, ``poverty_headcount[after]@2030``, ``npv[costs+10%]``). Without a
+    (``cost[mecg]@2030``, ``poverty_headcount[after]@2030``, ``npv[costs+10%]``).
+    ``NAME@sum`` sums a variable by year over the years; ``NAME@pv`` is its present value
+    to the first year at the discount rate ``rate`` (sum of x_t (1 + rate)^-(t - t0)). Without a
     label, a programme variable is summed over programmes (``cost@2030``; not a rate such
     as coverage), ``sensitivity`` is ``base`` and a dimension of one label is that label.
     Raises :class:`ScenarioError` (``--output: output expected ..., found ...``).
@@ -162,18 +180,32 @@ def parse_output(text: str, ds_like: xr.Dataset) -> Output:
     units = str(da.attrs.get("units", ""))
     long_name = str(da.attrs.get("long_name", name))
     year: int | None = None
+    over: str | None = None
+    first_year: int | None = None
     if "year" in da.dims:
         years = [int(y) for y in ds_like["year"].values]
+        first_year = years[0]
         span = f"{years[0]}..{years[-1]}"
         if year_text is None:
-            raise _problem(f"a year: {name}@YEAR with YEAR in {span}", repr(text.strip()),
-                           f"e.g. {name}@{years[-1]}")
-        try:
-            year = int(year_text)
-        except ValueError:
-            year = None
-        if year not in years:
-            raise _problem(f"a year in {span} after {name}@", repr(year_text))
+            raise _problem(f"a year: {name}@YEAR with YEAR in {span}, {name}@sum or "
+                           f"{name}@pv", repr(text.strip()), f"e.g. {name}@{years[-1]}")
+        if year_text in ("sum", "pv"):
+            over = year_text
+            if over == "pv" and rate is None:
+                raise _problem("a discount rate for @pv: returns.discount_rate or "
+                               "sensitivity.discount_rate in the scenario",
+                               repr(text.strip()), "or use @sum or @YEAR")
+            if units == "1" and not any(s in name for s in _ADDITIVE_SHARE):
+                raise _problem(f"a variable that adds over the years for @{over}",
+                               f"{name} (a rate, units 1)", f"e.g. {name}@{years[-1]}")
+        else:
+            try:
+                year = int(year_text)
+            except ValueError:
+                year = None
+            if year not in years:
+                raise _problem(f"a year in {span} after {name}@", repr(year_text),
+                               f"or {name}@sum, {name}@pv")
     elif year_text is not None:
         raise _problem(f"no year ({name} is one number for the whole horizon)",
                        repr(text.strip()), f"write {name}")
@@ -204,8 +236,9 @@ def parse_output(text: str, ds_like: xr.Dataset) -> Output:
             raise _problem(f"a {dim} in [{shown}]{why}", repr(text.strip()),
                            f"e.g. {name}[{labels[0]}]{where}")
     canonical = name + (f"[{label}]" if label_text is not None else "") + \
-        (f"@{year}" if year is not None else "")
-    return Output(canonical, name, year, dim, label, long_name, units)
+        (f"@{year}" if year is not None else "") + (f"@{over}" if over else "")
+    return Output(canonical, name, year, dim, label, long_name, units, over,
+                  rate if over == "pv" else None, first_year)
 
 
 def _needs(name: str) -> str:
@@ -424,6 +457,12 @@ def sobol(scenario: Scenario, output: str | None = None, n: int = DEFAULT_SAMPLE
         notes.append("the declared rank correlations were ignored (" + "; ".join(pairs) +
                      "): Sobol' indices assume independent parameters, so each was drawn "
                      "from its own distribution alone")
+    from .globalsa import rank_warning
+
+    warn = rank_warning(spec.keys(), total, np.maximum(total_ci[:, 1] - total,
+                                                       total - total_ci[:, 0]))
+    if warn:
+        notes.append(warn)
     fa_fb = np.concatenate([f_a, f_b])
     return SobolResult(
         title=str(base_ds.attrs.get("title", scenario.name)), output=out.text,
