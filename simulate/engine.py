@@ -289,7 +289,7 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     arrays = RecordArrays(
         group, n_groups,
         (pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
-         pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64),
+         pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64, copy=False),
          record_key(pop)),
         (pop.pregnant.astype(np.int64), pop.disabled.astype(np.int64),
          pop.region.astype(np.int64)),
