@@ -69,8 +69,8 @@ def compile_notice(scenario: Any) -> str | None:
         return None
     seconds = estimate_seconds(cold)
     about = f"about {seconds:.0f} s" if seconds < 120 else f"about {seconds / 60:.0f} min"
-    return (f"compiling the simulation kernels for this machine ({', '.join(cold)}): "
-            f"{about}, once; later runs reuse them (`spsim warmup` compiles them ahead)")
+    return (f"compiling the kernels for this machine, once ({about}; "
+            "`spsim warmup` does it ahead)")
 
 
 def estimate_seconds(names: list[str]) -> float:
