@@ -346,7 +346,8 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
                 project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]),
                                    *shared, *parameters, *outs)
             for part, total in zip(outs, partial, strict=True):
-                reduce_chunks(part, total)
+                # as (chunk, element) views: one compiled specialisation, not one per rank
+                reduce_chunks(part.reshape(len(part), -1), total.reshape(-1))
         if progress is not None:
             progress(done + 1, len(todo))
         yield Totals(*partial, n_groups=n_groups)
