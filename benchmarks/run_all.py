@@ -247,7 +247,8 @@ def tables(fig: dict) -> str:
                              f"{_s(warm.get(k, {}).get('cpu'))} |")
         lines.append(f"| compile (first - second `project_totals`) | {_s(cold['compile'])} | "
                      f"| {_s(warm.get('compile'))} | |")
-        lines.append(f"| load average before / after | {_load(fr.get('load_before'))} | | "
+        lines.append(f"| load average (1 / 5 / 15 min): before the cold run / after the "
+                     f"warm one | {_load(fr.get('load_before'))} | | "
                      f"{_load(fr.get('load_after'))} | |")
     if st:
         lines += ["", "### Start-up", "",
@@ -272,8 +273,8 @@ def tables(fig: dict) -> str:
                   f"| of which held: Population arrays | {mem['population_per_record']:.0f} B |",
                   f"| of which held: kernel inputs (`engine.record_arrays`) | "
                   f"{mem['record_arrays_per_record']:.0f} B |",
-                  f"| load average before / after | {_load(mem['load_before'])} / "
-                  f"{_load(mem['load_after'])} |"]
+                  f"| load average (1 / 5 / 15 min) | before {_load(mem['load_before'])}; "
+                  f"after {_load(mem['load_after'])} |"]
     return "\n".join(lines)
 
 
