@@ -156,7 +156,10 @@ def tables(fig: dict) -> str:
         "`benchmarks/results/all.json`; do not edit them by hand.",
         "",
         f"* command: `{fig['command']}`",
-        f"* date: {fig['date']} (UTC); commit `{m.get('commit')}`",
+        f"* date: {fig['date']} (UTC); commit `{m.get('commit')}`"
+        + ("; `--reuse`: the benchmarks' figures are those of their last runs (each "
+           "table gives the load average of its own run)" if "--reuse" in fig["command"]
+           else ""),
         f"* machine: {m.get('cpu')}, {m.get('cpus')} CPUs, {m.get('memory_gib', 0):.1f} GiB; "
         f"Python {m.get('python')}, numpy {m.get('numpy')}, numba {m.get('numba')}, "
         f"xarray {m.get('xarray')}, openfisca-core {m.get('openfisca-core')}",
@@ -233,6 +236,8 @@ def tables(fig: dict) -> str:
             f"| means-tested: `project_totals` / `simulate.run` | "
             f"{_s(pj.get('engine_means_tested'))} / {_s(pj.get('run_means_tested'))} |",
             f"| CPU time of the whole benchmark process | {_s(pj.get('cpu_seconds'))} |",
+            f"| load average (1 / 5 / 15 min) | before {_load(pj.get('load_before'))}; "
+            f"after the timings {_load(pj.get('load_after'))} |",
         ]
     if cold:
         warm = fr.get("warm", {})
