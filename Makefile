@@ -24,9 +24,12 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-bench: install-test
-	$(BIN)/python -m pip install --quiet psutil
-	$(BIN)/python benchmarks/bench_projection.py
+# the full benchmarks (minutes; docs/performance.md): figures to benchmarks/results/,
+# tables of docs/performance.md rewritten. For a check under a minute while working:
+# $(BIN)/python benchmarks/bench_projection.py --quick
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/run_all.py --write-docs
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache .ruff_cache

@@ -172,7 +172,7 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
-    with _reserved(target, out, force, "run", sc), _progress(label, quiet) as progress:
+    with _reserved(target, out, force, "run", sc), _progress(label, quiet, sc) as progress:
         if precision is not None:
             from .uncertainty.convergence import run_to_precision
 
@@ -205,9 +205,10 @@ def _reserved(target: Path, out: Path | None, force: bool, purpose: str, sc=None
 
 
 @contextmanager
-def _progress(label: str, quiet: bool):
+def _progress(label: str, quiet: bool, scenario=None):
     """A progress callback ``(done, total)``: a bar with the count and time left on a
-    terminal (stderr); None when quiet or not on a terminal."""
+    terminal (stderr); None when quiet or not on a terminal. With ``scenario``, a line
+    first if its kernels must be compiled (:func:`_compile_notice`)."""
     from .report.outfolder import checkpoint
 
     if os.environ.get("SPSIM_TEST_PAUSE") == "computing":  # test hook: docs/outputs.md
@@ -216,13 +217,35 @@ def _progress(label: str, quiet: bool):
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=1, label=label, file=sys.stderr, show_pos=True,
+    if scenario is not None:
+        _compile_notice(scenario)
+    with click.progressbar(length=1, label=label, file=sys.stderr, show_pos=False,
                            show_eta=True) as bar:
+        first: list[float] = []  # (time, done) of the first step: after any compile
+
         def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
+            bar.length, bar.show_pos = max(total, 1), True  # no "0/1" before a count
+            now = time.time()
+            if not first:  # the first step holds the kernels' load or compile: no ETA
+                first.extend((now, done))
+                bar.update(done - bar.pos)
+                bar.avg, bar.eta_known = [], False
+                return
+            if done > first[1]:  # click's ETA from the steps after the first only
+                bar.start = now - (now - first[0]) / (done - first[1]) * done
             bar.update(done - bar.pos)
 
         yield progress
+
+
+def _compile_notice(sc) -> None:
+    """Say once before the run that the kernels must be compiled first (empty or stale
+    numba cache) and about how long that takes (on a terminal, as the bar)."""
+    from .kernel_cache import compile_notice
+
+    notice = compile_notice(sc)
+    if notice:
+        click.echo(notice, err=True)
 
 
 @main.command()
@@ -258,7 +281,7 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
     target = out or Path("outputs") / f"{sc.id}_fund"
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
-    with _reserved(target, out, force, "fund", sc), _progress(label, quiet) as progress:
+    with _reserved(target, out, force, "fund", sc), _progress(label, quiet, sc) as progress:
         ds = run_scenario(sc, progress=progress, strict=strict)
         write_run(ds, target)
     _warn(str(ds.attrs.get("warnings", "")).splitlines())

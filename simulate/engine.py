@@ -290,7 +290,7 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     arrays = RecordArrays(
         group, n_groups,
         (pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
-         pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64),
+         pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64, copy=False),
          record_key(pop)),
         (pop.pregnant.astype(np.int64), pop.disabled.astype(np.int64),
          pop.region.astype(np.int64)),
@@ -348,7 +348,8 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
                 project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]),
                                    *shared, *parameters, *outs)
             for part, total in zip(outs, partial, strict=True):
-                reduce_chunks(part, total)
+                # as (chunk, element) views: one compiled specialisation, not one per rank
+                reduce_chunks(part.reshape(len(part), -1), total.reshape(-1))
         if progress is not None:
             progress(done + 1, len(todo))
         yield Totals(*partial, n_groups=n_groups)

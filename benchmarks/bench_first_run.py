@@ -1,0 +1,94 @@
+"""First run: a cold ``spsim run`` of the default scenario, phase by phase.
+
+Not part of the test suite. Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_first_run.py [--scenario scenarios/lao_mecg.toml]
+        [--json FILE]
+
+It runs a fresh process with an empty numba cache (``NUMBA_CACHE_DIR`` set to a new
+temporary folder, so the repository's own cache is neither used nor touched) and
+times, inside it: the imports, loading the scenario, ``engine.prepare``, the first
+``project_totals`` (compile + run), a second ``project_totals`` (run only: the
+difference is the compile time), the Dataset (``engine.finish``, ``add_fund``) and
+``write_run`` into a temporary folder. Then a second fresh process on the same
+(now warm) cache does the same, so the cold-cache cost is cold minus warm.
+Wall and CPU time (``time.process_time``, all threads) are reported for each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def phases(scenario: str) -> dict:
+    """Time the phases of one run in this process (wall, CPU) in seconds."""
+    out: dict = {}
+
+    def mark(name, t0, c0):
+        out[name] = {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+        return time.perf_counter(), time.process_time()
+
+    t, c = time.perf_counter(), time.process_time()
+    from simulate import engine
+    from simulate.fund import add_fund
+    from simulate.report.writer import write_run
+    from simulate.scenario import load_scenario
+    t, c = mark("imports", t, c)
+    sc = load_scenario(ROOT / scenario)
+    t, c = mark("load_scenario", t, c)
+    prep = engine.prepare(sc)
+    t, c = mark("prepare", t, c)
+    totals = engine.project_totals(prep)
+    t, c = mark("project_totals_first", t, c)
+    engine.project_totals(prep)
+    t, c = mark("project_totals_second", t, c)
+    ds = add_fund(engine.finish(prep, totals), sc)
+    t, c = mark("dataset", t, c)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_run(ds, Path(tmp) / "out")
+        t, c = mark("write_run", t, c)
+    out["records"] = int(prep.population.n)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", default="scenarios/lao_mecg.toml")
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a._child:
+        print(json.dumps(phases(a.scenario)))
+        return
+    fig: dict = {"scenario": a.scenario, "load_before": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
+        for tag in ("cold", "warm"):
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, __file__, "--_child", "--scenario",
+                                   a.scenario], capture_output=True, text=True, cwd=ROOT,
+                                  env={**os.environ, "NUMBA_CACHE_DIR": cache})
+            if proc.returncode:
+                sys.stderr.write(proc.stdout + proc.stderr)
+                raise SystemExit(f"the {tag} run failed")
+            fig[tag] = json.loads(proc.stdout.strip().splitlines()[-1])
+            fig[tag]["process_wall"] = time.perf_counter() - t0
+    fig["load_after"] = os.getloadavg()
+    for tag in ("cold", "warm"):
+        p = fig[tag]
+        p["compile"] = p["project_totals_first"]["wall"] - p["project_totals_second"]["wall"]
+    print(json.dumps(fig, indent=2))
+    if a.json:
+        a.json.write_text(json.dumps(fig, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Whether the numba kernels a scenario uses are already compiled for this machine.
+
+numba compiles a kernel on its first call and keeps the machine code in its
+on-disk cache (``cache=True``: ``simulate/kernels/__pycache__``, or
+``NUMBA_CACHE_DIR``). The first run after installation (or after a kernel's
+source changed) therefore waits for the compiler; :func:`compile_notice` says so
+before the run starts (``spsim run`` and ``spsim fund`` print it on a terminal;
+docs/performance.md, "First run").
+
+The check reads numba's cache index of each kernel (the ``.nbi`` file, keyed by
+the kernel source's modification time and size): a kernel is *cold* when the
+index is missing, stale, or holds no version compiled for this CPU and the
+kernel's current bytecode. Loading
+the kernel modules imports numba, which every run does anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: seconds to compile each kernel with an empty cache, measured on the 2-core
+#: development machine (benchmarks/bench_first_run.py; docs/performance.md)
+COMPILE_SECONDS = {
+    "project_households": 25.0,
+    "reduce_chunks": 1.0,
+    "simulate_fund": 10.0,
+}
+
+
+def scenario_kernels(scenario: Any) -> list[Any]:
+    """The numba dispatchers a run of ``scenario`` calls: the projection kernels
+    always, the fund's Monte Carlo only with ``[fund]``."""
+    from .kernels.projection import project_households, reduce_chunks
+
+    kernels = [project_households, reduce_chunks]
+    if getattr(scenario, "fund", None) is not None:
+        from .kernels.fund import simulate_fund
+
+        kernels.append(simulate_fund)
+    return kernels
+
+
+def is_cached(kernel: Any) -> bool | None:
+    """True when numba's on-disk cache holds a version of ``kernel`` compiled for this
+    CPU and its current source; False when not; None when it cannot tell (no cache,
+    JIT disabled, a numba whose cache layout differs)."""
+    if kernel.signatures:  # compiled (or loaded) in this process already
+        return True
+    try:
+        cache = kernel._cache
+        index = cache._cache_file._load_index()  # {} when missing or stale
+        codegen = kernel.targetctx.codegen()
+        # numba's own key: (signature, this CPU and OS, hashes of the bytecode)
+        return any(cache._index_key(key[0], codegen) == key for key in index)
+    except Exception:  # numba internals: say nothing rather than something wrong
+        return None
+
+
+def cold_kernels(scenario: Any) -> list[str]:
+    """Names of the kernels ``scenario`` uses that numba will have to compile."""
+    return [k.__name__ for k in scenario_kernels(scenario) if is_cached(k) is False]
+
+
+def compile_notice(scenario: Any) -> str | None:
+    """One line saying that kernels will be compiled first and about how long it
+    takes, or None when every kernel the scenario uses is compiled already."""
+    cold = cold_kernels(scenario)
+    if not cold:
+        return None
+    seconds = estimate_seconds(cold)
+    about = f"about {seconds:.0f} s" if seconds < 120 else f"about {seconds / 60:.0f} min"
+    return (f"compiling the kernels for this machine, once ({about}; "
+            "`spsim warmup` does it ahead)")
+
+
+def estimate_seconds(names: list[str]) -> float:
+    """Seconds to compile the kernels ``names``: the idle-machine figures of
+    :data:`COMPILE_SECONDS` stretched by how busy the CPUs are (1-minute load average
+    per CPU; the compiler runs on one thread)."""
+    import os
+
+    try:
+        busy = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:
+        busy = 0.0
+    return sum(COMPILE_SECONDS.get(name, 5.0) for name in names) * max(1.0, busy)
