@@ -191,6 +191,10 @@ def fiscal_problems(scenario: Scenario) -> list[Problem]:
         if (r["amount"] is None) == (r["amount_usd"] is None):
             bad(key, "exactly one of amount or amount_usd",
                 "neither" if r["amount"] is None else "both")
+        unit = next((p.unit for p in scenario.programmes if p.id == r["programme"]), None)
+        if r["indicator"] == "households" and unit not in (None, "household"):
+            bad(f"{key}.indicator", "'households' only for a programme with unit = "
+                "'household'", r["indicator"])
         if r["indicator"] == "coverage" and r["target"] > 1:
             bad(f"{key}.target", "a share in [0, 1] for indicator 'coverage'", r["target"])
         if r["by_year"] is not None and not start <= r["by_year"] <= end:
@@ -302,6 +306,8 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         for p in scenario.programmes:
             for name in ("coverage", "beneficiaries"):
                 indicators[(p.id, name)] = ds[name].sel(programme=p.id).values
+            indicators[(p.id, "households")] = (
+                ds["households_beneficiaries"].sel(programme=p.id).values)
         inputs = fin_mod.Inputs(years, gdp, fx, indicators)
         amounts = fin_mod.amount_sources(fin, inputs)
         need = total - (np.sum(list(amounts.values()), axis=0) if amounts else 0.0)
@@ -335,6 +341,7 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
             ds = ds.assign_coords(indicator=list(rbf))
             ds["indicator"].attrs.update(long_name="results-based financing indicator")
             put("results_based_disbursement", np.column_stack(list(rbf.values())))
+            put("results_based_trigger_month", fin_mod.trigger_months(fin, inputs))
         if schedules:
             ds = ds.assign_coords(loan=list(schedules))
             ds["loan"].attrs.update(long_name="loan (borrowing source)")
