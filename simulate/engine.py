@@ -27,9 +27,9 @@ from .kernels.projection import (
     project_households,
     reduce_chunks,
 )
+from .population.history import profile_for_year
 from .population.identity import record_key
 from .population.microdata import read_microdata
-from .population.history import profile_for_year
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
