@@ -1,7 +1,8 @@
 """Find the quotes attributed to a seed document and check them against the seed.
 
 The attribution convention (docs/sources.md): the seed's file name, optionally
-after the word ``seed`` and in backticks, then a colon, then one or more quotes
+after the word ``seed`` and in backticks (then optionally a parenthesis or up to four
+words: ``seed 002_...txt on financing:``), then a colon, then one or more quotes
 in double quotes separated by ``;`` (or ``,`` or ``and``)::
 
     # seed 004_ccc11788bbbdafbf.txt: "300,000 families (over 1 million
@@ -32,7 +33,7 @@ SEED_NAME = r"\d{3}_[0-9a-f]{16}\.txt"
 _OPEN = "\"“”"
 _ATTRIBUTION = re.compile(
     r"(?:\b[Ss]eed\s*`?(" + SEED_NAME + r"|\d{3}\b)?`?|`?(" + SEED_NAME + r")`?)"
-    r"(?:\s*\([^()]*\))?\s*:\s*(?=[" + _OPEN + r"])")
+    r"(?:\s*\([^()]*\)|(?:\s+[A-Za-z][\w-]*){1,4})?\s*:\s*(?=[" + _OPEN + r"])")
 _NAMED = re.compile(SEED_NAME)
 _QUOTE = re.compile(r"[\"“]([^\"“”]*)[\"”]")
 _CHAIN = re.compile(r"\s*[;,]?\s*(?:and\s+)?(?=[\"“])")
