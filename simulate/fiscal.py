@@ -55,6 +55,25 @@ def _path(scenario_value, profile_value: YearPath) -> YearPath:
     return profile_value if scenario_value is None else YearPath.from_value(scenario_value)
 
 
+def _history_gdp(profile: Profile, span: np.ndarray, gdp: np.ndarray,
+                 cum_nominal: np.ndarray) -> np.ndarray:
+    """A profile rebased into its history (population/history.py): the years that
+    ``history.gdp`` covers take its figures, later years grow from its last figure by
+    the paths. A profile at its own base year (after its history) is unchanged."""
+    h = profile.history_gdp
+    if h is None:
+        return gdp
+    last = max(y for y, _ in h.points)
+    if profile.base_year > last or span[0] > last:
+        return gdp
+    out = gdp.copy()
+    covered = span <= last
+    out[covered] = h.at(span[covered])
+    k = int(np.flatnonzero(covered)[-1])
+    out[k + 1:] = out[k] * cum_nominal[k + 1:] / cum_nominal[k]
+    return out
+
+
 def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> MacroPath:
     """The macro path over ``years`` (which may start before start_year, at the
     population's year); GDP and prices are anchored as the module docstring says.
@@ -79,6 +98,7 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
     else:
         b = profile.base_year - first
         gdp = profile.gdp * cum_nominal / cum_nominal[b]
+        gdp = _history_gdp(profile, span, gdp, cum_nominal)
     prices = prices / prices[s]
     pick = years - first
     revenue_share = _path(scenario.fiscal.get("revenue_pct_gdp"), profile.revenue_pct_gdp)

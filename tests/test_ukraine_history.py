@@ -177,3 +177,10 @@ def test_dli4_on_the_shipped_reform_passes_both_readings() -> None:
     t = TargetingTest(base, reform)
     assert t.passes_relative and t.passes_points
     assert t.points < 11  # docs/ukraine.md: "narrowly on points"
+
+
+def test_gdp_of_a_historical_run_is_the_history(history) -> None:
+    p = load_profile("ukr")
+    for year in (2013, 2015, 2017):
+        assert float(history.gdp.sel(year=year)) == pytest.approx(
+            float(p.history_gdp.at(year)), rel=1e-12)
