@@ -64,8 +64,8 @@ def test_a_year_before_the_history_is_refused_with_the_first_year_covered() -> N
     assert "scenario.start_year" in msg and "2013" in msg and "2012" in msg
 
 
-def test_a_profile_without_history_cannot_start_earlier_unless_on_microdata() -> None:
-    p = dataclasses.replace(load_profile("lao"))
+def test_a_year_not_covered_needs_microdata() -> None:
+    p = dataclasses.replace(load_profile("lao"), history_back_projection=None)
     with pytest.raises(DataError):
         profile_for_year(p, 2020)
     q = profile_for_year(p, 2020, needs_population=False)
@@ -184,3 +184,32 @@ def test_gdp_of_a_historical_run_is_the_history(history) -> None:
     for year in (2013, 2015, 2017):
         assert float(history.gdp.sel(year=year)) == pytest.approx(
             float(p.history_gdp.at(year)), rel=1e-12)
+
+
+def test_back_projection_is_reverse_survival() -> None:
+    from simulate.demography import lifetable
+    from simulate.population.history import back_project
+    from simulate.population.synthetic import single_year_targets
+
+    p = load_profile("lao")
+    f, m = back_project(p, p.female, p.male, 2025, 2025)
+    np.testing.assert_allclose(f, p.female)
+    np.testing.assert_allclose(m, p.male)
+    f, m = back_project(p, p.female, p.male, 2025, 2024)
+    ages = single_year_targets(p)
+    for sex, le, q0, got in ((0, p.life_expectancy_male, p.infant_mortality_male, m),
+                             (1, p.life_expectancy_female, p.infant_mortality_female, f)):
+        s = lifetable.survival_table(le.at(np.array([2024])), float(le.at(2025)), q0)[0]
+        prev = np.r_[ages[sex, 1:] / s[:99], ages[sex, 99]]
+        assert got[0] == pytest.approx(prev[:5].sum())
+        assert got.sum() == pytest.approx(prev.sum())
+
+
+def test_a_profile_with_back_projection_starts_earlier() -> None:
+    sc = simulate.load_scenario(SCENARIOS / "lao_mecg.toml", overrides={
+        "scenario.start_year": 2020, "scenario.end_year": 2022, "population.records": 3_000})
+    ds = simulate.run(sc)
+    assert int(ds.year.values[0]) == 2020
+    assert 6.5e6 < float(ds.population.sel(year=2020)) < 7.7e6
+    with pytest.raises(DataError):
+        profile_for_year(load_profile("lao"), 2014)

@@ -7,7 +7,9 @@ its base year were ``year``:
 
 * **population** (needed only by a synthetic population): the ``[history.population]``
   table of that year; between two years given, each age-sex cell is interpolated
-  linearly; before the first year given (or with no table), the year is not covered;
+  linearly; before the first table, from ``history.back_projection`` (a year) on, the
+  nearest later table back-projected with the profile's own survival (:func:`back_project`);
+  otherwise the year is not covered;
 * **GDP**: ``history.gdp`` at the year (linear between years given); without it, the
   base-year GDP carried back by the profile's real growth and inflation paths
   (the same chain :func:`simulate.fiscal.macro_path` uses forward);
@@ -36,7 +38,39 @@ def covered_from(profile: Profile, needs_population: bool = True) -> int | None:
     if not needs_population:
         return None
     years = sorted(profile.history_population or {})
-    return min([profile.base_year, *years])
+    first = min([profile.base_year, *years])
+    back = profile.history_back_projection
+    return first if back is None else min(first, back)
+
+
+def back_project(profile: Profile, female: np.ndarray, male: np.ndarray, from_year: int,
+                 year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Five-year groups of ``from_year`` carried back to ``year`` by reverse survival.
+
+    Single ages as the synthetic population spreads them (groups evenly, 80+
+    geometrically over 80-99); for each year t back, persons aged a in t are those
+    aged a + 1 in t + 1 divided by the profile's survival from a to a + 1 in t (its
+    life tables by sex, docs/methods.md); the top age (99) keeps its count. No
+    migration: a population that lost emigrants is understated going back."""
+    from ..demography import lifetable
+    from .synthetic import single_year_targets
+
+    ages = single_year_targets(replace(profile, female=female, male=male))  # [sex, 0..99]
+    sexes = ((0, profile.life_expectancy_male, profile.infant_mortality_male),
+             (1, profile.life_expectancy_female, profile.infant_mortality_female))
+    for t in range(from_year - 1, year - 1, -1):
+        prev = np.empty_like(ages)
+        for sex, le, q0 in sexes:
+            s = lifetable.survival_table(le.at(np.array([t])),
+                                         float(le.at(profile.base_year)), q0)[0]
+            prev[sex, :99] = ages[sex, 1:] / s[:99]
+            prev[sex, 99] = ages[sex, 99]
+        ages = prev
+    groups = np.zeros((2, 17))
+    for g in range(16):
+        groups[:, g] = ages[:, 5 * g:5 * g + 5].sum(axis=1)
+    groups[:, 16] = ages[:, 80:].sum(axis=1)
+    return groups[1], groups[0]
 
 
 def _population_at(profile: Profile, year: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -46,6 +80,10 @@ def _population_at(profile: Profile, year: int) -> tuple[np.ndarray, np.ndarray]
         return tables[year]
     before = [y for y in tables if y < year]
     after = [y for y in tables if y > year]
+    back = profile.history_back_projection
+    if not before and after and back is not None and year >= back:
+        y1 = min(after)
+        return back_project(profile, *tables[y1], y1, year)
     if not before or not after:
         return None
     y0, y1 = max(before), min(after)

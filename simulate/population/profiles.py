@@ -136,6 +136,7 @@ PROFILE = S.Table(fields={
         "gdp": S.Path(min=0, min_open=True, default=None),
         "poverty_rate": S.Path(min=0.001, max=0.999, default=None),
         "gini": S.Path(min=0.05, max=0.8, default=None),
+        "back_projection": S.Number(min=1900, max=2200, integer=True, default=None),
     }),
     "sources": S.Spec(default=S.REQUIRED),
 })
@@ -192,6 +193,7 @@ class Profile:
     history_gdp: YearPath | None = None
     history_poverty_rate: YearPath | None = None
     history_gini: YearPath | None = None
+    history_back_projection: int | None = None  # first year served by back-projection
 
     @property
     def total_population(self) -> float:
@@ -265,7 +267,7 @@ def _load(path: Path) -> Profile:
     le, im = v["mortality"]["life_expectancy"], v["mortality"]["infant_mortality"]
     m = v["macro"]
     hist = {"population": None, "gdp": None, "poverty_rate": None, "gini": None,
-            **(v.get("history") or {})}
+            "back_projection": None, **(v.get("history") or {})}
     return Profile(
         code=v["country"]["code"], name=v["country"]["name"],
         currency=v["country"]["currency"], base_year=v["country"]["base_year"],
@@ -293,6 +295,7 @@ def _load(path: Path) -> Profile:
         history_gdp=_opt_path(hist["gdp"]),
         history_poverty_rate=_opt_path(hist["poverty_rate"]),
         history_gini=_opt_path(hist["gini"]),
+        history_back_projection=hist["back_projection"],
     )
 
 
