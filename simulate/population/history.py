@@ -124,9 +124,9 @@ def profile_for_year(profile: Profile, year: int, needs_population: bool = True,
             first = covered_from(profile)
             raise DataError(Problem(
                 where, "scenario.start_year",
-                f"a year >= {first} (profile {profile.code!r} has a population by age and "
-                f"sex for {first} and later: its base year {profile.base_year} and "
-                f"[history.population]; {profile.path})", year))
+                f"a year >= {first} (the first year profile {profile.code!r} has a "
+                f"population by age and sex for, from its base year {profile.base_year}, "
+                f"[history.population] and history.back_projection; {profile.path})", year))
         female, male = tables
     rate = (profile.poverty_rate if profile.history_poverty_rate is None
             else float(profile.history_poverty_rate.at(year)))
