@@ -27,6 +27,7 @@ from .kernels.projection import (
     project_households,
     reduce_chunks,
 )
+from .population.history import profile_for_year
 from .population.identity import record_key
 from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
@@ -85,11 +86,10 @@ def prepare(scenario: Scenario) -> Prepared:
         raise ScenarioError(Problem(scenario.where("scenario.currency"), "scenario.currency",
                                     f"{profile.currency!r} (the currency of profile "
                                     f"{profile.code!r})", repr(scenario.currency)))
-    if scenario.start_year < profile.base_year:
-        raise ScenarioError(Problem(
-            scenario.where("scenario.start_year"), "scenario.start_year",
-            f"a year >= {profile.base_year} (the base year of profile {profile.code!r}, {where})",
-            scenario.start_year))
+    # an earlier start year: the profile rebased from its [history] (population/history.py)
+    profile = profile_for_year(profile, scenario.start_year,
+                               scenario.population_source == "synthetic",
+                               scenario.where("scenario.start_year"))
     pop = base_population(scenario, profile)
     disability = disability_by_age(profile.disability_prevalence, pop.age, pop.weight)
     years = np.arange(pop.year, scenario.end_year + 1)

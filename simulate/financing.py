@@ -128,17 +128,72 @@ def results_based_disbursements(fin: Mapping[str, Any], x: Inputs) -> dict[str, 
     n = len(x.years)
     for name, r in (fin.get("results_based") or {}).items():
         flow = np.zeros(n)
-        values = x.indicators[(r["programme"], r["indicator"])]
-        by = r["by_year"] if r["by_year"] is not None else int(x.years[-1])
-        met = np.nan_to_num(values, nan=-np.inf) >= r["target"]
-        met &= x.years <= by
-        if met.any():
-            t = int(np.argmax(met)) + r["lag_years"]
+        t = trigger_year(r, x)
+        if t is not None:
+            t += r["lag_years"]
             if t < n:
                 flow[t] = (r["amount"] if r["amount"] is not None
                            else r["amount_usd"] * x.exchange_rate[t])
         out[name] = flow
     return out
+
+
+def monthly_path(values: np.ndarray) -> np.ndarray:
+    """Months within the years from yearly values: ``12 * len(values)`` values, month
+    ``12 k + m`` (m = 0 for January) of year ``k``. Convention: a yearly value is the
+    value of July (m = 6); months between two Julys are linear between them; months
+    before the first July and after the last take the nearest July's value. NaN
+    (no value) stays NaN."""
+    v = np.asarray(values, dtype=np.float64)
+    months = np.arange(12 * len(v), dtype=np.float64)
+    return np.interp(months, 12.0 * np.arange(len(v)) + 6.0, v)
+
+
+def trigger_month(values: np.ndarray, target: float, months: int) -> int | None:
+    """The first month (index as :func:`monthly_path`) that ends a run of ``months``
+    consecutive months at or above ``target``; None if there is none."""
+    ok = np.nan_to_num(monthly_path(values), nan=-np.inf) >= target
+    run = 0
+    for m, flag in enumerate(ok):
+        run = run + 1 if flag else 0
+        if run >= max(months, 1):
+            return m
+    return None
+
+
+def trigger_year(r: Mapping[str, Any], x: Inputs) -> int | None:
+    """Index of the year in which indicator ``r`` is met (within ``by_year``), or None.
+
+    Without ``months`` the yearly value must reach the target; with ``months`` the
+    monthly path (:func:`monthly_path`) must hold it for that many consecutive months,
+    and the year is the one of the month that completes the run."""
+    values = x.indicators[(r["programme"], r["indicator"])]
+    by = r["by_year"] if r["by_year"] is not None else int(x.years[-1])
+    if r.get("months"):
+        m = trigger_month(values, r["target"], r["months"])
+        if m is None or x.years[m // 12] > by:
+            return None
+        return m // 12
+    met = np.nan_to_num(values, nan=-np.inf) >= r["target"]
+    met &= x.years <= by
+    return int(np.argmax(met)) if met.any() else None
+
+
+def trigger_months(fin: Mapping[str, Any], x: Inputs) -> np.ndarray:
+    """Each results-based indicator's trigger month (``results_based_trigger_month``)."""
+    out = []
+    for r in (fin.get("results_based") or {}).values():
+        t = trigger_year(r, x)
+        if t is None:
+            out.append(np.nan)
+        elif r.get("months"):
+            by = r["by_year"] if r["by_year"] is not None else int(x.years[-1])
+            m = trigger_month(x.indicators[(r["programme"], r["indicator"])], r["target"],
+                              r["months"])
+            out.append(float(m) if m is not None and x.years[m // 12] <= by else np.nan)
+        else:
+            out.append(12.0 * t + 6.0)
+    return np.asarray(out)
 
 
 def results_based(fin: Mapping[str, Any], x: Inputs) -> np.ndarray | None:

@@ -55,6 +55,25 @@ def _path(scenario_value, profile_value: YearPath) -> YearPath:
     return profile_value if scenario_value is None else YearPath.from_value(scenario_value)
 
 
+def _history_gdp(profile: Profile, span: np.ndarray, gdp: np.ndarray,
+                 cum_nominal: np.ndarray) -> np.ndarray:
+    """A profile rebased into its history (population/history.py): the years that
+    ``history.gdp`` covers take its figures, later years grow from its last figure by
+    the paths. A profile at its own base year (after its history) is unchanged."""
+    h = profile.history_gdp
+    if h is None:
+        return gdp
+    last = max(y for y, _ in h.points)
+    if profile.base_year > last or span[0] > last:
+        return gdp
+    out = gdp.copy()
+    covered = span <= last
+    out[covered] = h.at(span[covered])
+    k = int(np.flatnonzero(covered)[-1])
+    out[k + 1:] = out[k] * cum_nominal[k + 1:] / cum_nominal[k]
+    return out
+
+
 def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> MacroPath:
     """The macro path over ``years`` (which may start before start_year, at the
     population's year); GDP and prices are anchored as the module docstring says.
@@ -79,6 +98,7 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
     else:
         b = profile.base_year - first
         gdp = profile.gdp * cum_nominal / cum_nominal[b]
+        gdp = _history_gdp(profile, span, gdp, cum_nominal)
     prices = prices / prices[s]
     pick = years - first
     revenue_share = _path(scenario.fiscal.get("revenue_pct_gdp"), profile.revenue_pct_gdp)
@@ -170,6 +190,10 @@ def fiscal_problems(scenario: Scenario) -> list[Problem]:
         if (r["amount"] is None) == (r["amount_usd"] is None):
             bad(key, "exactly one of amount or amount_usd",
                 "neither" if r["amount"] is None else "both")
+        unit = next((p.unit for p in scenario.programmes if p.id == r["programme"]), None)
+        if r["indicator"] == "households" and unit not in (None, "household"):
+            bad(f"{key}.indicator", "'households' only for a programme with unit = "
+                "'household'", r["indicator"])
         if r["indicator"] == "coverage" and r["target"] > 1:
             bad(f"{key}.target", "a share in [0, 1] for indicator 'coverage'", r["target"])
         if r["by_year"] is not None and not start <= r["by_year"] <= end:
@@ -281,6 +305,8 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         for p in scenario.programmes:
             for name in ("coverage", "beneficiaries"):
                 indicators[(p.id, name)] = ds[name].sel(programme=p.id).values
+            indicators[(p.id, "households")] = (
+                ds["households_beneficiaries"].sel(programme=p.id).values)
         inputs = fin_mod.Inputs(years, gdp, fx, indicators)
         amounts = fin_mod.amount_sources(fin, inputs)
         need = total - (np.sum(list(amounts.values()), axis=0) if amounts else 0.0)
@@ -314,6 +340,7 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
             ds = ds.assign_coords(indicator=list(rbf))
             ds["indicator"].attrs.update(long_name="results-based financing indicator")
             put("results_based_disbursement", np.column_stack(list(rbf.values())))
+            put("results_based_trigger_month", fin_mod.trigger_months(fin, inputs))
         if schedules:
             ds = ds.assign_coords(loan=list(schedules))
             ds["loan"].attrs.update(long_name="loan (borrowing source)")

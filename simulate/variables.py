@@ -186,6 +186,13 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "results-based disbursements",
              "Disbursement of each results-based indicator: once, lag_years after the first "
              "year its target is met."),
+    Variable("results_based_trigger_month", ("indicator",), "months",
+             "month the results-based target is met",
+             "Months from January of start_year (0) to the month whose value completes the "
+             "indicator's run of `months` consecutive months at or above target (months "
+             "from yearly values by linear interpolation between mid-year values, "
+             "financing.monthly_path); for a yearly indicator, July (6) of the year it is "
+             "met; NaN if never met by by_year."),
     Variable("loan_disbursement", ("year", "loan"), "{currency}", "loan disbursements",
              "Borrowed in the year, nominal."),
     Variable("loan_interest", ("year", "loan"), "{currency}", "loan interest",

@@ -103,9 +103,9 @@ CASES = [
      None, "s.toml", ["programmes.child.eligibility[1].disabledd", "did you mean 'disabled'?"]),
     ("currency mismatch", {"s.toml": edit('country = "lao"', 'country = "lao"\ncurrency = "USD"')},
      None, "s.toml", ["scenario.currency", "'LAK'", "found 'USD'"]),
-    ("start before the profile",
-     {"s.toml": edit("start_year = 2025", "start_year = 2020")}, None, "s.toml",
-     ["scenario.start_year", "a year >= 2025", "found 2020"]),
+    ("start before the profile",  # lao covers 2015 on ([history] back-projection)
+     {"s.toml": edit("start_year = 2025", "start_year = 2010")}, None, "s.toml",
+     ["scenario.start_year", "a year >= 2015", "found 2010"]),
     ("microdata file missing",
      {"s.toml": edit("records = 100", 'source = "people.csv"')}, None, "people.csv",
      ["an existing file"]),

@@ -64,6 +64,31 @@ class _Regions(S.Spec):
         return tuple(names), np.asarray(shares, dtype=np.float64) / sum(shares)
 
 
+@dataclass(frozen=True)
+class _PopulationHistory(S.Spec):
+    """``{ year = { female = [17 numbers], male = [17 numbers] } }``."""
+
+    def type_name(self) -> str:
+        return f"a table of year = {{ female = [{N_GROUPS} numbers], male = [{N_GROUPS} numbers] }}"
+
+    def parse(self, value: Any, ctx: S.Context, key: str) -> Any:
+        if not isinstance(value, dict) or not value:
+            ctx.bad(key, self.type_name(), value)
+            return None
+        out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        lists = _NumberList(length=N_GROUPS)
+        for k, v in value.items():
+            year = S._parse_year(k, ctx, key)
+            if not isinstance(v, dict) or set(v) != {"female", "male"}:
+                ctx.bad(f"{key}.{k}", f"{{ female = [{N_GROUPS} numbers], male = [...] }}", v)
+                continue
+            f = lists.parse(v["female"], ctx, f"{key}.{k}.female")
+            m = lists.parse(v["male"], ctx, f"{key}.{k}.male")
+            if year is not None and f is not None and m is not None:
+                out[year] = (f, m)
+        return out
+
+
 PROFILE = S.Table(fields={
     "country": S.Table(default=S.REQUIRED, fields={
         "code": S.Text(default=S.REQUIRED),
@@ -105,6 +130,13 @@ PROFILE = S.Table(fields={
         "urban_share": S.Number(min=0, max=1, default=S.REQUIRED),
         "disability_prevalence": S.Number(min=0, max=0.5, default=S.REQUIRED),
         "regions": _Regions(default=None),
+    }),
+    "history": S.Table(default={}, fields={
+        "population": _PopulationHistory(default=None),
+        "gdp": S.Path(min=0, min_open=True, default=None),
+        "poverty_rate": S.Path(min=0.001, max=0.999, default=None),
+        "gini": S.Path(min=0.05, max=0.8, default=None),
+        "back_projection": S.Number(min=1900, max=2200, integer=True, default=None),
     }),
     "sources": S.Spec(default=S.REQUIRED),
 })
@@ -156,6 +188,12 @@ class Profile:
     region_shares: np.ndarray
     sources: dict[str, str]
     path: Path
+    # [history] (docs/profiles.md "History"): earlier years' figures, all optional
+    history_population: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
+    history_gdp: YearPath | None = None
+    history_poverty_rate: YearPath | None = None
+    history_gini: YearPath | None = None
+    history_back_projection: int | None = None  # first year served by back-projection
 
     @property
     def total_population(self) -> float:
@@ -228,6 +266,8 @@ def _load(path: Path) -> Profile:
     regions = v["households"]["regions"] or (("national",), np.array([1.0]))
     le, im = v["mortality"]["life_expectancy"], v["mortality"]["infant_mortality"]
     m = v["macro"]
+    hist = {"population": None, "gdp": None, "poverty_rate": None, "gini": None,
+            "back_projection": None, **(v.get("history") or {})}
     return Profile(
         code=v["country"]["code"], name=v["country"]["name"],
         currency=v["country"]["currency"], base_year=v["country"]["base_year"],
@@ -251,4 +291,13 @@ def _load(path: Path) -> Profile:
         disability_prevalence=v["households"]["disability_prevalence"],
         region_names=regions[0], region_shares=regions[1],
         sources=v["sources"], path=path,
+        history_population=hist["population"],
+        history_gdp=_opt_path(hist["gdp"]),
+        history_poverty_rate=_opt_path(hist["poverty_rate"]),
+        history_gini=_opt_path(hist["gini"]),
+        history_back_projection=hist["back_projection"],
     )
+
+
+def _opt_path(value: Any) -> YearPath | None:
+    return None if value is None else YearPath.from_value(value)

@@ -1831,9 +1831,14 @@ RESULTS_INDICATOR = Table(
     fields={
         "label": Text(default="", description="Name shown in tables."),
         "programme": Text(default=REQUIRED, description="The programme measured."),
-        "indicator": Text(choices=("coverage", "beneficiaries"), default="coverage",
-                          description="coverage (beneficiaries / eligible) or beneficiaries "
-                          "(persons)."),
+        "indicator": Text(choices=("coverage", "beneficiaries", "households"),
+                          default="coverage",
+                          description="coverage (beneficiaries / eligible), beneficiaries "
+                          "(persons) or households (beneficiary households)."),
+        "months": Number(min=0, max=36, integer=True, unit="months", default=0,
+                         description="Consecutive months the indicator must be held at or "
+                         "above the target (0: the yearly value); months from yearly values "
+                         "by linear interpolation between mid-year (July) values."),
         "target": Number(min=0, default=REQUIRED, unit="1 or persons",
                          description="Met in the first year the indicator is at least this."),
         "amount": Number(min=0, unit="currency", default=None,
