@@ -333,6 +333,7 @@ def memory_check(scenario: Scenario) -> Problem | None:
 def preflight(scenario: Scenario) -> list[InputWarning]:
     """Every check of :mod:`simulate.plausibility` that needs only the scenario and its
     profile; raises :class:`InputError` with the errors, returns the warnings."""
+    from .population.history import profile_for_year
     from .population.profiles import load_profile
 
     found: list[Problem] = []
@@ -341,6 +342,10 @@ def preflight(scenario: Scenario) -> list[InputWarning]:
         found.append(memory)
     profile = load_profile(scenario.country, scenario.base_dir,
                            scenario.where("scenario.country"))
+    try:  # an earlier start year: the profile rebased as the run will (population/history.py)
+        profile = profile_for_year(profile, scenario.start_year, needs_population=False)
+    except InputError:
+        pass  # a start year the profile does not cover: the run's own check says so
     found += macro_checks(scenario, profile)
     found += poverty_checks(scenario, profile)
     found += amount_checks(scenario, profile)
