@@ -8,6 +8,9 @@ the user.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -112,3 +115,35 @@ def did_you_mean(name: str, candidates: list[str] | tuple[str, ...]) -> str:
     if candidates and len(candidates) <= 12:
         return "valid: " + ", ".join(sorted(candidates))
     return ""
+
+
+# The warnings of a run: collected by the run (plausibility.run_checked), reported from
+# anywhere below it (a leaf of the package, so low layers can warn without importing up).
+_ACTIVE: ContextVar[tuple[list[InputWarning], bool] | None] = ContextVar(
+    "simulate_warnings", default=None)
+
+
+@contextmanager
+def collect(strict: bool = False) -> Iterator[list[InputWarning]]:
+    """Gather the warnings :func:`warn` reports while the block runs (into the list
+    yielded); with ``strict`` a warning raises :class:`InputError` at once."""
+    found: list[InputWarning] = []
+    token = _ACTIVE.set((found, strict))
+    try:
+        yield found
+    finally:
+        _ACTIVE.reset(token)
+
+
+def warn(*warnings: InputWarning) -> None:
+    """Report warnings to the run collecting them (:func:`collect`); raise them as an
+    error under ``strict``. Without a collector they are dropped (a variant's own run)."""
+    active = _ACTIVE.get()
+    if active is None or not warnings:
+        return
+    found, strict = active
+    if strict:
+        raise InputError(list(warnings))
+    for w in warnings:
+        if w not in found:
+            found.append(w)

@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InputError, InputWarning, Problem, warnings_text
+from .errors import (
+    InputError,
+    InputWarning,
+    Problem,
+    collect,
+    warn,  # noqa: F401  (re-exported: plausibility.warn, as documented)
+    warnings_text,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -59,36 +63,6 @@ BASE_BYTES = 1 << 30
 #: records added by births a year, as a share of the base records (an upper bound: the
 #: crude birth rates of the shipped profiles are below 3%)
 BIRTHS_PER_YEAR = 0.03
-
-_ACTIVE: ContextVar[tuple[list[InputWarning], bool] | None] = ContextVar(
-    "simulate_warnings", default=None)
-
-
-@contextmanager
-def collect(strict: bool = False) -> Iterator[list[InputWarning]]:
-    """Gather the warnings :func:`warn` reports while the block runs (into the list
-    yielded); with ``strict`` a warning raises :class:`InputError` at once."""
-    found: list[InputWarning] = []
-    token = _ACTIVE.set((found, strict))
-    try:
-        yield found
-    finally:
-        _ACTIVE.reset(token)
-
-
-def warn(*warnings: InputWarning) -> None:
-    """Report warnings to the run collecting them (:func:`collect`); raise them as an
-    error under ``strict``. Without a collector they are dropped (a variant's own run)."""
-    active = _ACTIVE.get()
-    if active is None or not warnings:
-        return
-    found, strict = active
-    if strict:
-        raise InputError(list(warnings))
-    for w in warnings:
-        if w not in found:
-            found.append(w)
-
 
 def _times(ratio: float) -> str:
     return f"{ratio:.3g} times" if ratio >= 1 else f"1/{1 / ratio:.3g} of"

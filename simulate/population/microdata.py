@@ -579,8 +579,7 @@ def _warn_households(where: str, rows: np.ndarray, codes: np.ndarray,
                      weight: np.ndarray) -> None:
     """Warnings: households of more than WARN_HOUSEHOLD members; one household holding
     more than DOMINANT_SHARE of the total weight."""
-    from simulate.errors import InputWarning
-    from simulate.plausibility import warn
+    from simulate.errors import InputWarning, warn
 
     sizes = np.bincount(codes)
     for code in np.flatnonzero(sizes > WARN_HOUSEHOLD)[:5]:
