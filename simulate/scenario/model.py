@@ -340,7 +340,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         ctx.problems.extend(fund_problems(v["fund"], names, s["start_year"], s["end_year"],
                                           ctx.origin))
     if v.get("transition") is not None:
-        from ..transition import transition_problems
+        from .transition import transition_problems
 
         ctx.problems.extend(transition_problems(v["transition"], v["programmes"] or {},
                                                 ctx.origin))
