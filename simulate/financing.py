@@ -139,14 +139,16 @@ def results_based_disbursements(fin: Mapping[str, Any], x: Inputs) -> dict[str, 
 
 
 def monthly_path(values: np.ndarray) -> np.ndarray:
-    """Months within the years from yearly values: ``12 * len(values)`` values, month
-    ``12 k + m`` (m = 0 for January) of year ``k``. Convention: a yearly value is the
-    value of July (m = 6); months between two Julys are linear between them; months
-    before the first July and after the last take the nearest July's value. NaN
-    (no value) stays NaN."""
+    """The engine's months from a whole-year programme's yearly values: ``12 *
+    len(values)`` values, month ``12 k + m`` (m = 0 for January) of year ``k``.
+
+    A programme without ``timing`` is decided once a year and pays everyone it pays
+    for all twelve months of the year (docs/months.md), so its caseload in each month
+    of year ``k`` is the year's value: the kernel's own months, not an interpolation.
+    NaN (no value) stays NaN. (A programme with ``timing`` has months that differ
+    within the year; a months trigger on it is refused, simulate/fiscal.py.)"""
     v = np.asarray(values, dtype=np.float64)
-    months = np.arange(12 * len(v), dtype=np.float64)
-    return np.interp(months, 12.0 * np.arange(len(v)) + 6.0, v)
+    return np.repeat(v, 12)
 
 
 def trigger_month(values: np.ndarray, target: float, months: int) -> int | None:

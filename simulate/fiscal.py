@@ -194,6 +194,11 @@ def fiscal_problems(scenario: Scenario) -> list[Problem]:
         if r["indicator"] == "households" and unit not in (None, "household"):
             bad(f"{key}.indicator", "'households' only for a programme with unit = "
                 "'household'", r["indicator"])
+        timed = next((p.timing for p in scenario.programmes if p.id == r["programme"]), None)
+        if r.get("months") and timed is not None:
+            bad(f"{key}.months", "a programme without `timing` (the engine gives a monthly "
+                "programme's months summed over each year, not its caseload month by month)",
+                r["months"])
         if r["indicator"] == "coverage" and r["target"] > 1:
             bad(f"{key}.target", "a share in [0, 1] for indicator 'coverage'", r["target"])
         if r["by_year"] is not None and not start <= r["by_year"] <= end:

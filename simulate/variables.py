@@ -189,9 +189,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
     Variable("results_based_trigger_month", ("indicator",), "months",
              "month the results-based target is met",
              "Months from January of start_year (0) to the month whose value completes the "
-             "indicator's run of `months` consecutive months at or above target (months "
-             "from yearly values by linear interpolation between mid-year values, "
-             "financing.monthly_path); for a yearly indicator, July (6) of the year it is "
+             "indicator's run of `months` consecutive months at or above target (the "
+             "engine's months: a whole-year programme's caseload is the same in every "
+             "month of a year, financing.monthly_path); for a yearly indicator, July (6) of the year it is "
              "met; NaN if never met by by_year."),
     Variable("loan_disbursement", ("year", "loan"), "{currency}", "loan disbursements",
              "Borrowed in the year, nominal."),

@@ -4,7 +4,8 @@
   population is the history table's, GDP the history's, the poverty line deflated.
 * scenarios/ukr_gmi_hus_history.toml reproduces the seed's caseloads within the
   tolerances docs/ukraine.md states, and pays DLI 1-3 (US$20m each) in order.
-* The monthly path and the consecutive-months trigger on hand cases; DLI 4 readings.
+* The engine's months (a whole-year programme's caseload in each month of a year is the
+  year's) and the consecutive-months trigger on hand cases; DLI 4 readings.
 """
 
 from __future__ import annotations
@@ -124,25 +125,42 @@ def test_dli_1_3_disburse_20m_each_in_order(history) -> None:
         assert float(ledger.isel(indicator=k).sel(year=year)) > 0
 
 
+def test_dli_months_are_the_engines_months(history) -> None:
+    """The GMI is decided once a year and paid for all twelve months of it: the engine's
+    person-months are 12 x its persons every year, so each month's families are the
+    year's. A DLI is met in March (the third month) of the first year whose families
+    reach the threshold, never between two yearly counts."""
+    gmi = history.sel(programme="gmi")
+    np.testing.assert_allclose(gmi.beneficiary_months.values, 12 * gmi.beneficiaries.values,
+                               rtol=1e-12)
+    families = gmi.households_beneficiaries.values
+    years = history.year.values
+    for k, target in enumerate((200_000, 250_000, 300_000)):
+        first = int(np.argmax(families >= target))
+        assert families[first] >= target and (families[:first] < target).all()
+        m = history.results_based_trigger_month.isel(indicator=k).item()
+        assert m == 12 * first + 2, (target, m)
+        assert int(years[int(m) // 12]) == int(years[first])
+
+
 # ---------------------------------------------------------------- months from years
-def test_monthly_path_hand_case() -> None:
-    path = monthly_path(np.array([120.0, 240.0]))
-    assert path[:7].tolist() == [120.0] * 7  # January-July of year 0: the first July
-    assert path[6 + 6] == pytest.approx(180.0)  # January of year 1: half way
-    assert path[18:].tolist() == [240.0] * 6
-    assert len(path) == 24
+def test_monthly_path_repeats_each_year() -> None:
+    path = monthly_path(np.array([120.0, 240.0, np.nan]))
+    assert path[:12].tolist() == [120.0] * 12  # every month of year 0 is year 0's value
+    assert path[12:24].tolist() == [240.0] * 12
+    assert np.isnan(path[24:]).all() and len(path) == 36
 
 
 def test_trigger_needs_consecutive_months() -> None:
-    # July values 150, 270, 150 (months 6, 18, 30): 10 a month up, then down; at or
-    # above 200 from month 11 (150 + 5 x 10) to month 25 (270 - 7 x 10): 15 months
-    v = np.array([150.0, 270.0, 150.0])
-    path = monthly_path(v)
-    assert np.flatnonzero(path >= 200).tolist() == list(range(11, 26))
-    assert trigger_month(v, 200, 3) == 13
-    assert trigger_month(v, 200, 15) == 25
-    assert trigger_month(v, 200, 16) is None
+    # yearly 150, 270, 150, 270: at or above 200 in months 12-23 and 36-47 only
+    v = np.array([150.0, 270.0, 150.0, 270.0])
+    assert np.flatnonzero(monthly_path(v) >= 200).tolist() == [*range(12, 24), *range(36, 48)]
+    assert trigger_month(v, 200, 3) == 14  # March of year 1
+    assert trigger_month(v, 200, 12) == 23  # December of year 1
+    assert trigger_month(v, 200, 13) is None  # a run never lasts past one year here
     assert trigger_month(v, 300, 1) is None
+    assert trigger_month(np.array([250.0, 250.0]), 200, 13) == 12  # runs cross years
+    assert trigger_month(np.array([np.nan, 250.0]), 200, 1) == 12  # NaN is not met
 
 
 def test_dli4_readings() -> None:
@@ -167,6 +185,26 @@ def test_households_indicator_needs_a_household_programme(tmp_path: Path) -> Non
         simulate.run(scenario)
     msg = str(info.value)
     assert "fiscal.financing.results_based.dli1.indicator" in msg and "household" in msg
+
+
+def test_months_trigger_refused_on_a_monthly_programme(tmp_path: Path) -> None:
+    """A programme with `timing` has months that differ within a year, which the engine
+    reports summed: a months trigger on it gets one message naming the key."""
+    sc = tmp_path / "s.toml"
+    sc.write_text(
+        f'extends = "{HISTORY.as_posix()}"\n'
+        "[programmes.baby]\n"
+        'eligibility = { age_months = [0, 12] }\n'
+        'benefit = { amount = 100, period = "month" }\n'
+        "timing = { payment_every = 1 }\n"
+        "[fiscal.financing.results_based.dli1]\n"
+        'programme = "baby"\n'
+        'indicator = "beneficiaries"\n', encoding="utf-8")
+    scenario = simulate.load_scenario(sc, overrides={"population.records": 2_000})
+    with pytest.raises(SimulateError) as info:
+        simulate.run(scenario)
+    msg = str(info.value)
+    assert "fiscal.financing.results_based.dli1.months" in msg and "timing" in msg
 
 
 def test_dli4_on_the_shipped_reform_passes_both_readings() -> None:

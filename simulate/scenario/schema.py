@@ -1837,8 +1837,9 @@ RESULTS_INDICATOR = Table(
                           "(persons) or households (beneficiary households)."),
         "months": Number(min=0, max=36, integer=True, unit="months", default=0,
                          description="Consecutive months the indicator must be held at or "
-                         "above the target (0: the yearly value); months from yearly values "
-                         "by linear interpolation between mid-year (July) values."),
+                         "above the target (0: the yearly value); the engine's months: a "
+                         "whole-year programme's value holds in every month of its year "
+                         "(docs/fiscal.md); not for a programme with `timing`."),
         "target": Number(min=0, default=REQUIRED, unit="1 or persons",
                          description="Met in the first year the indicator is at least this."),
         "amount": Number(min=0, unit="currency", default=None,
