@@ -19,8 +19,13 @@ year (every year when the horizon has at most :data:`SHORT` years):
 * population and total_cost by year, total_cost summed over the horizon,
   total_cost_pct_gdp in the first year;
 * when present: financing_gap summed, each results_based_disbursement summed and its
-  trigger month, the returns' npv and err by sensitivity case. A ``draw`` dimension
-  is averaged; the fund's paths and the uncertainty's quantiles have their own tests.
+  trigger month, the returns' npv and err by sensitivity case, the transition funnel's
+  stocks and cost by payer by year, and the two targeting tests' overlap at each
+  cut-off factor. A ``draw`` dimension is averaged; the fund's paths and the
+  uncertainty's quantiles have their own tests;
+* for the scenarios whose docs quote more: the years in :data:`YEARS` and the
+  per-programme variables in :data:`VARIABLES`, so that every figure a doc quotes is
+  a headline (the ``<!-- expected: ... -->`` markers, tests/test_expected.py).
 """
 
 from __future__ import annotations
@@ -41,6 +46,24 @@ RTOL = 1e-6
 DEFAULT_RECORDS = 20_000
 RECORDS: dict[str, int | None] = {
     "ukr_gmi_hus": None, "ukr_gmi_hus_reform": None, "ukr_gmi_hus_history": None,
+    "lao_mecg": None, "lao_mecg_pilot": None, "lao_nsps_welfare": None,
+    "khm_shock_response": None, "irq_mpca_spn": None, "irq_cash_transfer": None,
+}
+#: years shown besides the first and last, for the scenarios whose docs quote them
+YEARS: dict[str, tuple[int, ...]] = {
+    "lao_mecg": (2030,),
+    "lao_nsps_welfare": (2026, 2027, 2028, 2030, 2035, 2040),
+    "khm_shock_response": (2021, 2022, 2023, 2025, 2029, 2032),
+    "irq_mpca_spn": (2026, 2027, 2028, 2029, 2030),
+}
+#: variables shown besides the standard ones (docs quote them): by programme and year
+#: at the years shown, by year, or by their one other dimension
+VARIABLES: dict[str, tuple[str, ...]] = {
+    "lao_mecg": ("beneficiary_years", "eligible"),
+    "lao_mecg_pilot": ("beneficiary_years",),
+    "khm_shock_response": ("eligible", "stunting_covered_births", "stunting_prevalence_without",
+                           "stunting_prevalence_with", "stunting_cases_avoided", "bcr",
+                           "pv_benefits", "pv_costs", "pv_benefits_by_channel"),
 }
 DRAWS = 20
 #: horizons of at most this many years show every year, longer ones the first and last
@@ -76,12 +99,15 @@ def _num(x: Any) -> float:
     return float(np.asarray(x).mean()) if np.asarray(x).ndim else float(x)
 
 
-def headlines(ds) -> dict[str, float]:
+def headlines(ds, name: str | None = None) -> dict[str, float]:
     """Headline figures of a results Dataset (see the module docstring); a ``draw``
-    dimension is averaged."""
+    dimension is averaged. ``name`` (a scenario stem) adds its :data:`YEARS` and
+    :data:`VARIABLES`."""
     years = ds["year"].values
     first, last = int(years[0]), int(years[-1])
     shown = [int(y) for y in years] if len(years) <= SHORT else [first, last]
+    extra = [y for y in YEARS.get(name or "", ()) if y in set(int(v) for v in years)]
+    shown = sorted(set(shown) | set(extra))
     out: dict[str, float] = {}
     for y in shown:
         out[f"population.{y}"] = _num(ds["population"].sel(year=y))
@@ -91,7 +117,8 @@ def headlines(ds) -> dict[str, float]:
     out[f"total_cost_pct_gdp.{first}"] = _num(ds["total_cost_pct_gdp"].sel(year=first))
     for p in ds["programme"].values:
         d = ds.sel(programme=p)
-        for var in ("beneficiaries", "households_beneficiaries", "transfers", "cost"):
+        more = [v for v in VARIABLES.get(name or "", ()) if "programme" in ds[v].dims]
+        for var in ("beneficiaries", "households_beneficiaries", "transfers", "cost", *more):
             for y in shown:
                 v = _num(d[var].sel(year=y))
                 if not math.isnan(v):
@@ -108,6 +135,31 @@ def headlines(ds) -> dict[str, float]:
             m = _num(ds["results_based_trigger_month"].sel(indicator=k))
             if not math.isnan(m):
                 out[f"{k}.results_based_trigger_month"] = m
+    for var in VARIABLES.get(name or "", ()):  # those without a programme dimension
+        dims = ds[var].dims
+        if "programme" in dims:
+            continue
+        if dims == ("year",):
+            for y in shown:
+                out[f"{var}.{y}"] = _num(ds[var].sel(year=y))
+        elif len(dims) == 1:
+            for k in ds[dims[0]].values:
+                out[f"{var}.{k}"] = _num(ds[var].sel({dims[0]: k}))
+        else:
+            out[var] = _num(ds[var])
+    for var, dim in (("transition_households", "funnel_stage"), ("transition_cost", "payer")):
+        if var in ds:
+            for k in ds[dim].values:
+                for y in shown:
+                    out[f"{var}.{k}.{y}"] = _num(ds[var].sel({dim: k, "year": y}))
+    if "pmt_overlap" in ds:
+        o = ds["pmt_overlap"]
+        for f in o["factor_from"].values:
+            for t in o["factor_to"].values:
+                for k in o["overlap_status"].values:
+                    v = _num(o.sel(factor_from=f, factor_to=t, overlap_status=k))
+                    if not math.isnan(v):
+                        out[f"pmt_overlap.{float(f):g}.{float(t):g}.{k}"] = v
     for var in ("npv", "err"):  # by sensitivity case
         if var in ds and "sensitivity" in ds[var].dims:
             for case in ds["sensitivity"].values:
@@ -162,7 +214,7 @@ def main(argv: list[str]) -> int:
         return 2
     status = 0
     for name in names:
-        got = headlines(run(name))
+        got = headlines(run(name), name)
         if update:
             write(name, got)
             print(f"wrote {path_of(name).relative_to(ROOT)} ({len(got)} headlines)")
