@@ -18,14 +18,19 @@ SCENARIOS = ROOT / "scenarios"
 SEED_ENROLLED, SEED_PREGNANT, SEED_CHILDREN, SEED_PAID = 2_596, 524, 2_072, 1_410
 #: the seed's national figure: "almost 0.5 million mothers and children"
 SEED_NATIONAL = 500_000
-#: stated tolerance of the pilot's total enrolled: the roll-out share is calibrated to it,
-#: and 200,000 records leave the pilot about 70 records (sampling error ~10-15 %)
-PILOT_TOLERANCE = 0.15
+#: stated tolerance of the pilot's total enrolled: the roll-out share is calibrated to it
+#: on the run's own draws (docs/lao.md), so this checks the calibration
+PILOT_TOLERANCE = 0.02
+#: stated tolerance of the number paid at 54 % completion: 200,000 records leave the
+#: pilot about 70 records (sampling error ~10-15 %)
+PAID_TOLERANCE = 0.15
+#: the pilot's enrolment year, whose counts are set against the seed's
+PILOT_YEAR = 2021
 
-#: what docs/lao.md reports (persons, 2025 for the pilot, 2030 for the national design)
+#: what docs/lao.md reports (persons, 2021 for the pilot, 2030 for the national design)
 DOC = {
-    "pilot_pregnant": 1_367.2,
-    "pilot_children": 1_359.8,
+    "pilot_pregnant": 775.4,
+    "pilot_children": 1_819.7,
     "national_beneficiaries_2030": 460_619,
     "national_person_years_2030": 213_829,
 }
@@ -35,7 +40,9 @@ def _pilot(take_up: float):
     sc = simulate.load_scenario(SCENARIOS / "lao_mecg_pilot.toml", overrides={
         "programmes.mecg_pregnant.take_up": take_up,
         "programmes.mecg_children.take_up": take_up})
-    return simulate.run(sc).sel(year=2025)
+    ds = simulate.run(sc)
+    assert int(ds.year[0]) == PILOT_YEAR  # the pilot's own years, back-projected population
+    return ds.sel(year=PILOT_YEAR)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +65,7 @@ def test_pilot_payment_completion_is_a_parameter(enrolled) -> None:
     paid = _pilot(0.54)
     share = float(paid.beneficiaries.sum() / enrolled.beneficiaries.sum())
     assert abs(share - 0.54) < 0.1  # a draw per person: about 54 % of the enrolled
-    assert abs(float(paid.beneficiaries.sum()) / SEED_PAID - 1) < PILOT_TOLERANCE + 0.1
+    assert abs(float(paid.beneficiaries.sum()) / SEED_PAID - 1) < PAID_TOLERANCE
 
 
 def test_national_design_against_half_a_million() -> None:

@@ -7,6 +7,7 @@ on purpose, regenerate every table with ONE command and review the diff::
 
     .venv/bin/python -m tests.expected --update            # all scenarios
     .venv/bin/python -m tests.expected --update ukr_gmi_hus  # some
+    .venv/bin/python -m tests.expected --update lao_mecg_pilot+enrolled  # a variant
     .venv/bin/python -m tests.expected                     # check only, print differences
 
 Runs are at :data:`RECORDS` records (the scenario's own size for the scenarios whose
@@ -61,9 +62,17 @@ YEARS: dict[str, tuple[int, ...]] = {
 VARIABLES: dict[str, tuple[str, ...]] = {
     "lao_mecg": ("beneficiary_years", "eligible"),
     "lao_mecg_pilot": ("beneficiary_years",),
+    "lao_nsps_welfare": ("total_cost_pct_gdp",),
     "khm_shock_response": ("eligible", "stunting_covered_births", "stunting_prevalence_without",
                            "stunting_prevalence_with", "stunting_cases_avoided", "bcr",
                            "pv_benefits", "pv_costs", "pv_benefits_by_channel"),
+}
+#: variants: a table ``<scenario>+<name>`` is the scenario run with these overrides too
+#: (docs quote the pilot enrolled and at the later payment completion)
+_ALL = ("mecg_pregnant", "mecg_children")
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "lao_mecg_pilot+enrolled": ("lao_mecg_pilot", {f"programmes.{p}.take_up": 1.0 for p in _ALL}),
+    "lao_mecg_pilot+paid70": ("lao_mecg_pilot", {f"programmes.{p}.take_up": 0.7 for p in _ALL}),
 }
 DRAWS = 20
 #: horizons of at most this many years show every year, longer ones the first and last
@@ -75,15 +84,27 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 
 
+def table_names() -> list[str]:
+    """Every expected table: the shipped scenarios and the :data:`VARIANTS`."""
+    return sorted([*scenario_names(), *VARIANTS])
+
+
+def base(name: str) -> str:
+    """The scenario stem of table ``name`` (a variant's scenario)."""
+    return VARIANTS[name][0] if name in VARIANTS else name
+
+
 def overrides(name: str) -> dict[str, Any]:
     """The overrides the expected run of ``name`` uses."""
     out: dict[str, Any] = {}
-    records = RECORDS.get(name, DEFAULT_RECORDS)
+    records = RECORDS.get(base(name), DEFAULT_RECORDS)
     if records is not None:
         out["population.records"] = records
-    doc = tomllib.loads((SCENARIOS / f"{name}.toml").read_text(encoding="utf-8"))
+    doc = tomllib.loads((SCENARIOS / f"{base(name)}.toml").read_text(encoding="utf-8"))
     if "uncertainty" in doc:
         out["uncertainty.draws"] = DRAWS
+    if name in VARIANTS:
+        out.update(VARIANTS[name][1])
     return out
 
 
@@ -91,7 +112,7 @@ def run(name: str):
     """The results Dataset of ``name`` as the expected tables are made."""
     import simulate
 
-    sc = simulate.load_scenario(SCENARIOS / f"{name}.toml", overrides=overrides(name))
+    sc = simulate.load_scenario(SCENARIOS / f"{base(name)}.toml", overrides=overrides(name))
     return simulate.run(sc)
 
 
@@ -106,6 +127,7 @@ def headlines(ds, name: str | None = None) -> dict[str, float]:
     years = ds["year"].values
     first, last = int(years[0]), int(years[-1])
     shown = [int(y) for y in years] if len(years) <= SHORT else [first, last]
+    name = base(name) if name else name
     extra = [y for y in YEARS.get(name or "", ()) if y in set(int(v) for v in years)]
     shown = sorted(set(shown) | set(extra))
     out: dict[str, float] = {}
@@ -182,7 +204,7 @@ def read(name: str) -> dict[str, float]:
 
 def write(name: str, values: dict[str, float]) -> None:
     """Store ``values`` as the expected table of ``name``."""
-    lines = [f"# Expected headline figures of scenarios/{name}.toml, written by",
+    lines = [f"# Expected headline figures of scenarios/{base(name)}.toml, written by",
              "# `python -m tests.expected --update` (tests/expected/__init__.py); do not edit.",
              f"# run with overrides {overrides(name)!r}; compared at relative tolerance {RTOL:g}",
              "", "[headlines]"]
@@ -206,10 +228,10 @@ def differences(expected: dict[str, float], got: dict[str, float]) -> list[str]:
 def main(argv: list[str]) -> int:
     """``python -m tests.expected [--update] [scenario ...]``."""
     update = "--update" in argv
-    names = [a for a in argv if not a.startswith("--")] or scenario_names()
-    unknown = [n for n in names if n not in scenario_names()]
+    names = [a for a in argv if not a.startswith("--")] or table_names()
+    unknown = [n for n in names if n not in table_names()]
     if unknown:
-        print(f"unknown scenario(s): {', '.join(unknown)} (known: {', '.join(scenario_names())})",
+        print(f"unknown scenario(s): {', '.join(unknown)} (known: {', '.join(table_names())})",
               file=sys.stderr)
         return 2
     status = 0
