@@ -31,16 +31,16 @@ def _headlines(computed: dict, name: str) -> dict[str, float]:
 
 
 def test_every_shipped_scenario_has_a_table() -> None:
-    missing = [n for n in E.scenario_names() if not E.path_of(n).exists()]
+    missing = [n for n in E.table_names() if not E.path_of(n).exists()]
     assert not missing, f"no expected table for {missing}: run python -m tests.expected --update"
-    stale = sorted(p.stem for p in E.HERE.glob("*.toml") if p.stem not in E.scenario_names())
+    stale = sorted(p.stem for p in E.HERE.glob("*.toml") if p.stem not in E.table_names())
     assert not stale, f"expected tables without a scenario: {stale}"
 
 
-@pytest.mark.parametrize("name", E.scenario_names())
+@pytest.mark.parametrize("name", E.table_names())
 def test_scenario_matches_its_expected_table(computed, name: str) -> None:
     diff = E.differences(E.read(name), _headlines(computed, name))
-    assert not diff, (f"scenarios/{name}.toml differs from tests/expected/{name}.toml "
+    assert not diff, (f"scenarios/{E.base(name)}.toml differs from tests/expected/{name}.toml "
                       "(if intended: python -m tests.expected --update):\n" + "\n".join(diff))
 
 

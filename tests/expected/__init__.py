@@ -63,6 +63,8 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "lao_mecg": ("beneficiary_years", "eligible"),
     "lao_mecg_pilot": ("beneficiary_years",),
     "lao_nsps_welfare": ("total_cost_pct_gdp",),
+    "irq_mpca_spn": ("coverage", "transition_reassessment_pass"),
+    "irq_cash_transfer": ("coverage",),
     "khm_shock_response": ("eligible", "stunting_covered_births", "stunting_prevalence_without",
                            "stunting_prevalence_with", "stunting_cases_avoided", "bcr",
                            "pv_benefits", "pv_costs", "pv_benefits_by_channel"),
@@ -169,7 +171,8 @@ def headlines(ds, name: str | None = None) -> dict[str, float]:
                 out[f"{var}.{k}"] = _num(ds[var].sel({dims[0]: k}))
         else:
             out[var] = _num(ds[var])
-    for var, dim in (("transition_households", "funnel_stage"), ("transition_cost", "payer")):
+    for var, dim in (("transition_households", "funnel_stage"), ("transition_cost", "payer"),
+                     ("transition_cost_share", "payer")):
         if var in ds:
             for k in ds[dim].values:
                 for y in shown:
