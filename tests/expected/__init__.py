@@ -49,6 +49,7 @@ RECORDS: dict[str, int | None] = {
     "ukr_gmi_hus": None, "ukr_gmi_hus_reform": None, "ukr_gmi_hus_history": None,
     "lao_mecg": None, "lao_mecg_pilot": None, "lao_nsps_welfare": None,
     "khm_shock_response": None, "irq_mpca_spn": None, "irq_cash_transfer": None,
+    "lao_prf3_nutrition": None,
 }
 #: years shown besides the first and last, for the scenarios whose docs quote them
 YEARS: dict[str, tuple[int, ...]] = {
@@ -65,16 +66,19 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "lao_nsps_welfare": ("total_cost_pct_gdp",),
     "irq_mpca_spn": ("coverage", "transition_reassessment_pass"),
     "irq_cash_transfer": ("coverage",),
+    "lao_prf3_nutrition": ("pv_benefits_by_channel",),
     "khm_shock_response": ("eligible", "stunting_covered_births", "stunting_prevalence_without",
                            "stunting_prevalence_with", "stunting_cases_avoided", "bcr",
                            "pv_benefits", "pv_costs", "pv_benefits_by_channel"),
 }
 #: variants: a table ``<scenario>+<name>`` is the scenario run with these overrides too
-#: (docs quote the pilot enrolled and at the later payment completion)
+#: (docs quote the pilot enrolled and at the later payment completion, and the PRF III
+#: NPV with the first year discounted)
 _ALL = ("mecg_pregnant", "mecg_children")
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "lao_mecg_pilot+enrolled": ("lao_mecg_pilot", {f"programmes.{p}.take_up": 1.0 for p in _ALL}),
     "lao_mecg_pilot+paid70": ("lao_mecg_pilot", {f"programmes.{p}.take_up": 0.7 for p in _ALL}),
+    "lao_prf3_nutrition+discounted": ("lao_prf3_nutrition", {"returns.discount_first_year": True}),
 }
 DRAWS = 20
 #: horizons of at most this many years show every year, longer ones the first and last
