@@ -27,7 +27,7 @@ from ..errors import Problem, ScenarioError
 from ..programmes.rules import structure_key
 from ..scenario import Scenario
 from ..scenario.model import with_values
-from ..variables import Results, build_dataset, build_draws, merge_draw_attrs
+from ..variables import VARIABLES, Results, build_draws, merge_draw_attrs
 from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
 
 #: draws evaluated together in one kernel pass (memory grows with it; results do not)
@@ -188,8 +188,10 @@ def combine(scenario: Scenario, draws: Sequence[Results],
     if any(not isinstance(v[k], int | float) for v in values for k in keys if k in v):
         extra.put("parameter_text", np.array([[str(v.get(k, "")) for k in keys]
                                               for v in values], dtype=object))
-    new = build_dataset(extra)
-    ds = ds.assign_coords(new.coords).assign(new.data_vars)
+    ds = ds.assign_coords(extra.coords)
+    for name in extra.data:  # the registry's dims and attributes (variables.Results)
+        ds[name] = xr.Variable(VARIABLES[name].dims, extra[name],
+                               attrs=extra.var_attributes(name))
     ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
                      "draws": len(draws)})
     return ds
