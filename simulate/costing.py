@@ -1,8 +1,10 @@
-"""From the kernel's totals to the labelled results Dataset.
+"""From the kernel's totals to the costing's named result arrays.
 
 Administration costs are computed here from the totals (they are linear in
-transfers and beneficiaries); every variable is declared in
-:mod:`simulate.variables` and gets its ``units`` and ``long_name`` here.
+transfers and beneficiaries). :func:`costing_results` returns the arrays as a
+:class:`~simulate.variables.Results` (every variable declared in
+:mod:`simulate.variables`, which gives it its dims, ``units`` and ``long_name``
+when the Dataset is built, once, from all the steps' arrays).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from . import __version__
 from .kernels.projection import (
@@ -32,7 +33,7 @@ from .kernels.projection import (
 )
 from .provenance import provenance_attrs
 from .scenario import Programme, Scenario
-from .variables import variable
+from .variables import Results
 
 if TYPE_CHECKING:
     from .engine import Prepared, Totals
@@ -88,8 +89,9 @@ def combination_labels(programmes: list[str], n_combos: int) -> list[str]:
     return labels
 
 
-def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Dataset:
-    """The results Dataset for start_year..end_year from the kernel's totals.
+def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Results:
+    """The costing's result arrays for start_year..end_year from the kernel's totals
+    (with the coordinates and the Dataset's attributes).
 
     Totals cover the simulated years ``prep.macro.years`` (which may start before
     start_year); only the scenario's years are kept.
@@ -206,11 +208,13 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         coords["combination"] = combination_labels(coords["programme"], totals.overlap.shape[1])
         coords["status"] = ["eligible", "receiving"]
     currency = scenario.currency or ""
-    ds = xr.Dataset({name: variable(name, values, currency) for name, values in data.items()},
-                    coords=coords)
-    ds["year"].attrs.update(units="calendar year", long_name="year")
-    ds["age"].attrs.update(units="years", long_name="age at the start of the year")
-    ds.attrs.update({
+    out = Results(currency=currency)
+    for name, values in data.items():
+        out.put(name, values)
+    out.coords.update(coords)
+    out.coord_attrs["year"] = {"units": "calendar year", "long_name": "year"}
+    out.coord_attrs["age"] = {"units": "years", "long_name": "age at the start of the year"}
+    out.attrs.update({
         "title": scenario.name,
         "scenario_id": scenario.id,
         "description": scenario.description,
@@ -227,7 +231,4 @@ def build_dataset(scenario: Scenario, prep: Prepared, totals: Totals) -> xr.Data
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **provenance_attrs(scenario.path),
     })
-    missing = [n for n, v in ds.data_vars.items() if "units" not in v.attrs]
-    if missing:  # the registry guarantees this; a failure is a bug, not bad input
-        raise AssertionError(f"variables without units: {missing}")
-    return ds
+    return out

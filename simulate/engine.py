@@ -19,7 +19,7 @@ import xarray as xr
 from . import costing, returns
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import Problem, ScenarioError
-from .fiscal import MacroPath, add_fiscal, macro_path
+from .fiscal import MacroPath, fiscal_results, macro_path
 from .kernels.projection import (
     HIST_BINS,
     N_MEASURES,
@@ -33,7 +33,7 @@ from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
-from .present_values import add_present_values
+from .present_values import present_value_results
 from .programmes.rules import (
     PARAMETERS,
     RuleTables,
@@ -43,6 +43,7 @@ from .programmes.rules import (
     welfare_percentile,
 )
 from .scenario import Scenario
+from .variables import Results, build_dataset
 
 #: records per chunk; fixed so results do not depend on threads or batches
 CHUNK_SIZE = 4096
@@ -395,18 +396,25 @@ def _run(scenario: Scenario, progress: Progress | None, scheduler: str | None,
 
 
 def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
-    """The results Dataset of a prepared scenario from the kernel's totals: costing,
-    fiscal space and financing, economic returns."""
+    """The results Dataset of a prepared scenario from the kernel's totals (one build
+    from :func:`results`)."""
+    return build_dataset(results(prep, totals))
+
+
+def results(prep: Prepared, totals: Totals) -> Results:
+    """The named result arrays of a prepared scenario from the kernel's totals: costing,
+    fiscal space and financing, caseload transition, present values, economic returns
+    (each step arrays in, named arrays out; :mod:`simulate.variables`)."""
     scenario = prep.scenario
     if scenario.currency is None:
         scenario = replace(scenario, currency=prep.profile.currency)
-    ds = costing.build_dataset(scenario, prep, totals)
-    ds = add_fiscal(ds, scenario, prep.macro)
-    from .transition import add_transition  # [transition]: post-kernel caseload funnel
+    from .transition import transition_results  # [transition]: post-kernel caseload funnel
 
-    ds = add_transition(ds, scenario, prep)
-    ds = add_present_values(ds, scenario)
-    return returns.add_returns(ds, scenario, prep)
+    out = costing.costing_results(scenario, prep, totals)
+    out.merge(fiscal_results(out, scenario, prep.macro))
+    out.merge(transition_results(out, scenario, prep))
+    out.merge(present_value_results(out, scenario))
+    return out.merge(returns.returns_results(out, scenario, prep))
 
 
 def check(scenario: Scenario, strict: bool = False) -> list:

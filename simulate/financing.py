@@ -2,7 +2,8 @@
 
 Everything here works on plain numpy arrays over the scenario's years (index 0 =
 start_year) and nominal local currency; :mod:`simulate.fiscal` reads the scenario,
-calls these functions and puts the results in the Dataset. The formulas are in
+calls these functions and returns their results as named arrays
+(:class:`simulate.variables.Results`). The formulas are in
 docs/fiscal.md; the tests recompute them by hand.
 
 Sources come in two kinds:

@@ -6,9 +6,9 @@ profile's GDP is that of its base year; ``[macro] gdp`` in a scenario is the
 GDP of ``[macro] gdp_year`` (start_year by default). Consumer prices are 1 in
 start_year. Revenue and total expenditure are their shares of GDP times GDP.
 
-After the costing, :func:`add_fiscal` adds to the results Dataset the fiscal
-space indicators, the financing by source and the gap, the scenario's loans and,
-when ``[fiscal] debt_pct_gdp`` is given, the public debt path. The formulas are
+After the costing, :func:`fiscal_results` computes from the costing's arrays the
+fiscal space indicators, the financing by source and the gap, the scenario's loans
+and, when ``[fiscal] debt_pct_gdp`` is given, the public debt path. The formulas are
 in docs/fiscal.md; the array arithmetic is in :mod:`simulate.financing`.
 """
 
@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import xarray as xr
 
 from . import financing as fin_mod
 from .errors import Problem, ScenarioError, did_you_mean
 from .population.profiles import Profile
 from .scenario import Scenario, YearPath
-from .variables import variable
+from .variables import Results
 
 #: terms of the market loan implied by DESIGN.md's shorthand ``borrowing_rate``
 SHORTHAND_GRACE_YEARS = 0
@@ -246,31 +245,29 @@ def loans_of(fin: Mapping[str, Any], years: np.ndarray, gdp: np.ndarray) -> list
     return loans
 
 
-def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Dataset:
-    """``ds`` with the fiscal space indicators, financing, gap, loans and debt added.
+def fiscal_results(costing: Results, scenario: Scenario, macro: MacroPath) -> Results:
+    """The fiscal space indicators, financing, gap, loans and debt (named arrays).
 
-    ``ds`` is the costing's Dataset (cost, gdp, revenue, expenditure, population,
-    exchange_rate by year); ``macro`` the path it was built on. Variables are those of
-    docs/results.md ("Fiscal space and financing"); which appear depends on what the
-    scenario declares (envelope, financing, loans, debt).
+    ``costing`` holds the costing's arrays (cost, gdp, revenue, expenditure,
+    population, exchange_rate by year; coverage, beneficiaries and
+    households_beneficiaries by programme); ``macro`` the path they were computed on.
+    Variables are those of docs/results.md (module simulate/fiscal.py); which appear
+    depends on what the scenario declares (envelope, financing, loans, debt).
     """
-    years = ds["year"].values
+    years = np.asarray(costing.coords["year"])
+    programmes = costing.labels("programme")
     at = np.searchsorted(macro.years, years)
     fiscal = scenario.section("fiscal")
-    gdp = ds["gdp"].values
-    revenue = ds["revenue"].values
-    expenditure = ds["expenditure"].values
-    people = ds["population"].values
-    cost = ds["cost"].values
+    gdp = costing["gdp"]
+    revenue = costing["revenue"]
+    expenditure = costing["expenditure"]
+    people = costing["population"]
+    cost = costing["cost"]
     total = cost.sum(axis=1)
-    fx = ds["exchange_rate"].values
+    fx = costing["exchange_rate"]
 
-    # the variables are added at once at the end: one merge, not one per variable
-    new: dict[str, xr.Variable] = {}
-    currency = ds.attrs.get("currency", "")
-
-    def put(name: str, values: np.ndarray) -> None:
-        new[name] = variable(name, values, currency)
+    out = Results(currency=costing.currency)
+    put = out.put
 
     # macro path
     put("real_gdp_growth", macro.real_gdp_growth[at])
@@ -308,31 +305,30 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         fin = fin or {}
         indicators = {}
         for p in scenario.programmes:
+            j = programmes.index(p.id)
             for name in ("coverage", "beneficiaries"):
-                indicators[(p.id, name)] = ds[name].sel(programme=p.id).values
-            indicators[(p.id, "households")] = (
-                ds["households_beneficiaries"].sel(programme=p.id).values)
+                indicators[(p.id, name)] = costing[name][:, j]
+            indicators[(p.id, "households")] = costing["households_beneficiaries"][:, j]
         inputs = fin_mod.Inputs(years, gdp, fx, indicators)
         amounts = fin_mod.amount_sources(fin, inputs)
         need = total - (np.sum(list(amounts.values()), axis=0) if amounts else 0.0)
         if fund is not None:  # the fund pays before the loans (docs/fund.md)
             from .fund.flows import fund_flows as flows_of
 
-            fund_flows = flows_of(fund, years, cost, list(ds["programme"].values), need,
+            fund_flows = flows_of(fund, years, cost, programmes, need,
                                   macro.inflation[at], gdp)
             amounts["fund"] = fund_flows.paid
             need = need - fund_flows.paid
-            ds = ds.assign_coords(fund_source=list(fund_flows.contributions))
-            ds["fund_source"].attrs.update(long_name="fund contribution source")
+            out.coord("fund_source", list(fund_flows.contributions),
+                      long_name="fund contribution source")
             for name, values in fund_flows.variables().items():
                 put(name, values)
         schedules = fin_mod.schedule_loans(loans_of(fin, years, gdp), need)
         flows = {**amounts, **{k: s.net for k, s in schedules.items()}}
         sources = [s for s in fin_mod.SOURCE_ORDER if s in flows]
         table = np.column_stack([flows[s] for s in sources])
-        ds = ds.assign_coords(source=sources, source_label=(
-            "source", [fin_mod.SOURCE_LABELS[s] for s in sources]))
-        ds["source"].attrs.update(long_name="financing source")
+        out.coord("source", sources, long_name="financing source")
+        out.coord("source_label", [fin_mod.SOURCE_LABELS[s] for s in sources], "source")
         put("financing", table)
         put("financing_pct_gdp", _ratio(table, gdp[:, None]))
         financed = table.sum(axis=1)
@@ -342,13 +338,11 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         put("financing_gap_pct_gdp", _ratio(gap, gdp))
         rbf = fin_mod.results_based_disbursements(fin, inputs)
         if rbf:
-            ds = ds.assign_coords(indicator=list(rbf))
-            ds["indicator"].attrs.update(long_name="results-based financing indicator")
+            out.coord("indicator", list(rbf), long_name="results-based financing indicator")
             put("results_based_disbursement", np.column_stack(list(rbf.values())))
             put("results_based_trigger_month", fin_mod.trigger_months(fin, inputs))
         if schedules:
-            ds = ds.assign_coords(loan=list(schedules))
-            ds["loan"].attrs.update(long_name="loan (borrowing source)")
+            out.coord("loan", list(schedules), long_name="loan (borrowing source)")
             for var, attr in (("loan_disbursement", "disbursement"),
                               ("loan_interest", "interest"), ("loan_principal", "principal"),
                               ("loan_outstanding", "outstanding")):
@@ -382,6 +376,5 @@ def add_fiscal(ds: xr.Dataset, scenario: Scenario, macro: MacroPath) -> xr.Datas
         put("primary_balance_pct_gdp", path.primary_balance / gdp)
         put("overall_balance", path.overall_balance)
         put("overall_balance_pct_gdp", path.overall_balance / gdp)
-        ds.attrs["debt_initial"] = float(fiscal["debt_pct_gdp"] * gdp_before)
-    ds = ds.assign(new)
-    return ds
+        out.attrs["debt_initial"] = float(fiscal["debt_pct_gdp"] * gdp_before)
+    return out

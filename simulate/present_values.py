@@ -9,10 +9,9 @@
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
 from .scenario import Scenario
-from .variables import variable
+from .variables import Results
 
 
 def discount_rate(scenario: Scenario) -> float | None:
@@ -34,18 +33,18 @@ def present_value(values: np.ndarray, years: np.ndarray, rate: float, first: int
     return float(np.sum(np.asarray(values, dtype=float) * (1.0 + rate) ** -t))
 
 
-def add_present_values(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
-    """``ds`` with ``total_cost_pv`` and ``financing_gap_pv`` (when it has a gap), each
-    with its ``discount_rate`` attribute; unchanged without a rate."""
+def present_value_results(results: Results, scenario: Scenario) -> Results:
+    """``total_cost_pv`` and ``financing_gap_pv`` (when ``results`` has a gap) of the
+    run's arrays so far, each with its ``discount_rate`` attribute; none without a
+    rate."""
+    out = Results(currency=results.currency)
     rate = discount_rate(scenario)
-    if rate is None or "total_cost" not in ds:
-        return ds
-    currency = str(ds.attrs.get("currency", ""))
-    years = ds["year"].values
+    if rate is None or "total_cost" not in results:
+        return out
+    years = np.asarray(results.coords["year"])
     for name, source in (("total_cost_pv", "total_cost"),
                          ("financing_gap_pv", "financing_gap")):
-        if source in ds:
-            ds[name] = variable(name, present_value(ds[source].values, years, rate,
-                                                    scenario.start_year), currency)
-            ds[name].attrs["discount_rate"] = rate
-    return ds
+        if source in results:
+            out.put(name, present_value(results[source], years, rate, scenario.start_year),
+                    discount_rate=rate)
+    return out

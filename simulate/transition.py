@@ -49,11 +49,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
 from .errors import Problem, ScenarioError
 from .scenario.paths import YearPath
-from .variables import variable
+from .variables import Results
 
 if TYPE_CHECKING:
     from .engine import Prepared
@@ -213,13 +212,15 @@ def overlap_grid(prep: Prepared, src: str, dst: str, factors_src: list[float],
     return out
 
 
-def add_transition(ds: xr.Dataset, scenario: Scenario, prep: Prepared) -> xr.Dataset:
-    """``ds`` with the ``transition_*`` and ``pmt_overlap`` variables when the scenario has
-    a ``[transition]`` table (docs/results.md); unchanged otherwise."""
+def transition_results(results: Results, scenario: Scenario, prep: Prepared) -> Results:
+    """The ``transition_*`` and ``pmt_overlap`` variables (named arrays) when the
+    scenario has a ``[transition]`` table (docs/results.md); none otherwise.
+    ``results``: the costing's arrays (households_beneficiaries, price_index)."""
+    out = Results(currency=results.currency)
     t = transition_settings(scenario)
     if t is None:
-        return ds
-    years = ds["year"].values
+        return out
+    years = np.asarray(results.coords["year"])
     src, dst = t["from"], t["to"]
     fs, fd = list(t["overlap_factors"]), list(t["overlap_factors"])
     grid = overlap_grid(prep, src, dst, fs, fd)
@@ -230,7 +231,8 @@ def add_transition(ds: xr.Dataset, scenario: Scenario, prep: Prepared) -> xr.Dat
         pass_rate = float(centre[0] / in_src) if in_src > 0 else 0.0
     caseload = t["caseload"]
     if caseload is None:
-        caseload = float(ds["households_beneficiaries"].sel(programme=src).values[0])
+        caseload = float(
+            results["households_beneficiaries"][0, results.labels("programme").index(src)])
     path = lambda k: YearPath.from_value(t[k]).at(years)  # noqa: E731
     funnel = Funnel(float(caseload), t["consent"], t["documented"],
                     path("documentation_assistance"), path("referral_rate"), pass_rate,
@@ -239,14 +241,13 @@ def add_transition(ds: xr.Dataset, scenario: Scenario, prep: Prepared) -> xr.Dat
     hum_value = _value(scenario, t["humanitarian_value"], src, "humanitarian_value")
     nat_value = _value(scenario, t["national_value"], dst, "national_value")
     paid_value = hum_value if t["aligned"] else nat_value
-    pi = ds["price_index"].values
+    pi = results["price_index"]
     hum_cost = res.humanitarian_receiving * hum_value * 12 * pi
     gov_cost = res.stocks[:, STAGES.index("enrolled")] * paid_value * 12 * pi
     cost = np.column_stack([hum_cost, gov_cost])
     total = cost.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, cost / np.where(total > 0, total, 1.0), np.nan)
-    currency = ds.attrs.get("currency", "")
     data = {
         "transition_households": res.stocks,
         "transition_flows": res.flows,
@@ -259,12 +260,11 @@ def add_transition(ds: xr.Dataset, scenario: Scenario, prep: Prepared) -> xr.Dat
         "transition_reassessment_pass": np.float64(pass_rate),
         "pmt_overlap": grid,
     }
-    new = xr.Dataset({k: variable(k, v, currency) for k, v in data.items()},
-                     coords={"year": years, "funnel_stage": list(STAGES), "funnel_flow": list(FLOWS),
-                             "payer": list(PAYERS), "overlap_status": list(OVERLAP_STATUS),
-                             "factor_from": fs, "factor_to": fd})
-    out = ds.merge(new)
-    out.attrs.update(ds.attrs)
+    for name, values in data.items():
+        out.put(name, values)
+    out.coords.update({"funnel_stage": list(STAGES), "funnel_flow": list(FLOWS),
+                       "payer": list(PAYERS), "overlap_status": list(OVERLAP_STATUS),
+                       "factor_from": fs, "factor_to": fd})
     out.attrs.update({"transition_from": src, "transition_to": dst,
                       "transition_aligned": int(bool(t["aligned"])),
                       "transition_humanitarian_value": hum_value,

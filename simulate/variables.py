@@ -8,7 +8,7 @@ currency). Shares are fractions (0.01 = 1 %), with unit ``"1"``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,11 +24,23 @@ class Variable:
     units: str
     long_name: str
     description: str
+    #: the module that computes it (set by the block that declares it)
+    module: str = ""
+    #: its numpy dtype in the Dataset
+    dtype: str = "float64"
+
+
+def _declare(module: str, variables: list[Variable]) -> dict[str, Variable]:
+    """``variables`` by name, each computed by ``module`` unless it names its own."""
+    return {v.name: replace(v, module=v.module or module) for v in variables}
 
 
 YP = ("year", "programme")
 
-VARIABLES: dict[str, Variable] = {v.name: v for v in [
+COSTING = "simulate/costing.py"
+FISCAL = "simulate/fiscal.py"
+
+VARIABLES: dict[str, Variable] = _declare(COSTING, [
     Variable("eligible", YP, "persons", "eligible persons",
              "Weighted persons meeting the eligibility conditions (and, with poverty targeting, "
              "truly poor) in the year."),
@@ -141,7 +153,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "Live births during the year (the first year's newborns come from the data)."),
     Variable("population_by_age", ("year", "sex", "age"), "persons",
              "population by sex and age", "Persons by sex and single year of age (100 = 100+)."),
-    # --- fiscal space and financing (simulate/fiscal.py; formulas in docs/fiscal.md) ---
+])
+# --- fiscal space and financing (simulate/fiscal.py; formulas in docs/fiscal.md) ---
+VARIABLES.update(_declare(FISCAL, [
     Variable("real_gdp_growth", ("year",), "1 per year", "real GDP growth",
              "Real GDP growth from the year before into this year."),
     Variable("inflation", ("year",), "1 per year", "consumer price inflation",
@@ -226,7 +240,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
              "primary_balance - debt_interest (negative is a deficit)."),
     Variable("overall_balance_pct_gdp", ("year",), "1", "overall balance as a share of GDP",
              "overall_balance / GDP."),
-]}
+]))
 
 # --- economic returns (simulate/returns/, docs/returns.md) ------------------------------
 # Money in constant start_year prices unless returns.prices = "nominal" (then the
@@ -234,7 +248,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in [
 # npv, err, bcr and the PVs.
 _RETURNS_MONEY = "{currency} of start_year"
 #: months within the year (simulate/timing.py)
-VARIABLES.update({v.name: v for v in [
+VARIABLES.update(_declare(COSTING, [
     Variable("beneficiary_months", YP, "person-months", "person-months paid",
              "Weighted months paid in the year, summed over beneficiaries (12 per beneficiary "
              "of a whole-year programme; household programmes count members)."),
@@ -247,9 +261,10 @@ VARIABLES.update({v.name: v for v in [
              "Value of the months due in the year (accrual), nominal; transfers is the cash "
              "paid in the year, which differs with a payment cycle (a year's last cycle is "
              "paid in January of the next)."),
-]})
+]))
 
-VARIABLES.update({v.name: v for v in [
+RETURNS = "simulate/returns/__init__.py"
+VARIABLES.update(_declare(RETURNS, [
     Variable("benefits", ("year", "channel"), _RETURNS_MONEY, "economic benefits by channel",
              "Economic benefit streams: declared streams, activity models, stunting_health, "
              "stunting_earnings, consumption_multiplier, avoided_mortality; every year of the "
@@ -265,7 +280,8 @@ VARIABLES.update({v.name: v for v in [
     Variable("err", ("sensitivity",), "1 per year", "economic rate of return",
              "The rate at which npv is 0; NaN when there is none or several (err_roots)."),
     Variable("err_roots", ("sensitivity",), "1", "number of rates of return",
-             "How many rates make NPV zero (sign changes): err is defined only when 1."),
+             "How many rates make NPV zero (sign changes): err is defined only when 1.",
+             dtype="int64"),
     Variable("bcr", ("sensitivity",), "1", "benefit-cost ratio",
              "PV of benefits / PV of costs; NaN when the PV of costs is 0."),
     Variable("pv_benefits", ("sensitivity",), _RETURNS_MONEY, "present value of benefits",
@@ -292,14 +308,18 @@ VARIABLES.update({v.name: v for v in [
     Variable("stunting_cases_avoided", ("year",), "persons", "stunting cases avoided",
              "adoption x attribution x (without - with) x covered births of the cohort born "
              "in the year (0 before effect_starts)."),
-]})
+]))
 
 
 # --- fund capitalisation (simulate/fund/, docs/fund.md) ---------------------------------
 # Balances are at the start of each year (before its flows); "_end" after the last year.
 # The Monte Carlo's return paths lie on their own dimension, fund_draw (docs/fund.md).
 _FY = ("year",)
-VARIABLES.update({v.name: v for v in [
+FUND = "simulate/fund/"
+TRANSITION = "simulate/transition.py"
+PRESENT_VALUES = "simulate/present_values.py"
+RISK = "simulate/uncertainty/risk.py"
+VARIABLES.update(_declare(FUND, [
     Variable("fund_contributions", ("year", "fund_source"), "{currency}",
              "fund contributions by source",
              "Capitalisation flows into the fund at the start of each year, by source "
@@ -387,7 +407,9 @@ VARIABLES.update({v.name: v for v in [
     Variable("fund_probability_spending_drop", (), "1", "probability of a spending cut",
              "Share of paths on which real payout falls by more than downside.spending_drop "
              "from one year to the next."),
-    # caseload transition ([transition], simulate/transition.py, docs/iraq.md)
+]))
+# caseload transition ([transition], simulate/transition.py, docs/iraq.md)
+VARIABLES.update(_declare(TRANSITION, [
     Variable("transition_households", ("year", "funnel_stage"), "households",
              "households in each stage of the transition funnel",
              "End-of-year stocks of the humanitarian caseload: not_referred, waiting_list, "
@@ -425,18 +447,22 @@ VARIABLES.update({v.name: v for v in [
              "and targeting test, without errors, roll-out or take-up), only the "
              "humanitarian one (from_only), only the national one (to_only) or neither, "
              "with each targeting threshold scaled by factor_from / factor_to."),
-    # totals and present values (every run; docs/sensitivity.md)
+]))
+# totals (simulate/costing.py) and present values (every run; docs/sensitivity.md)
+VARIABLES.update(_declare(PRESENT_VALUES, [
     Variable("total_cost_real", ("year",), "{currency} of start_year",
              "total cost, constant prices", "total_cost deflated by the consumer price "
-             "index (start_year = 1)."),
+             "index (start_year = 1).", module=COSTING),
     Variable("total_cost_usd", ("year",), "USD", "total cost in US dollars",
-             "total_cost / exchange_rate of the year."),
+             "total_cost / exchange_rate of the year.", module=COSTING),
     Variable("total_cost_pv", (), "{currency}", "present value of the total cost",
              "Sum of total_cost_t (1 + r)^-(t - start_year), r the discount_rate attribute "
              "(returns.discount_rate, else sensitivity.discount_rate)."),
     Variable("financing_gap_pv", (), "{currency}", "present value of the financing gap",
              "Sum of financing_gap_t (1 + r)^-(t - start_year), r as total_cost_pv."),
-    # risk outputs of a run with draws (simulate/uncertainty/risk.py)
+]))
+# risk outputs of a run with draws (simulate/uncertainty/risk.py)
+VARIABLES.update(_declare(RISK, [
     Variable("exceedance_probability", ("risk", "year"), "1", "exceedance probability",
              "Share of the draws in which the risk's output is beyond its threshold "
              "(cost above the envelope, gap above zero, debt above a ceiling, ...)."),
@@ -452,15 +478,334 @@ VARIABLES.update({v.name: v for v in [
              "percentile attribute (upper tail for a risk above, lower tail below)."),
     Variable("probability_npv_negative", (), "1", "probability that the NPV is negative",
              "Share of the draws whose base-case NPV is below zero."),
-]})
+]))
+
+
+# the draws of a run with [uncertainty] (simulate/uncertainty/runner.py, docs/uncertainty.md)
+VARIABLES.update(_declare("simulate/uncertainty/runner.py", [
+    Variable("parameter_value", ("draw", "parameter"), "as the scenario key",
+             "Value drawn for each uncertain parameter (NaN for a text, list or table "
+             "value; see parameter_text)",
+             "Each draw's value of each key path of [uncertainty] (a key a draw does not set "
+             "keeps the scenario's value: NaN here)."),
+    Variable("parameter_text", ("draw", "parameter"), "as the scenario key",
+             "Value drawn for each uncertain parameter, as text",
+             "Present when some drawn value is not a number.", dtype="object"),
+    Variable("path_value", ("draw", "path", "year"), "as the scenario key",
+             "Each draw's value of each yearly stochastic path ([uncertainty.paths])",
+             "The yearly values of each [uncertainty.paths] key in each draw."),
+]))
+
+
+def units_of(name: str, currency: str = "", nominal: bool = False) -> str:
+    """The units of variable ``name``: ``{currency}`` filled in; with ``nominal`` (the
+    returns in current prices, ``returns.prices = "nominal"``) without "of start_year"."""
+    units = VARIABLES[name].units.replace("{currency}", currency)
+    return units.replace(" of start_year", "") if nominal else units
+
+
+def attributes(name: str, currency: str = "") -> dict[str, Any]:
+    """The registry's attributes of variable ``name``: units, long_name, description."""
+    spec = VARIABLES[name]
+    return {"units": units_of(name, currency), "long_name": spec.long_name,
+            "description": spec.description}
 
 
 def variable(name: str, values: Any, currency: str = "") -> xr.Variable:
     """Variable ``name`` with the registry's dims, units (``{currency}`` filled in),
     long name and description."""
     spec = VARIABLES[name]
-    return xr.Variable(spec.dims, np.asarray(values, dtype=np.float64), attrs={
-        "units": spec.units.replace("{currency}", currency),
-        "long_name": spec.long_name,
-        "description": spec.description,
-    })
+    return xr.Variable(spec.dims, np.asarray(values, dtype=spec.dtype),
+                       attrs=attributes(name, currency))
+
+
+@dataclass
+class Results:
+    """The named result arrays of one run (or one draw), before they are a Dataset.
+
+    ``data``: variable name -> values on the registry's dims (no ``draw``);
+    ``coords``: coordinate name -> labels (a dimension coordinate) or ``(dim, labels)``;
+    ``coord_attrs``: the coordinates' attributes; ``var_attrs``: attributes of a
+    variable beyond the registry's (a discount rate, the counted years) or replacing
+    them (units in nominal prices); ``attrs``: the Dataset's attributes. The costing,
+    fiscal, financing, transition, present-value and returns steps each add to it;
+    :func:`build_dataset` (one run) and :func:`build_draws` (draws) make the Dataset.
+    """
+
+    currency: str = ""
+    data: dict[str, np.ndarray] = field(default_factory=dict)
+    coords: dict[str, Any] = field(default_factory=dict)
+    coord_attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    var_attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def put(self, name: str, values: Any, **attrs: Any) -> None:
+        """Set variable ``name`` (a registry variable) to ``values`` (as its dtype), with
+        ``attrs`` beside the registry's."""
+        self.data[name] = np.asarray(values, dtype=VARIABLES[name].dtype)
+        if attrs:
+            self.var_attrs.setdefault(name, {}).update(attrs)
+
+    def coord(self, name: str, labels: Any, dim: str | None = None, **attrs: Any) -> None:
+        """Set coordinate ``name`` (on dimension ``dim``, default its own)."""
+        self.coords[name] = labels if dim is None else (dim, labels)
+        if attrs:
+            self.coord_attrs.setdefault(name, {}).update(attrs)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.data[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.data
+
+    def labels(self, name: str) -> list:
+        """The labels of coordinate ``name``."""
+        c = self.coords[name]
+        return list(c[1] if isinstance(c, tuple) else c)
+
+    def drop(self, names: Any) -> None:
+        """Remove the variables and coordinates ``names`` (those present)."""
+        for n in names:
+            self.data.pop(n, None)
+            self.var_attrs.pop(n, None)
+            self.coords.pop(n, None)
+            self.coord_attrs.pop(n, None)
+
+    def merge(self, other: Results) -> Results:
+        """``self`` with ``other``'s variables, coordinates and attributes added (or
+        replacing its own)."""
+        self.data.update(other.data)
+        self.coords.update(other.coords)
+        self.coord_attrs.update(other.coord_attrs)
+        self.var_attrs.update(other.var_attrs)
+        self.attrs.update(other.attrs)
+        return self
+
+    def var_attributes(self, name: str) -> dict[str, Any]:
+        """Every attribute of variable ``name``: the registry's, then its own."""
+        return {**attributes(name, self.currency), **self.var_attrs.get(name, {})}
+
+
+def build_dataset(results: Results) -> xr.Dataset:
+    """The Dataset of one run: each variable on its registry dims with its attributes."""
+    variables = {name: xr.Variable(VARIABLES[name].dims, values,
+                                   attrs=results.var_attributes(name))
+                 for name, values in results.data.items()}
+    ds = xr.Dataset(variables, coords=results.coords, attrs=dict(results.attrs))
+    for name, attrs in results.coord_attrs.items():
+        ds[name].attrs.update(attrs)
+    return ds
+
+
+def build_draws(draws: list[Results]) -> xr.Dataset:
+    """The Dataset of a run with draws: every variable of ``draws[d]`` along a first
+    dimension ``draw``, one ``np.stack`` per variable (no Dataset per draw); the
+    coordinates and Dataset attributes of the first draw; a variable attribute that
+    differs between draws merged by :func:`merge_draw_attrs`.
+
+    Draws that differ in their variables, shapes or labels (which a scenario cannot
+    declare: the draws keep the years, country and programmes) go through
+    ``xr.concat`` of their Datasets.
+    """
+    first = draws[0]
+    if not all(_aligned(first, r) for r in draws[1:]):
+        return xr.concat([build_dataset(r) for r in draws], dim="draw", data_vars="all",
+                         coords="minimal", compat="override", join="override",
+                         combine_attrs="override")
+    variables = {
+        name: xr.Variable(("draw", *VARIABLES[name].dims),
+                          np.stack([r.data[name] for r in draws]),
+                          attrs=merge_draw_attrs([r.var_attributes(name) for r in draws]))
+        for name in first.data}
+    ds = xr.Dataset(variables, coords=first.coords, attrs=dict(first.attrs))
+    for name, attrs in first.coord_attrs.items():
+        ds[name].attrs.update(attrs)
+    return ds
+
+
+def _aligned(a: Results, b: Results) -> bool:
+    """Whether ``b`` has the variables, shapes and coordinates of ``a``."""
+    if list(a.data) != list(b.data) or list(a.coords) != list(b.coords):
+        return False
+    if any(a.data[n].shape != b.data[n].shape for n in a.data):
+        return False
+    return all(_same(a.labels(c), b.labels(c)) for c in a.coords)
+
+
+def merge_draw_attrs(per_draw: list[dict[str, Any]]) -> dict[str, Any]:
+    """The attributes of one variable over the draws (those of draw 0 name the keys):
+    one equal in every draw as it is; a number that differs (a drawn discount rate)
+    becomes the draws' mean, with ``<attr>_min``, ``<attr>_max`` and
+    ``<attr>_per_draw`` (every draw's value, in draw order) beside it; any other
+    differing attribute lists the draws' distinct values. Never draw 0's alone
+    (docs/sensitivity.md)."""
+    out: dict[str, Any] = {}
+    for key, value in per_draw[0].items():
+        values = [a.get(key) for a in per_draw]
+        if all(_same(v, value) for v in values[1:]):
+            out[key] = value
+            continue
+        numbers = [v for v in values if isinstance(v, int | float | np.number)
+                   and not isinstance(v, bool)]
+        if len(numbers) == len(values):
+            arr = np.asarray(numbers, dtype=float)
+            out[key] = float(arr.mean())
+            out[f"{key}_min"] = float(arr.min())
+            out[f"{key}_max"] = float(arr.max())
+            out[f"{key}_per_draw"] = arr
+        else:
+            distinct = list(dict.fromkeys(str(v) for v in values))
+            out[key] = "per draw: " + "; ".join(distinct)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str | int | float) and isinstance(b, str | int | float):
+        return a == b
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except (TypeError, ValueError):
+        return a == b
+
+
+# --- the reference (docs/results.md, generated) -----------------------------------------
+
+#: dimensions and coordinates of the Dataset, in the reference's order
+DIMENSIONS: dict[str, str] = {
+    "year": "calendar years start_year..end_year",
+    "programme": "the programme names of the scenario; coordinates `programme_label`, "
+                 "`programme_component` (regular, shock_vertical, shock_horizontal) and "
+                 "`programme_parent` (the programme a shock response expands) on it",
+    "component": "regular, shock_vertical, shock_horizontal (docs/methods.md, "
+                 "\"Shock-responsive expansion\")",
+    "decile, quintile": "1 = poorest, by household welfare in the population's first year "
+                        "(present when the population has welfare)",
+    "stage": "`before`, `after` transfers",
+    "combination, status": "combinations of programmes (`mecg+gmi`, `(none)`) and "
+                           "`eligible`, `receiving`",
+    "sex, age": "`male`, `female`; 0..100 (100 = 100+)",
+    "source": "with `[fiscal.financing]`: the declared sources, with `source_label` "
+              "(docs/fiscal.md)",
+    "loan, indicator": "the scenario's loans (`concessional`, `market`) and results-based "
+                       "indicators",
+    "funnel_stage, funnel_flow, payer, overlap_status, factor_from, factor_to":
+        "with `[transition]` (docs/iraq.md)",
+    "channel, cost_item, sensitivity": "with `[returns]`: benefit streams, cost items, "
+                                       "sensitivity cases (`base` first; docs/returns.md)",
+    "fund_source, fund_draw, fund_percentile, fund_probability":
+        "with `[fund]`: contribution sources, the return paths of the fund's Monte Carlo "
+        "(a dimension of their own, so that a run without `[uncertainty]` has no `draw`; "
+        "with `[uncertainty]` the coordinate `fund_cost_draw` gives the cost draw each "
+        "path is paired with), percentiles, probabilities (docs/fund.md)",
+    "risk": "with draws and a declared threshold: the risks, with `risk_units`",
+    "draw, parameter, path": "with `[uncertainty]`: every variable of a run also has `draw` "
+                             "(0 .. draws-1, first); `parameter` holds the drawn key "
+                             "paths, `path` the yearly stochastic paths "
+                             "(docs/uncertainty.md)",
+}
+
+#: the reference's sections: the module that computes the variables, title and notes
+SECTIONS: dict[str, tuple[str, str]] = {
+    COSTING: ("Costing, targeting, poverty and population",
+              "Every run: the kernel's totals, administration cost and their ratios; the "
+              "decile, quintile and poverty variables when the population has welfare; "
+              "`overlap` with up to 12 programmes."),
+    FISCAL: ("Fiscal space and financing",
+             "Which appear depends on what the scenario declares (an envelope, "
+             "`[fiscal.financing]`, loans, `fiscal.debt_pct_gdp`; docs/fiscal.md). With a "
+             "debt path the Dataset attribute `debt_initial` is the debt at the end of "
+             "start_year - 1."),
+    TRANSITION: ("Caseload transition",
+                 "With a `[transition]` table (docs/iraq.md); attributes `transition_from`, "
+                 "`transition_to`, `transition_aligned`, `transition_humanitarian_value`, "
+                 "`transition_national_value`."),
+    PRESENT_VALUES: ("Present values",
+                     "With returns.discount_rate or sensitivity.discount_rate "
+                     "(docs/sensitivity.md); each has the attribute `discount_rate`."),
+    RETURNS: ("Economic returns",
+              "With a `[returns]` table (docs/returns.md). Money in constant start_year "
+              "prices; with `returns.prices = \"nominal\"` in current prices (the units "
+              "then read `{currency}`). npv, err, bcr, the PVs and the switching values "
+              "have the attributes `discount_rate`, `years_counted`, "
+              "`discount_first_year` and `prices`; err has `several_rates` when a case "
+              "has more than one."),
+    FUND: ("Fund capitalisation",
+           "With a `[fund]` table (docs/fund.md). Money is nominal; balances are at the "
+           "start of each year (before its flows). Variables by year come from the fund's "
+           "flows and its path with returns at their mean (and get `draw` with "
+           "`[uncertainty]`); variables on `fund_draw` come from the Monte Carlo over "
+           "return paths and are in results.nc only (the tables show their percentiles "
+           "and probabilities). Attributes: `fund_paths`, `fund_seed`, "
+           "`fund_target_probability`, `fund_rule`, `fund_pays`, `fund_capital_solved`."),
+    RISK: ("Risk",
+           "Runs with draws and a declared threshold (an envelope, a gap, a debt ceiling, "
+           "`[[uncertainty.risk.thresholds]]`; docs/sensitivity.md); "
+           "`probability_npv_negative` with `[returns]`."),
+    "simulate/uncertainty/runner.py": ("Draws",
+                                       "With `[uncertainty]` (docs/uncertainty.md)."),
+}
+
+#: the line after which docs/results.md is generated
+MARKER = ("<!-- Generated from the registry (simulate/variables.py) by "
+          "`python -m simulate.variables docs/results.md`: edit the registry, not below. -->")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def reference_markdown() -> str:
+    """The variable reference (Markdown): dimensions, then every registered variable by
+    the module that computes it, with dims, units, long name and definition."""
+    lines = ["## Dimensions", "", "| dimension | what |", "|---|---|"]
+    lines += [f"| {', '.join(f'`{d}`' for d in dims.split(', '))} | {_cell(text)} |"
+              for dims, text in DIMENSIONS.items()]
+    lines += ["", "## Variables", "",
+              "Every variable has the attributes `units`, `long_name` and `description` "
+              "(from this registry; `{currency}` is the scenario's currency; money is "
+              "nominal unless the units say otherwise; shares are fractions, unit `1`). "
+              "A variable is added by its registry entry in `simulate/variables.py` and "
+              "the code that computes it (the module named in each section); this page "
+              "is generated from the registry.", ""]
+    missing = sorted({v.module for v in VARIABLES.values()} - set(SECTIONS))
+    if missing:  # a bug in the registry, not bad input
+        raise AssertionError(f"no reference section for the modules {missing}")
+    for module, (title, notes) in SECTIONS.items():
+        rows = [v for v in VARIABLES.values() if v.module == module]
+        lines += [f"### {title}", "", f"Computed by `{module}`. {notes}", "",
+                  "| variable | dims | units | name | definition |", "|---|---|---|---|---|"]
+        lines += [f"| `{v.name}` | {', '.join(v.dims) or '()'} | {_cell(v.units)} | "
+                  f"{_cell(v.long_name)} | {_cell(v.description)} |" for v in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def document(text: str) -> str:
+    """``text`` (docs/results.md) with everything after :data:`MARKER` regenerated."""
+    if MARKER not in text:
+        raise ValueError(f"the marker line is missing: {MARKER}")
+    return text[:text.index(MARKER) + len(MARKER)] + "\n\n" + reference_markdown()
+
+
+def main(argv: list[str]) -> int:
+    """``python -m simulate.variables [FILE]``: print the reference, or regenerate the
+    part of FILE (docs/results.md) after its marker line."""
+    if not argv:
+        print(reference_markdown(), end="")
+        return 0
+    from pathlib import Path
+
+    path = Path(argv[0])
+    try:
+        new = document(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"error: {path}: {exc}")
+        return 1
+    path.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,7 +1,7 @@
 """Economic returns of a scenario: streams, channels, NPV, ERR, BCR, sensitivity cases.
 
-:func:`add_returns` adds to a costing Dataset (when the scenario has a
-``[returns]`` table): ``benefits`` (year, channel), ``economic_cost`` (year,
+:func:`returns_results` computes from the costing's arrays (when the scenario has a
+``[returns]`` table), as named arrays (:class:`~simulate.variables.Results`): ``benefits`` (year, channel), ``economic_cost`` (year,
 cost_item), ``net_benefits`` (year), and by ``sensitivity`` case (``"base"``
 first) ``npv``, ``err``, ``err_roots``, ``bcr``, ``pv_benefits``, ``pv_costs``;
 ``pv_benefits_by_channel``; the switching values; and the stunting channel's
@@ -12,13 +12,14 @@ guide is docs/returns.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xarray as xr
 
 from .. import finance
-from ..variables import VARIABLES
+from ..variables import Results, build_dataset, units_of
 from .flows import Flows, compute_flows
 from .sensitivity import Indicators, all_cases
 from .settings import ReturnsSettings, read_settings
@@ -28,10 +29,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Prepared
     from ..scenario import Scenario
 
-__all__ = ["RETURN_VARIABLES", "add_returns", "check", "compute", "read_settings",
-           "survival_for"]
+__all__ = ["RETURN_VARIABLES", "check", "compute", "compute_results", "read_settings",
+           "returns_results", "survival_for"]
 
-#: every variable :func:`add_returns` may add (dropped before returns are recomputed)
+#: every variable :func:`returns_results` may add (dropped before returns are recomputed)
 RETURN_VARIABLES = (
     "benefits", "economic_cost", "net_benefits", "npv", "err", "err_roots", "bcr",
     "pv_benefits", "pv_costs", "pv_benefits_by_channel", "switching_value_costs",
@@ -72,15 +73,17 @@ def survival_for(scenario: Scenario) -> np.ndarray:
     return survival_from_rates(r.survival, r.years, scenario, r.sex_ratio_at_birth)
 
 
-def add_returns(ds: xr.Dataset, scenario: Scenario, prep: Prepared | None = None) -> xr.Dataset:
-    """``ds`` with the economic returns of ``scenario`` (unchanged without [returns]).
+def returns_results(results: Results, scenario: Scenario,
+                    prep: Prepared | None = None) -> Results:
+    """The economic returns of ``scenario`` from the costing's arrays ``results`` (none
+    without [returns]).
 
     ``prep`` (the run's prepared inputs) gives the life table; without it the
     profile's is used.
     """
     settings = read_settings(scenario)
     if settings is None:
-        return ds
+        return Results(currency=results.currency)
     survival = None
     if settings.stunting is not None:
         if prep is not None:
@@ -88,27 +91,42 @@ def add_returns(ds: xr.Dataset, scenario: Scenario, prep: Prepared | None = None
             survival = survival_from_rates(r.survival, r.years, scenario, r.sex_ratio_at_birth)
         else:
             survival = survival_for(scenario)
-    return compute(ds, settings, survival)
+    return compute_results(results.data, results.labels("programme"), results.currency,
+                           settings, survival)
+
+
+#: the costing's arrays the returns read
+_INPUTS = ("price_index", "cost", "transfers", "beneficiaries", "beneficiaries_at_birth")
 
 
 def compute(ds: xr.Dataset, settings: ReturnsSettings,
             survival: np.ndarray | None = None) -> xr.Dataset:
-    """The returns of ``settings`` on costing results ``ds`` (earlier returns replaced)."""
+    """``ds`` (a run's results) with the returns of ``settings`` in place of its own."""
     ds = ds.drop_vars([v for v in (*RETURN_VARIABLES, *_COORDS) if v in ds.variables])
-    flows = compute_flows(ds, settings, survival)
+    part = compute_results({k: ds[k].values for k in _INPUTS},
+                           [str(p) for p in ds["programme"].values],
+                           str(ds.attrs.get("currency", "")), settings, survival)
+    new = build_dataset(part)
+    return ds.assign_coords(new.coords).assign(new.data_vars)
+
+
+def compute_results(arrays: Mapping[str, np.ndarray], programmes: list[str], currency: str,
+                    settings: ReturnsSettings, survival: np.ndarray | None = None
+                    ) -> Results:
+    """The returns of ``settings`` on the costing's arrays (named arrays; the
+    programme axis labelled by ``programmes``; money in ``currency``)."""
+    flows = compute_flows(arrays, programmes, settings, survival)
     cases = all_cases(flows.total_benefits, flows.total_costs, settings)
-    return _dataset(ds, settings, flows, cases)
+    return _results(currency, settings, flows, cases)
 
 
-def _units(ds: xr.Dataset, spec_units: str, settings: ReturnsSettings) -> str:
-    """Units of a returns variable: ``{currency} of start_year`` (constant prices) or
-    ``{currency}`` (``returns.prices = "nominal"``)."""
-    units = spec_units.replace("{currency}", str(ds.attrs.get("currency", "")))
-    return units.replace(" of start_year", "") if settings.prices == "nominal" else units
+#: the variables whose attributes say which years are counted and how they are discounted
+_COUNTED = ("npv", "err", "bcr", "pv_benefits", "pv_costs", "pv_benefits_by_channel",
+            "switching_value_costs", "switching_value_benefits")
 
 
-def _dataset(ds: xr.Dataset, s: ReturnsSettings, flows: Flows,
-             cases: list[Indicators]) -> xr.Dataset:
+def _results(currency: str, s: ReturnsSettings, flows: Flows,
+             cases: list[Indicators]) -> Results:
     n = len(flows.years)
     channels = list(flows.benefits)
     items = list(flows.costs)
@@ -142,12 +160,12 @@ def _dataset(ds: xr.Dataset, s: ReturnsSettings, flows: Flows,
             "stunting_prevalence_with": st.prevalence_with,
             "stunting_cases_avoided": st.avoided,
         })
-    out = ds.assign_coords(channel=channels, cost_item=items,
-                           sensitivity=[c.case for c in cases])
-    out["channel"].attrs.update(long_name="economic benefit channel")
-    out["cost_item"].attrs.update(long_name="economic cost item (programme, stream or "
-                                  "activity)")
-    out["sensitivity"].attrs.update(long_name="sensitivity case (base: none)")
+    out = Results(currency=currency)
+    out.coord("channel", channels, long_name="economic benefit channel")
+    out.coord("cost_item", items,
+              long_name="economic cost item (programme, stream or activity)")
+    out.coord("sensitivity", [c.case for c in cases],
+              long_name="sensitivity case (base: none)")
     counted = {
         "discount_rate": s.discount_rate,
         "years_counted": f"{first}-{last}",
@@ -156,15 +174,13 @@ def _dataset(ds: xr.Dataset, s: ReturnsSettings, flows: Flows,
     }
     many = "; ".join(f"{c.case}: " + ", ".join(f"{r:.6g}" for r in c.err_roots)
                      for c in cases if len(c.err_roots) > 1)
+    nominal = s.prices == "nominal"
     for name, values in data.items():
-        spec = VARIABLES[name]
-        attrs = {"units": _units(ds, spec.units, s), "long_name": spec.long_name,
-                 "description": spec.description}
-        if name in ("npv", "err", "bcr", "pv_benefits", "pv_costs", "pv_benefits_by_channel",
-                    "switching_value_costs", "switching_value_benefits"):
+        # units in current prices replace the registry's constant ones
+        attrs: dict[str, Any] = {"units": units_of(name, currency, True)} if nominal else {}
+        if name in _COUNTED:
             attrs.update(counted)
         if name == "err" and many:
             attrs["several_rates"] = many
-        dtype = np.int64 if name == "err_roots" else np.float64
-        out[name] = xr.DataArray(np.asarray(values, dtype=dtype), dims=spec.dims, attrs=attrs)
+        out.put(name, values, **attrs)
     return out

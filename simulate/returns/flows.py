@@ -23,10 +23,10 @@ nominal amounts are divided by the CPI, ``price_index``) or in current prices
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import xarray as xr
 
 from .settings import (
     MORTALITY,
@@ -80,13 +80,20 @@ def activity_flows(a: Activity, serf: float) -> tuple[np.ndarray, np.ndarray]:
     return costs, benefits
 
 
-def compute_flows(ds: xr.Dataset, s: ReturnsSettings, survival: np.ndarray | None) -> Flows:
-    """Every cost and benefit stream of ``s`` from the costing results ``ds``.
+def compute_flows(arrays: Mapping[str, np.ndarray], programmes: list[str], s: ReturnsSettings,
+                  survival: np.ndarray | None) -> Flows:
+    """Every cost and benefit stream of ``s`` from the costing's arrays: ``price_index``
+    [year], ``cost``, ``transfers``, ``beneficiaries`` and ``beneficiaries_at_birth``
+    [year, programme], ``programmes`` naming the programme axis.
 
     ``survival[k, a]`` (cohort survival from birth, :func:`.stunting.cohort_survival`)
     is needed only with a stunting channel.
     """
-    pi = ds["price_index"].values.astype(np.float64)
+
+    def of(name: str, pid: str) -> np.ndarray:
+        return np.asarray(arrays[name])[:, programmes.index(pid)].astype(np.float64)
+
+    pi = np.asarray(arrays["price_index"]).astype(np.float64)
     nominal = s.prices == "nominal"
     serf = s.shadow_exchange_rate_factor
 
@@ -99,7 +106,7 @@ def compute_flows(ds: xr.Dataset, s: ReturnsSettings, survival: np.ndarray | Non
     costs: dict[str, np.ndarray] = {}
     prog_fx = fx_factor(s.cost_foreign_exchange_share, serf)
     for pid in s.cost_programmes:
-        nominal_cost = ds["cost"].sel(programme=pid).values.astype(np.float64)
+        nominal_cost = of("cost", pid)
         costs[pid] = from_nominal(nominal_cost) * s.cost_conversion_factor * prog_fx
     benefits: dict[str, np.ndarray] = {}
     for st in s.streams:
@@ -114,7 +121,8 @@ def compute_flows(ds: xr.Dataset, s: ReturnsSettings, survival: np.ndarray | Non
             costs[a.name] = from_constant(c)
     result = None
     if s.stunting is not None:
-        covered = ds["beneficiaries_at_birth"].sel(programme=s.stunting.programme).values
+        covered = np.asarray(arrays["beneficiaries_at_birth"])[
+            :, programmes.index(s.stunting.programme)]
         if survival is None:
             raise ValueError("the stunting channel needs the cohorts' survival")
         result = stunting_channel(s.stunting, covered, survival, s.start_year)
@@ -124,13 +132,12 @@ def compute_flows(ds: xr.Dataset, s: ReturnsSettings, survival: np.ndarray | Non
             benefits[STUNTING_EARNINGS] = from_constant(result.earnings)
     if s.multiplier is not None:
         m = s.multiplier
-        transfers = sum((ds["transfers"].sel(programme=p).values.astype(np.float64)
-                         for p in m.programmes), np.zeros(len(pi)))
+        transfers = sum((of("transfers", p) for p in m.programmes), np.zeros(len(pi)))
         factor = m.multiplier if m.count_transfer else m.multiplier - 1.0
         benefits[MULTIPLIER] = factor * from_nominal(transfers)
     if s.mortality is not None:
         mo = s.mortality
-        people = ds["beneficiaries"].sel(programme=mo.programme).values.astype(np.float64)
+        people = of("beneficiaries", mo.programme)
         benefits[MORTALITY] = from_constant(
             people * mo.deaths_avoided_per_beneficiary * mo.value_per_death_avoided)
     # the order of the results: as the settings list them

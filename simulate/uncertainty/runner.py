@@ -27,6 +27,7 @@ from ..errors import Problem, ScenarioError
 from ..programmes.rules import structure_key
 from ..scenario import Scenario
 from ..scenario.model import with_values
+from ..variables import VARIABLES, Results, build_draws, merge_draw_attrs
 from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
 
 #: draws evaluated together in one kernel pass (memory grows with it; results do not)
@@ -119,13 +120,14 @@ class PreparedCache:
 
 
 def run_block(scenarios: Sequence[Scenario], cache: PreparedCache | None = None
-              ) -> list[xr.Dataset]:
-    """The results of draws that share a population and rule structure: one kernel pass."""
+              ) -> list[Results]:
+    """The results of draws that share a population and rule structure: one kernel pass;
+    each draw's named arrays (no Dataset: :func:`combine` builds one for all draws)."""
     cache = cache or PreparedCache()
     preps = [cache.get(sc) for sc in scenarios]
     params = [engine.draw_parameters(p) for p in preps]
     totals = engine.project_draws(preps[0], params, hist_bins=DRAW_HIST_BINS)
-    return [engine.finish(p, totals.draw(d)) for d, p in enumerate(preps)]
+    return [engine.results(p, totals.draw(d)) for d, p in enumerate(preps)]
 
 
 def run_values(scenario: Scenario, values: Sequence[dict[str, Any]],
@@ -141,117 +143,64 @@ def run_values(scenario: Scenario, values: Sequence[dict[str, Any]],
         blocks = run_blocks(scenario, p, scheduler)
     else:
         blocks = _run_here(p)
-    results: list[xr.Dataset | None] = [None] * n
+    results: list[Results | None] = [None] * n
     done = 0
-    for block_ids, datasets in blocks:
-        for d, ds in zip(block_ids, datasets, strict=True):
-            results[d] = ds
+    for block_ids, parts in blocks:
+        for d, part in zip(block_ids, parts, strict=True):
+            results[d] = part
         done += len(block_ids)
         if progress is not None:
             progress(done, n)
     return combine(scenario, [r for r in results if r is not None], p.values)
 
 
-def _run_here(p: Plan) -> Iterator[tuple[tuple[int, ...], list[xr.Dataset]]]:
-    """Each block of ``p`` computed in this process: (draw indices, their Datasets)."""
+def _run_here(p: Plan) -> Iterator[tuple[tuple[int, ...], list[Results]]]:
+    """Each block of ``p`` computed in this process: (draw indices, their results)."""
     cache = PreparedCache()
     for block_ids in p.blocks:
         yield block_ids, run_block([p.scenarios[d] for d in block_ids], cache)
 
 
-def combine(scenario: Scenario, datasets: Sequence[xr.Dataset],
+def combine(scenario: Scenario, draws: Sequence[Results],
             values: Sequence[dict[str, Any]]) -> xr.Dataset:
-    """The draws' Datasets along ``draw``, with each parameter's drawn value
-    (``parameter_value[draw, parameter]``) and the base scenario's provenance."""
+    """The draws' results in one Dataset along ``draw`` (:func:`variables.build_draws`),
+    with each parameter's drawn value (``parameter_value[draw, parameter]``) and the
+    base scenario's provenance."""
     from .paths import is_path_value
 
-    ds = _stack(datasets)
-    ds = ds.assign_coords(draw=np.arange(len(datasets)))
+    ds = build_draws(list(draws))
+    ds = ds.assign_coords(draw=np.arange(len(draws)))
     # every key set in some draw (a one-way run sets one key a draw; a key a draw does
     # not set has the scenario's own value there: NaN in parameter_value)
     keys = list(dict.fromkeys(k for v in values for k in v))
     path_keys = [k for k in keys if all(is_path_value(v[k]) for v in values if k in v)]
     keys = [k for k in keys if k not in path_keys]
+    extra = Results(currency=str(ds.attrs.get("currency", "")))
     if path_keys:  # each draw's own year path (docs/sensitivity.md)
         years = [str(int(y)) for y in ds["year"].values]
-        ds["path_value"] = xr.DataArray(
-            np.array([[[float(v[k].get(y, np.nan)) if k in v else np.nan for y in years]
-                       for k in path_keys]
-                      for v in values]),
-            dims=("draw", "path", "year"), coords={"path": path_keys},
-            attrs={"units": "as the scenario key", "long_name": "Each draw's value of each "
-                   "yearly stochastic path ([uncertainty.paths])"})
+        extra.put("path_value", [[[float(v[k].get(y, np.nan)) if k in v else np.nan
+                                   for y in years] for k in path_keys] for v in values])
+        extra.coord("path", path_keys)
     numeric = np.array([[_number(v.get(k)) for k in keys] for v in values]).reshape(
         len(values), len(keys))
-    ds["parameter_value"] = xr.DataArray(
-        numeric, dims=("draw", "parameter"), coords={"parameter": keys},
-        attrs={"units": "as the scenario key", "long_name": "Value drawn for each uncertain "
-               "parameter (NaN for a text, list or table value; see parameter_text)"})
+    extra.put("parameter_value", numeric)
+    extra.coord("parameter", keys)
     if any(not isinstance(v[k], int | float) for v in values for k in keys if k in v):
-        ds["parameter_text"] = xr.DataArray(
-            np.array([[str(v.get(k, "")) for k in keys] for v in values], dtype=object),
-            dims=("draw", "parameter"),
-            attrs={"long_name": "Value drawn for each uncertain parameter, as text"})
+        extra.put("parameter_text", np.array([[str(v.get(k, "")) for k in keys]
+                                              for v in values], dtype=object))
+    ds = ds.assign_coords(extra.coords)
+    for name in extra.data:  # the registry's dims and attributes (variables.Results)
+        ds[name] = xr.Variable(VARIABLES[name].dims, extra[name],
+                               attrs=extra.var_attributes(name))
     ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
-                     "draws": len(datasets)})
+                     "draws": len(draws)})
     return ds
 
 
-def _stack(datasets: Sequence[xr.Dataset]) -> xr.Dataset:
-    """The Datasets along a new first dimension ``draw`` (coordinates and attributes of
-    the first). Draws share their structure, so each variable is one ``np.stack``;
-    Datasets that differ in their variables or shapes go through ``xr.concat``."""
-    first = datasets[0]
-    labels = {c: first.variables[c].values for c in first.coords}
-    same = all(set(ds.data_vars) == set(first.data_vars) and ds.sizes == first.sizes
-               and set(ds.coords) == set(labels)
-               and all(np.array_equal(ds.variables[c].values, v) for c, v in labels.items())
-               for ds in datasets[1:])
-    if not same:
-        return xr.concat(datasets, dim="draw", data_vars="all", coords="minimal",
-                         compat="override", join="override", combine_attrs="override")
-    variables = {
-        name: xr.Variable(("draw", *var.dims),
-                          np.stack([ds.variables[name].values for ds in datasets]),
-                          attrs=per_draw_attrs(name, datasets))
-        for name, var in first.data_vars.items()}
-    return xr.Dataset(variables, coords=first.coords, attrs=first.attrs)
-
-
 def per_draw_attrs(name: str, datasets: Sequence[xr.Dataset]) -> dict[str, Any]:
-    """The attributes of variable ``name`` over the draws: those equal in every draw as
-    they are; a number that differs (a drawn discount rate) becomes the draws' mean, with
-    ``<attr>_min``, ``<attr>_max`` and ``<attr>_per_draw`` (every draw's value, in draw
-    order) beside it; any other differing attribute lists the draws' distinct values.
-    Never draw 0's alone (docs/sensitivity.md)."""
-    first = datasets[0][name].attrs
-    out: dict[str, Any] = {}
-    for key, value in first.items():
-        values = [ds[name].attrs.get(key) for ds in datasets]
-        if all(_same(v, value) for v in values[1:]):
-            out[key] = value
-            continue
-        numbers = [v for v in values if isinstance(v, int | float | np.number)
-                   and not isinstance(v, bool)]
-        if len(numbers) == len(values):
-            arr = np.asarray(numbers, dtype=float)
-            out[key] = float(arr.mean())
-            out[f"{key}_min"] = float(arr.min())
-            out[f"{key}_max"] = float(arr.max())
-            out[f"{key}_per_draw"] = arr
-        else:
-            distinct = list(dict.fromkeys(str(v) for v in values))
-            out[key] = "per draw: " + "; ".join(distinct)
-    return out
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, str | int | float) and isinstance(b, str | int | float):
-        return a == b
-    try:
-        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
-    except (TypeError, ValueError):
-        return a == b
+    """The attributes of variable ``name`` over the draws' Datasets
+    (:func:`variables.merge_draw_attrs`)."""
+    return merge_draw_attrs([ds[name].attrs for ds in datasets])
 
 
 def _number(v: Any) -> float:
