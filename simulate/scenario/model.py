@@ -19,6 +19,8 @@ from .fund import FundSettings, fund_settings
 from .loader import apply_overrides, origin_of, resolve, to_toml
 from .paths import YearPath
 from .provenance import rerunnable
+from .renamed import rename_keys
+from .specs import affected
 
 
 @dataclass(frozen=True)
@@ -246,10 +248,17 @@ def _programme(pid: str, d: Mapping[str, Any]) -> Programme:
     )
 
 
-def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> Scenario:
-    """Validate a resolved document and build the Scenario; every problem at once."""
+def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
+          changed: tuple[str, ...] | None = None) -> Scenario:
+    """Validate a resolved document and build the Scenario; every problem at once.
+
+    ``changed``: the key paths a variant (:func:`with_values`) changed from a valid
+    scenario; a cross-key check that reads none of them (``specs.reads``) keeps the
+    base's verdict and is skipped.
+    """
     default_where = str(path) if path else "<scenario>"
     ctx = schema.Context(origin_of(origins, default_where))
+    doc = rename_keys(doc, origins, ctx)  # keys that changed name (scenario/renamed.py)
     controlled = plausible.control_problems(doc, ctx)
     n_control = len(ctx.problems)
     v = schema.SCENARIO.parse(doc, ctx, "")
@@ -272,11 +281,13 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
 
         programmes = expand_shock_responses(programmes, v["programmes"], s, ctx)
     for check in keys.CHECKS:
-        check(v, ctx, programmes)
+        if affected(check, changed):
+            check(v, ctx, programmes)
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     for check in keys.VALID_CHECKS:
-        check(v, ctx, programmes)
+        if affected(check, changed):
+            check(v, ctx, programmes)
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")
@@ -357,7 +368,7 @@ def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
     origins = dict(scenario.origins)
     try:
         doc = apply_overrides(doc, origins, {k: plain(v) for k, v in values.items()})
-        out = build(doc, origins, scenario.path)
+        out = build(doc, origins, scenario.path, tuple(values))
         if check is not None:
             check(out)
         return out

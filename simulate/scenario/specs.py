@@ -26,6 +26,34 @@ from ..errors import InputWarning, Problem, did_you_mean
 #: the roles a key can have (see the module docstring)
 ROLES = ("population", "structure", "parameter", "analysis")
 
+
+def reads(*paths: str) -> Callable[[Callable], Callable]:
+    """Declare the key paths a cross-key check reads (``*``: any name; a path covers the
+    keys below it): a variant that changes none of them keeps the base's verdict, and
+    :func:`affected` lets the build skip the check."""
+
+    def mark(check: Callable) -> Callable:
+        check.reads = paths  # type: ignore[attr-defined]
+        return check
+
+    return mark
+
+
+def affected(check: Callable, changed: tuple[str, ...] | None) -> bool:
+    """Whether ``check`` must run for a variant that changed the key paths ``changed``
+    (None: a new scenario, every check runs; a check that declares no :func:`reads`
+    always runs)."""
+    paths = getattr(check, "reads", None)
+    if changed is None or paths is None:
+        return True
+    for key in changed:
+        parts = [k.split("[")[0] for k in key.split(".")]
+        for path in paths:
+            pattern = path.split(".")
+            if all(a == b or b == "*" for a, b in zip(parts, pattern, strict=False)):
+                return True
+    return False
+
 REQUIRED: Any = object()
 #: the largest magnitude of any number in a scenario: totals of larger ones overflow
 #: float64 (1.8e308)

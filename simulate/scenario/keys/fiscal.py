@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...errors import did_you_mean
-from ..specs import Context, Number, Path, Table
+from ..specs import Context, Number, Path, Table, reads
 from .financing import FINANCING, LOANS, SOURCE_ORDER
 
 MACRO = Table(
@@ -81,6 +81,8 @@ POVERTY = Table(
 )
 
 
+@reads("scenario", "macro", "fiscal", "programmes.*.unit",
+       "programmes.*.shock_response")
 def check_fiscal(v: Mapping[str, Any], ctx: Context, programmes: Sequence[Any]) -> None:
     """[macro] and [fiscal] across their keys: gdp_year needs gdp, the debt path needs
     debt and interest, one envelope, and [fiscal.financing]'s sources (one of amount or

@@ -23,6 +23,7 @@ from ..specs import (
     Sources,
     Table,
     Text,
+    reads,
 )
 
 ASSET = Table(
@@ -180,6 +181,7 @@ FUND = Table(
 )
 
 
+@reads("scenario", "fund")
 def check_fund(v: Mapping[str, Any], ctx: Context, programmes: Sequence[Any]) -> None:
     """[fund] against the declared programmes and the horizon (docs/fund.md)."""
     if v.get("fund") is not None:

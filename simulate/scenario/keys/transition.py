@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..specs import REQUIRED, Boolean, Context, Number, NumberList, Path, Table, Text
+from ..specs import REQUIRED, Boolean, Context, Number, NumberList, Path, Table, Text, reads
 from ..transition import transition_problems
 from .programmes import SHARE
 
@@ -67,6 +67,7 @@ TRANSITION = Table(
 )
 
 
+@reads("transition", "programmes.*.unit")
 def check_transition(v: Mapping[str, Any], ctx: Context, programmes: Sequence[Any]) -> None:
     """[transition] against the programmes (both named, household unit, different)."""
     if v.get("transition") is not None:
