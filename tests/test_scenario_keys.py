@@ -238,3 +238,20 @@ def test_a_renamed_key_loads_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> 
                        r"programmes.mecg.benefit.amount \(the key was renamed\), found "
                        "both names"):
         scenario_from_dict(both, "old.toml")
+
+
+def test_a_variant_of_a_microdata_scenario_shares_its_population(tmp_path: Path) -> None:
+    """File paths stay as written in the variant: the same population key."""
+    (tmp_path / "hh.csv").write_text("household_id,age,sex,weight,welfare\n"
+                                     "1,30,f,100,5000\n1,2,m,100,5000\n2,50,m,80,9000\n")
+    (tmp_path / "s.toml").write_text(
+        '[scenario]\nname = "m"\ncountry = "lao"\nstart_year = 2025\nend_year = 2026\n'
+        '[population]\nsource = "hh.csv"\n'
+        '[programmes.p]\neligibility = { age = [0, 5] }\nbenefit = { amount = 10 }\n')
+    from simulate import load_scenario
+
+    base = load_scenario(tmp_path / "s.toml")
+    variant = with_values(base, {"programmes.p.benefit.amount": 20}, "test")
+    assert roles.population_key(variant) == roles.population_key(base)
+    assert variant.section("population")["source"] == "hh.csv"
+    assert f'source = "{tmp_path / "hh.csv"}"' in variant.text  # rerunnable from anywhere

@@ -142,8 +142,9 @@ class Scenario:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: what validation found allowed but probably not meant (docs/validation.md)
     warnings: tuple[InputWarning, ...] = ()
-    #: the resolved document ``text`` holds, as plain tables (variants are made from it:
-    #: :func:`with_values`); read-only
+    #: the resolved document as plain tables, file paths as written (``text`` is it made
+    #: rerunnable from anywhere); variants are made from it (:func:`with_values`);
+    #: read-only
     doc: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -291,7 +292,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")
-    doc = plain(rerunnable(doc, path.parent if path else FsPath.cwd(), sid))
+    doc = plain(doc)
     return Scenario(
         id=sid,
         name=s["name"],
@@ -309,7 +310,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
         fiscal=MappingProxyType({k: x for k, x in v["fiscal"].items() if x is not None}),
         programmes=programmes,
         path=path,
-        text=to_toml(doc),
+        text=to_toml(rerunnable(doc, path.parent if path else FsPath.cwd(), sid)),
         origins=MappingProxyType(dict(origins)),
         settings=MappingProxyType(v),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
