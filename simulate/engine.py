@@ -103,10 +103,11 @@ def prepare(scenario: Scenario) -> Prepared:
 
 def population_key(scenario: Scenario) -> tuple:
     """What the population, its projection and the rates depend on: scenarios with the
-    same key share them (:func:`reprepare`)."""
-    return (scenario.country, str(scenario.base_dir), scenario.start_year, scenario.end_year,
-            scenario.seed, scenario.population_source, scenario.records, scenario.mortality,
-            scenario.births)
+    same key share them (:func:`reprepare`); derived from the keys' roles
+    (:func:`simulate.scenario.roles.population_key`)."""
+    from .scenario.roles import population_key as derived
+
+    return derived(scenario)
 
 
 def reprepare(prep: Prepared, scenario: Scenario) -> Prepared:

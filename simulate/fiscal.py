@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from . import financing as fin_mod
-from .errors import Problem, ScenarioError, did_you_mean
 from .population.profiles import Profile
 from .scenario import Scenario, YearPath
 from .variables import Results
@@ -77,10 +76,9 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
     """The macro path over ``years`` (which may start before start_year, at the
     population's year); GDP and prices are anchored as the module docstring says.
 
-    Checks the scenario's [macro] and [fiscal] tables against each other and the
-    horizon first (:func:`check_fiscal`), so that ``spsim validate`` reports them.
+    The [macro] and [fiscal] tables were checked against each other when the Scenario
+    was built (:func:`simulate.scenario.keys.fiscal.check_fiscal`).
     """
-    check_fiscal(scenario)
     years = np.asarray(years)
     gdp_year = scenario.macro.get("gdp_year", scenario.start_year)
     first = min(int(years[0]), profile.base_year, scenario.start_year, gdp_year)
@@ -114,102 +112,6 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
         revenue=gdp[pick] * revenue_share.at(years),
         expenditure=gdp[pick] * spending_share.at(years),
     )
-
-
-# ---------------------------------------------------------------------------
-# Checks across keys (the schema checks each key on its own)
-# ---------------------------------------------------------------------------
-
-def fiscal_problems(scenario: Scenario) -> list[Problem]:
-    """Every problem across the keys of [macro] and [fiscal] (none: an empty list)."""
-    problems: list[Problem] = []
-
-    def bad(key: str, expected: str, found: Any) -> None:
-        problems.append(Problem(scenario.where(key), key, expected, str(found)))
-
-    macro = scenario.section("macro")
-    fiscal = scenario.section("fiscal")
-    start, end = scenario.start_year, scenario.end_year
-    horizon = f"a year in the scenario's horizon {start}-{end}"
-    if macro.get("gdp_year") is not None and macro.get("gdp") is None:
-        bad("macro.gdp_year", "macro.gdp given with it (gdp_year is the year of that GDP)",
-            "no macro.gdp")
-    if (fiscal.get("debt_pct_gdp") is None) != (fiscal.get("interest_rate") is None):
-        given, missing = (("debt_pct_gdp", "interest_rate") if fiscal.get("interest_rate")
-                          is None else ("interest_rate", "debt_pct_gdp"))
-        bad(f"fiscal.{given}", f"fiscal.{missing} given with it (the debt path needs both)",
-            f"no fiscal.{missing}")
-    if fiscal.get("envelope") is not None and fiscal.get("envelope_pct_gdp") is not None:
-        bad("fiscal.envelope", "one of envelope or envelope_pct_gdp", "both")
-    # years outside the horizon: a warning, as in every table of years
-    # (simulate/scenario/plausible.py, docs/validation.md)
-    fin = fiscal.get("financing")
-    if fin is None:
-        return problems
-    if all(v is None for v in fin.values()):
-        bad("fiscal.financing", "at least one source (" + ", ".join(
-            k for k in fin_mod.SOURCE_ORDER if k != "fund") + ")", "an empty table")
-    if fin.get("reallocation") is not None and fin.get("reallocation_pct_gdp") is not None:
-        bad("fiscal.financing.reallocation", "one of reallocation or reallocation_pct_gdp",
-            "both")
-    gap_loans = []
-    for loan in fin_mod.LOANS:
-        cfg = fin.get(loan)
-        if not cfg:
-            continue
-        key = f"fiscal.financing.{loan}"
-        if (cfg["amount"] is None) == (not cfg["covers_gap"]):
-            bad(key, "exactly one of amount or covers_gap = true",
-                "both" if cfg["covers_gap"] else "neither")
-        if cfg["covers_gap"]:
-            gap_loans.append(key)
-        elif cfg["max_pct_gdp"] is not None:
-            bad(f"{key}.max_pct_gdp", "covers_gap = true with it (a cap on gap borrowing)",
-                "covers_gap = false")
-        if cfg["maturity_years"] <= cfg["grace_years"]:
-            bad(f"{key}.maturity_years",
-                f"more years than grace_years ({cfg['grace_years']})", cfg["maturity_years"])
-    if fin.get("borrowing_rate") is not None:
-        if fin.get("market"):
-            bad("fiscal.financing.borrowing_rate",
-                "either borrowing_rate (shorthand) or a [fiscal.financing.market] table",
-                "both")
-        else:
-            gap_loans.append("fiscal.financing.borrowing_rate")
-    if len(gap_loans) > 1:
-        bad(gap_loans[1], "one loan at most that covers the gap",
-            f"{len(gap_loans)} ({', '.join(gap_loans)})")
-    ids = [p.id for p in scenario.programmes]
-    for name, r in (fin.get("results_based") or {}).items():
-        key = f"fiscal.financing.results_based.{name}"
-        if r["programme"] not in ids:
-            problems.append(Problem(scenario.where(f"{key}.programme"), f"{key}.programme",
-                                    "one of the scenario's programmes", repr(r["programme"]),
-                                    did_you_mean(r["programme"], ids)))
-        if (r["amount"] is None) == (r["amount_usd"] is None):
-            bad(key, "exactly one of amount or amount_usd",
-                "neither" if r["amount"] is None else "both")
-        unit = next((p.unit for p in scenario.programmes if p.id == r["programme"]), None)
-        if r["indicator"] == "households" and unit not in (None, "household"):
-            bad(f"{key}.indicator", "'households' only for a programme with unit = "
-                "'household'", r["indicator"])
-        timed = next((p.timing for p in scenario.programmes if p.id == r["programme"]), None)
-        if r.get("months") and timed is not None:
-            bad(f"{key}.months", "a programme without `timing` (the engine gives a monthly "
-                "programme's months summed over each year, not its caseload month by month)",
-                r["months"])
-        if r["indicator"] == "coverage" and r["target"] > 1:
-            bad(f"{key}.target", "a share in [0, 1] for indicator 'coverage'", r["target"])
-        if r["by_year"] is not None and not start <= r["by_year"] <= end:
-            bad(f"{key}.by_year", horizon, r["by_year"])
-    return problems
-
-
-def check_fiscal(scenario: Scenario) -> None:
-    """Raise a ScenarioError listing every problem of :func:`fiscal_problems`."""
-    problems = fiscal_problems(scenario)
-    if problems:
-        raise ScenarioError(problems)
 
 
 # ---------------------------------------------------------------------------

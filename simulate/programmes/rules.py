@@ -131,20 +131,11 @@ PARAMETERS = ("take_up_rate", "rollout", "amount", "target_threshold", "exclusio
 
 def structure_key(scenario: Scenario) -> str:
     """What the population-dependent rule tables depend on besides the population: two
-    scenarios with the same key share :meth:`RuleTables.structure`."""
-    parts = []
-    for p in scenario.programmes:
-        t, b = p.targeting, p.benefit
-        groups = [] if not isinstance(p.take_up, dict) else [g for g, _ in p.take_up["groups"]]
-        parts.append((p.id, p.unit, p.eligibility, b.type, b.income, b.income_from, b.period,
-                      t.method, t.column, t.levels, t.intercept, sorted(t.coefficients.items()),
-                      repr(groups), p.timing))
-        if any(c.column.startswith(TARGETED) for g in p.eligibility for c in g):
-            parts.append(("thresholds", [(q.id, q.targeting.welfare_percentile_max,
-                                          q.targeting.poverty_line, q.targeting.cutoff,
-                                          q.targeting.welfare_shock)
-                                         for q in scenario.programmes]))
-    return repr(parts)
+    scenarios with the same key share :meth:`RuleTables.structure`; derived from the
+    keys' roles (:func:`simulate.scenario.roles.structure_key`)."""
+    from ..scenario.roles import structure_key as derived
+
+    return derived(scenario)
 
 
 def welfare_percentile(pop: Population, scale: float = 1.0) -> np.ndarray:

@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputWarning, Problem, ScenarioError, did_you_mean
-from ..timing import CYCLES, Timing, timing_of
-from . import plausible, schema
-from .fund import FundSettings, fund_problems, fund_settings
+from ..timing import Timing, timing_of
+from . import keys, plausible, schema
+from .fund import FundSettings, fund_settings
 from .loader import apply_overrides, origin_of, resolve, to_toml
 from .paths import YearPath
 from .provenance import rerunnable
+from .renamed import rename_keys
+from .specs import affected
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,10 @@ class Scenario:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: what validation found allowed but probably not meant (docs/validation.md)
     warnings: tuple[InputWarning, ...] = ()
+    #: the resolved document as plain tables, file paths as written (``text`` is it made
+    #: rerunnable from anywhere); variants are made from it (:func:`with_values`);
+    #: read-only
+    doc: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A validated top-level table (defaults filled in), e.g. ``section("fiscal")``.
@@ -204,77 +210,11 @@ def conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition,
     return tuple(out)
 
 
-def _check_benefit(pid: str, d: Mapping[str, Any], earlier: list[str],
-                   ctx: schema.Context) -> None:
-    key = f"programmes.{pid}.benefit"
-    b = d["benefit"]
-    kind = b["type"]
-    needs = {"flat": ("amount",), "top_up": ("guaranteed_minimum",),
-             "utility": ("normative_cost",)}[kind]
-    for k in needs:
-        if b[k] is None:
-            ctx.bad(f"{key}.{k}", f"a value (benefit type {kind!r})", "nothing", raw=True)
-    if kind != "flat":
-        if d["unit"] != "household":
-            ctx.bad(f"programmes.{pid}.unit", f'"household" (benefit type {kind!r})',
-                    d["unit"])
-        if b["period"] == "once":
-            ctx.bad(f"{key}.period", f'"month" or "year" (benefit type {kind!r})', "once")
-    if kind == "top_up" and not b["equivalence"]:
-        ctx.bad(f"{key}.equivalence.first", "the first adult's weight", "nothing", raw=True)
-    if kind == "utility":
-        bands, shares = b["income_bands"] or (), b["band_shares"] or ()
-        if b["share_of_income"] is None and not shares:
-            ctx.bad(f"{key}.share_of_income", "a share (or income_bands with band_shares)",
-                    "nothing", raw=True)
-        if shares and len(shares) != len(bands) + 1:
-            ctx.bad(f"{key}.band_shares", f"{len(bands) + 1} shares (one more than "
-                    "income_bands)", list(shares))
-        if any(x > 1 for x in shares):
-            ctx.bad(f"{key}.band_shares", "shares in [0, 1]", list(shares))
-    tm = d.get("timing")
-    if tm is not None:
-        if d["unit"] != "person" or kind != "flat" or b["period"] == "once":
-            ctx.bad(f"programmes.{pid}.timing", "a person programme with a flat benefit paid "
-                    'by "month" or "year"', f'unit {d["unit"]!r}, type {kind!r}, period '
-                    f'{b["period"]!r}', raw=True)
-        if tm["payment_every"] is not None and tm["payment_every"] not in CYCLES:
-            ctx.bad(f"programmes.{pid}.timing.payment_every",
-                    "a number of months dividing the year (1, 2, 3, 4, 6 or 12)",
-                    tm["payment_every"])
-        w = tm["enrolment_age_months"]
-        if w is not None and not (float(w[0]).is_integer() and float(w[1]).is_integer()):
-            ctx.bad(f"programmes.{pid}.timing.enrolment_age_months",
-                    "whole months [lo, hi)", list(w))
-    for q in b["income_from"]:
-        if q == pid or q not in earlier:
-            ctx.bad(f"{key}.income_from", "programmes declared before this one",
-                    repr(q), did_you_mean(q, earlier))
-
-
-def _programme(pid: str, d: Mapping[str, Any], ctx: schema.Context,
-               earlier: list[str]) -> Programme:
+def _programme(pid: str, d: Mapping[str, Any]) -> Programme:
+    """The typed programme of a validated table (its checks ran before:
+    :mod:`simulate.scenario.keys.programmes`)."""
     key = f"programmes.{pid}"
-    _check_benefit(pid, d, earlier, ctx)
     t = d["targeting"]
-    if t["method"] == "pmt" and (not t["coefficients"] or t["cutoff"] is None):
-        ctx.bad(f"{key}.targeting", "coefficients and a cutoff with method = \"pmt\"",
-                "neither" if not t["coefficients"] and t["cutoff"] is None else "one of them",
-                raw=True)
-    if t["method"] == "registry" and (not t["column"] or not t["levels"]):
-        ctx.bad(f"{key}.targeting", "a column and levels with method = \"registry\"",
-                "a column without levels" if t["column"] else "no column", raw=True)
-    if t["method"] == "poverty" and (t["welfare_percentile_max"] is None) == (
-        t["poverty_line"] is None
-    ):
-        ctx.bad(f"{key}.targeting", "exactly one of welfare_percentile_max or poverty_line "
-                "with method = \"poverty\"", "both" if t["poverty_line"] else "neither",
-                raw=True)
-    if t["method"] != "poverty" and (
-        t["welfare_percentile_max"] is not None or t["poverty_line"] is not None
-    ):
-        ctx.bad(f"{key}.targeting.method", '"poverty" when a percentile or line is given',
-                repr(t["method"]))
     b = d["benefit"]
     a = d["admin"]
     eq = b["equivalence"] or {}
@@ -309,10 +249,17 @@ def _programme(pid: str, d: Mapping[str, Any], ctx: schema.Context,
     )
 
 
-def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> Scenario:
-    """Validate a resolved document and build the Scenario; every problem at once."""
+def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
+          changed: tuple[str, ...] | None = None) -> Scenario:
+    """Validate a resolved document and build the Scenario; every problem at once.
+
+    ``changed``: the key paths a variant (:func:`with_values`) changed from a valid
+    scenario; a cross-key check that reads none of them (``specs.reads``) keeps the
+    base's verdict and is skipped.
+    """
     default_where = str(path) if path else "<scenario>"
     ctx = schema.Context(origin_of(origins, default_where))
+    doc = rename_keys(doc, origins, ctx)  # keys that changed name (scenario/renamed.py)
     controlled = plausible.control_problems(doc, ctx)
     n_control = len(ctx.problems)
     v = schema.SCENARIO.parse(doc, ctx, "")
@@ -327,26 +274,25 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         raise ScenarioError(ctx.problems)
     plausible.year_warnings(v, ctx)
     s = v["scenario"]
-    if not v["programmes"]:
-        ctx.bad("programmes", "at least one programme", v["programmes"])
-    names = list((v["programmes"] or {}).keys())
-    programmes = tuple(_programme(pid, p, ctx, names[:k])
-                       for k, (pid, p) in enumerate((v["programmes"] or {}).items()))
+    for check in keys.PROGRAMME_CHECKS:
+        check(v, ctx)
+    programmes = tuple(_programme(pid, p) for pid, p in (v["programmes"] or {}).items())
     if not ctx.problems:  # [programmes.<name>.shock_response]: generated programmes
         from .shock import expand_shock_responses
 
         programmes = expand_shock_responses(programmes, v["programmes"], s, ctx)
-    if v.get("fund") is not None:
-        ctx.problems.extend(fund_problems(v["fund"], names, s["start_year"], s["end_year"],
-                                          ctx.origin))
-    if v.get("transition") is not None:
-        from .transition import transition_problems
-
-        ctx.problems.extend(transition_problems(v["transition"], v["programmes"] or {},
-                                                ctx.origin))
+    for check in keys.CHECKS:
+        if affected(check, changed):
+            check(v, ctx, programmes)
+    if ctx.problems:
+        raise ScenarioError(ctx.problems)
+    for check in keys.VALID_CHECKS:
+        if affected(check, changed):
+            check(v, ctx, programmes)
     if ctx.problems:
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")
+    doc = plain(doc)
     return Scenario(
         id=sid,
         name=s["name"],
@@ -368,7 +314,18 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None) -> 
         origins=MappingProxyType(dict(origins)),
         settings=MappingProxyType(v),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
+        doc=MappingProxyType(doc),
     )
+
+
+def plain(value: Any) -> Any:
+    """``value`` as its TOML text would read back: tables with text keys and without
+    empty (None) values, arrays as lists (what a variant's overrides are applied to)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(x) for k, x in value.items() if x is not None}
+    if isinstance(value, list | tuple):
+        return [plain(x) for x in value]
+    return value
 
 
 def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
@@ -376,6 +333,10 @@ def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
                 ) -> Scenario:
     """``scenario`` with each ``key.path: value`` of ``values`` set (``--set`` semantics),
     validated again; every problem is named after the table that declared the change.
+
+    The variant is built from the scenario's validated document (``Scenario.doc``), with
+    no TOML written or read; the whole document is checked again, so a changed key is
+    checked with everything that depends on it.
 
     A problem is reported as ``<section>.<key.path>`` (``<section>."<key.path>"`` with
     ``quote``) in the file that declared it: the key's own problem as it is, a problem
@@ -404,11 +365,11 @@ def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
                                     repr(parts[1]), did_you_mean(parts[1], ids)))
     if problems:
         raise ScenarioError(problems)
-    doc = tomllib.loads(scenario.text)
+    doc = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
     origins = dict(scenario.origins)
     try:
-        doc = apply_overrides(doc, origins, values)
-        out = build(doc, origins, scenario.path)
+        doc = apply_overrides(doc, origins, {k: plain(v) for k, v in values.items()})
+        out = build(doc, origins, scenario.path, tuple(values))
         if check is not None:
             check(out)
         return out
