@@ -180,9 +180,9 @@ def test_households_indicator_needs_a_household_programme(tmp_path: Path) -> Non
         'benefit = { amount = 100, period = "month" }\n'
         "[fiscal.financing.results_based.dli1]\n"
         'programme = "child"\n', encoding="utf-8")
-    scenario = simulate.load_scenario(sc, overrides={"population.records": 2_000})
+    # refused when the scenario is built (the one validation pass), before any run
     with pytest.raises(SimulateError) as info:
-        simulate.run(scenario)
+        simulate.run(simulate.load_scenario(sc, overrides={"population.records": 2_000}))
     msg = str(info.value)
     assert "fiscal.financing.results_based.dli1.indicator" in msg and "household" in msg
 
@@ -200,9 +200,9 @@ def test_months_trigger_refused_on_a_monthly_programme(tmp_path: Path) -> None:
         "[fiscal.financing.results_based.dli1]\n"
         'programme = "baby"\n'
         'indicator = "beneficiaries"\n', encoding="utf-8")
-    scenario = simulate.load_scenario(sc, overrides={"population.records": 2_000})
+    # refused when the scenario is built (the one validation pass), before any run
     with pytest.raises(SimulateError) as info:
-        simulate.run(scenario)
+        simulate.run(simulate.load_scenario(sc, overrides={"population.records": 2_000}))
     msg = str(info.value)
     assert "fiscal.financing.results_based.dli1.months" in msg and "timing" in msg
 
