@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import (
     DataError,
     InputError,
@@ -22,8 +23,6 @@ from .errors import (
     ScenarioError,
     SimulateError,
 )
-
-__version__ = "0.1.0"
 
 #: public name -> the module that defines it (imported when the name is first used)
 _LAZY = {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from . import __version__
+from ._version import __version__
 from .kernels.projection import (
     BENEFICIARIES,
     BENEFICIARIES_AT_BIRTH,

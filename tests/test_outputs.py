@@ -411,7 +411,7 @@ def test_a_broken_scheduler_address_is_one_clear_error(scenario: Path, tmp_path:
 
 
 def test_rerunnable_makes_file_paths_absolute_and_keeps_the_rest() -> None:
-    from simulate.scenario.provenance import rerunnable
+    from simulate.provenance import rerunnable
 
     base = Path("/data/project")
     doc = {"scenario": {"name": "x", "country": "profiles/mine.toml"},
