@@ -26,13 +26,13 @@ from .errors import (
 
 #: public name -> the module that defines it (imported when the name is first used)
 _LAZY = {
-    "run": ".engine",
+    "run": ".runs",
     "Scenario": ".scenario",
     "load_scenario": ".scenario",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
-    from .engine import run
+    from .runs import run
     from .scenario import Scenario, load_scenario
 
 __all__ = [

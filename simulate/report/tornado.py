@@ -13,7 +13,7 @@ from typing import Any
 
 import xarray as xr
 
-from ..returns.tornado import OneWay
+from ..uncertainty.tornado import OneWay
 from .tables import _aligned, _money, returns_summary, returns_table
 from .tabular import Column, write_csv_rows
 
