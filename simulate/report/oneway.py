@@ -14,7 +14,7 @@ from .tables import _aligned, _money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.oneway import OneWayOutput, Switch
-    from ..uncertainty.sobol import Output
+    from ..uncertainty.output_spec import Output
 
 
 def _value(x: Any, units: str = "") -> str:

@@ -31,6 +31,7 @@ from .. import engine
 from ..errors import InputError, Problem
 from ..scenario import Scenario
 from ..scenario.model import build
+from .blocks import PreparedCache, draw_scenarios, run_block
 
 #: tasks per worker thread that a run is split into (so that slow workers do not stall it)
 TASKS_PER_THREAD = 2
@@ -117,8 +118,6 @@ def _unpack(packed: tuple[str, dict[str, str], str | None]) -> Scenario:
 
 
 def _cache(key: str) -> Any:
-    from .runner import PreparedCache
-
     with _CACHE_LOCK:
         if key not in _CACHES:
             if len(_CACHES) >= 2:
@@ -129,8 +128,6 @@ def _cache(key: str) -> Any:
 
 def _draw_task(packed: tuple, values: list[dict[str, Any]]) -> list[xr.Dataset]:
     """On a worker: the Datasets of one block of draws."""
-    from .runner import draw_scenarios, run_block
-
     base = _unpack(packed)
     scenarios = draw_scenarios(base, values)
     return run_block(scenarios, _cache(base.sha256))
