@@ -24,7 +24,9 @@ import numpy as np
 import xarray as xr
 
 from . import style
-from .tables import _aligned, _money, _share
+from .common import aligned as _aligned
+from .common import money_text as _money
+from .common import share_text as _share
 from .tabular import Column, Table, display_units, kind_of, var_column, write_table_csv
 
 #: the probabilities shown in the plan's headline table

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .tables import _aligned, _money
+from .common import aligned as _aligned
+from .common import money_text as _money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.oneway import OneWayOutput, Switch

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .tables import _aligned, summary_years
+from .common import aligned as _aligned
+from .common import summary_years
 
 
 def has_risk(ds: xr.Dataset) -> bool:

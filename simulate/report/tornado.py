@@ -14,7 +14,9 @@ from typing import Any
 import xarray as xr
 
 from ..uncertainty.tornado import OneWay
-from .tables import _aligned, _money, returns_summary, returns_table
+from .common import aligned as _aligned
+from .common import money_text as _money
+from .tables import returns_summary, returns_table
 from .tabular import Column, write_csv_rows
 
 
