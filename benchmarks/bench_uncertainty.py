@@ -37,7 +37,7 @@ import numba
 import numpy as np
 
 import simulate
-from simulate import engine
+from simulate import runs
 from simulate.scenario.model import with_values
 from simulate.uncertainty import runner
 from simulate.uncertainty.sampling import read_uncertainty, sample
@@ -61,7 +61,7 @@ def main() -> None:
           f"{numba.__version__}, {numba.get_num_threads()} threads; CPUs {os.cpu_count()}; "
           f"{args.records:,} base records, {sc.start_year}-{sc.end_year}, {n:,} draws, "
           f"draw block {runner.DRAW_BLOCK}")
-    engine.warmup()
+    runs.warmup()
     simulate.run(simulate.load_scenario(SCENARIO, overrides={  # compile the draw path too
         "uncertainty.draws": 4, "population.records": 1000}))
 

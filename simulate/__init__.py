@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import (
     DataError,
     InputError,
@@ -23,17 +24,15 @@ from .errors import (
     SimulateError,
 )
 
-__version__ = "0.1.0"
-
 #: public name -> the module that defines it (imported when the name is first used)
 _LAZY = {
-    "run": ".engine",
+    "run": ".runs",
     "Scenario": ".scenario",
     "load_scenario": ".scenario",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs; nothing is imported at run time
-    from .engine import run
+    from .runs import run
     from .scenario import Scenario, load_scenario
 
 __all__ = [

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError
 
 EXIT_INPUT = 1
@@ -144,9 +144,9 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
         output: str | None, quiet: bool, force: bool, strict: bool = False) -> None:
     """Project SCENARIO and write results.nc, report.html, tables.xlsx, CSV tables,
     charts and a summary (with [uncertainty]: every draw, and uncertainty.csv)."""
-    from .engine import run as run_scenario
     from .errors import Problem, ScenarioError
     from .report.writer import run_summary, write_run
+    from .runs import run as run_scenario
     from .scenario import load_scenario
 
     overrides = _overrides(sets)
@@ -264,10 +264,10 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
          quiet: bool, force: bool, strict: bool = False) -> None:
     """The capitalisation plan of SCENARIO's [fund]: required capital, contributions,
     depletion risk, fan chart (docs/fund.md)."""
-    from .engine import run as run_scenario
     from .errors import Problem, ScenarioError
     from .report.fund import plan_text
     from .report.writer import write_run
+    from .runs import run as run_scenario
     from .scenario import load_scenario
 
     overrides = _overrides(sets)
@@ -302,7 +302,7 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
 def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...], strict: bool = False) -> None:
     """Check SCENARIO files: every key, the country profile and the population columns
     (each file checked and reported, whatever the others hold)."""
-    from .engine import check
+    from .runs import check
     from .scenario import load_scenario
 
     failed = 0
@@ -339,8 +339,8 @@ def compare(scenarios: tuple[Path, ...], out: Path | None, sets: tuple[str, ...]
     Each SCENARIO is a scenario file (run now) or a results.nc of an earlier run.
     Writes compare.csv, compare_summary.csv, compare.txt and PNG charts.
     """
-    from .engine import run as run_scenario
     from .report.compare import read_results, write_compare
+    from .runs import run as run_scenario
     from .scenario import load_scenario
 
     overrides = _overrides(sets)
@@ -402,7 +402,7 @@ def reference() -> None:
 @_guard
 def warmup() -> None:
     """Compile every kernel on tiny arrays (fills numba's cache)."""
-    from .engine import warmup as warm
+    from .runs import warmup as warm
 
     start = time.perf_counter()
     warm()
@@ -446,8 +446,8 @@ def _sensitivity_global(scenario: Path, out: Path | None, sets: tuple[str, ...],
 
 
 def _checked(sc, strict: bool) -> list:
-    """The warnings of a scenario's checks before a run (engine.check); errors raise."""
-    from .engine import check
+    """The warnings of a scenario's checks before a run (runs.check); errors raise."""
+    from .runs import check
 
     return check(sc, strict=strict)
 
@@ -554,7 +554,6 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
             scenario, overrides=_overrides(sets)).section("returns"):
         _sensitivity_output(scenario, out, sets, output, threshold, quiet, force, strict)
         return
-    from .engine import run as run_scenario
     from .errors import Problem, ScenarioError
     from .report.tornado import (
         sensitivity_text,
@@ -565,8 +564,9 @@ def sensitivity(scenario: Path, out: Path | None, sets: tuple[str, ...], global_
     )
     from .report.writer import write_atomically
     from .returns import check
-    from .returns.tornado import one_way
+    from .runs import run as run_scenario
     from .scenario import load_scenario
+    from .uncertainty.tornado import one_way
 
     sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
     if check(sc) is None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .kernels.projection import (
     BENEFICIARIES,
     BENEFICIARIES_AT_BIRTH,

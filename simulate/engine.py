@@ -1,8 +1,11 @@
-"""The run: scenario -> population -> demography -> kernel -> results.
+"""The engine: one scenario -> population -> demography -> kernel -> results.
 
 Data flow one way (DESIGN.md); this module wires the steps and is the only
 caller of the kernels (coercing dtypes at the boundary so that numba's typing
-errors never reach a user).
+errors never reach a user). It projects one scenario (or one block of parameter
+draws sharing a population, for the analyses above it); which way a run goes
+(local, draws, cluster) is decided above it, in :mod:`simulate.runs`
+(docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -357,41 +360,27 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
         yield Totals(*partial, n_groups=n_groups)
 
 
-def run(scenario: Scenario, progress: Progress | None = None,
-        scheduler: str | None = None, uncertainty: bool = True,
-        strict: bool = False) -> xr.Dataset:
-    """Project ``scenario`` and return its results Dataset (see docs/results.md).
+def run_local(scenario: Scenario, progress: Progress | None = None,
+              strict: bool = False) -> xr.Dataset:
+    """Results of ``scenario`` at its own values, in this process: :func:`project` with
+    the plausibility checks before, during and after (:mod:`simulate.plausibility`; the
+    warnings in ``ds.attrs["warnings"]``, errors under ``strict``).
 
-    A scenario with ``[uncertainty]`` runs its draws (a ``draw`` dimension; see
-    :mod:`simulate.uncertainty`) unless ``uncertainty`` is False (one run at the
-    scenario's own values). ``scheduler``: the address of a Dask scheduler
-    (``tcp://host:8786``) to run on; without it, in this process.
-
-    Plausibility checks run before, during and after (:mod:`simulate.plausibility`);
-    the warnings are kept in ``ds.attrs["warnings"]`` (one per line); ``strict`` makes
-    them errors.
+    What an analysis re-runs for one variant (a tornado bar) and where
+    :func:`simulate.runs.run` sends a run without draws or cluster.
     """
     from .plausibility import run_checked
 
-    return run_checked(scenario, strict,
-                       lambda: _run(scenario, progress, scheduler, uncertainty))
+    return run_checked(scenario, strict, lambda: project(scenario, progress))
 
 
-def _run(scenario: Scenario, progress: Progress | None, scheduler: str | None,
-         uncertainty: bool) -> xr.Dataset:
+def project(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
+    """Project one scenario at its own values in this process: prepare, run the kernel,
+    build the results (:func:`finish`) and the fund's plan (no plausibility checks:
+    :func:`run_local` adds them)."""
     from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
 
-    if uncertainty and scenario.section("uncertainty"):
-        from .uncertainty.risk import add_risk
-        from .uncertainty.runner import run_uncertain
-
-        ds = run_uncertain(scenario, progress=progress, scheduler=scheduler)
-        return add_fund(add_risk(ds, scenario), scenario)
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
-    if scheduler is not None:
-        from .uncertainty.cluster import run_on_cluster
-
-        return add_fund(run_on_cluster(scenario, scheduler, progress), scenario)
     prep = prepare(scenario)
     return add_fund(finish(prep, project_totals(prep, progress)), scenario)
 
@@ -417,52 +406,3 @@ def results(prep: Prepared, totals: Totals) -> Results:
     out.merge(present_value_results(out, scenario))
     return out.merge(returns.returns_results(out, scenario, prep))
 
-
-def check(scenario: Scenario, strict: bool = False) -> list:
-    """Validate everything a run would need (profile, population, rules) without
-    projecting; return the warnings (:class:`~simulate.errors.InputWarning`), or with
-    ``strict`` raise them as errors.
-
-    A synthetic population is built small (the columns do not depend on its size).
-    """
-    from .errors import InputError
-    from .plausibility import collect, preflight
-
-    found = [*scenario.warnings, *preflight(scenario)]
-    if strict and found:
-        raise InputError(found)
-    if scenario.population_source == "synthetic":
-        scenario = replace(scenario, records=min(scenario.records, 2000))
-    with collect(strict) as during:
-        returns.check(scenario)
-        if scenario.section("uncertainty"):
-            from .uncertainty.runner import uncertainty_of
-
-            uncertainty_of(scenario)
-        prepare(scenario)
-    return found + [w for w in during if w not in found]
-
-
-WARMUP_SCENARIO = {
-    "scenario": {"name": "warm-up", "country": "lao", "start_year": 2025, "end_year": 2027},
-    "population": {"records": 300},
-    "programmes": {
-        "a": {"eligibility": [{"pregnant": True}, {"age_months": [0, 24]}],
-              "benefit": {"amount": 1.0}, "rollout": {"2025": 0.5, "2027": 1.0}},
-        "b": {"eligibility": {"age": [6, 18], "region": "North", "sex": "f"},
-              "benefit": {"amount": 1.0, "period": "once"},
-              "targeting": {"method": "poverty", "welfare_percentile_max": 40}},
-    },
-}
-
-
-#: a fund on the warm-up scenario: compiles the fund's kernel too
-WARMUP_FUND = {"pays": {"programme": "a"}, "returns": {"mean": 0.05, "volatility": 0.1},
-               "draws": 10}
-
-
-def warmup() -> None:
-    """Compile every kernel on a tiny scenario (fills numba's on-disk cache)."""
-    from .scenario import scenario_from_dict
-
-    run(scenario_from_dict({**WARMUP_SCENARIO, "fund": WARMUP_FUND}, "<warm-up>"))

@@ -1,7 +1,14 @@
-"""Provenance of a run: the scenario's original text, as written, with its comments.
+"""Provenance: what a result carries so that it can be traced and re-run.
 
-The resolved scenario (after ``extends`` and ``--set``; attribute ``scenario``,
-file ``scenario.toml``) re-runs the result but has lost every comment, and with it
+Two halves, one module (a leaf: it imports nothing else of the package but the version):
+
+* the resolved scenario that re-runs from anywhere (:func:`rerunnable`: ``extends``
+  flattened and ``--set`` applied by the loader; file paths made absolute, the id
+  written out), kept as the Dataset attribute ``scenario`` and the file
+  ``scenario.toml``;
+* the scenario's original text, as written, with its comments (below).
+
+The resolved scenario re-runs the result but has lost every comment, and with it
 the sources of the figures. :func:`original_texts` reads the scenario file and each
 file it ``extends`` exactly as they are on disk; :func:`provenance_attrs` turns them
 into the Dataset attributes ``results.nc`` carries:
@@ -19,7 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,8 +102,40 @@ def run_attrs(scenario: Any) -> dict[str, Any]:
     (e.g. ``spsim sensitivity --global``): id, version, date and the original file."""
     from datetime import UTC, datetime
 
-    from . import __version__
+    from ._version import __version__
 
     return {"scenario_id": scenario.id, "simulate_version": __version__,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "scenario_sha256": scenario.sha256, **provenance_attrs(scenario.path)}
+
+
+# --- the resolved scenario, re-runnable from anywhere -----------------------------
+
+#: What an explicit ``scenario.id`` may be (the schema's pattern).
+_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def rerunnable(doc: Mapping[str, Any], base_dir: Path, sid: str) -> dict[str, Any]:
+    """``doc`` (a resolved scenario document) with relative file paths made absolute
+    against ``base_dir`` (the scenario file's folder) and ``scenario.id`` set to ``sid``
+    when the file left it to its name. The input is not changed."""
+    out = dict(doc)
+    scenario = dict(out.get("scenario") or {})
+    if "id" not in scenario and _ID.match(sid) and sid not in (".", ".."):
+        scenario["id"] = sid
+    country = scenario.get("country")
+    if isinstance(country, str) and country.endswith(".toml"):
+        scenario["country"] = _absolute(country, base_dir)
+    if scenario:
+        out["scenario"] = scenario
+    population = out.get("population")
+    if isinstance(population, Mapping):
+        source = population.get("source")
+        if isinstance(source, str) and source != "synthetic":
+            out["population"] = {**population, "source": _absolute(source, base_dir)}
+    return out
+
+
+def _absolute(text: str, base_dir: Path) -> str:
+    path = Path(text)  # as the engine reads it: relative to the scenario's folder
+    return str(path if path.is_absolute() else base_dir / path)

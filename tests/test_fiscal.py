@@ -363,7 +363,7 @@ def test_bad_fiscal_input(tmp_path: Path, case: str, fiscal: dict, macro: dict |
     if macro and "gdp" not in macro:
         del d["macro"]["gdp"]
     with pytest.raises(ScenarioError) as err:
-        simulate.engine.check(scenario_from_dict(d, "case.toml"))
+        simulate.runs.check(scenario_from_dict(d, "case.toml"))
     text = str(err.value)
     assert text.startswith("case.toml: "), text
     for fragment in fragments:

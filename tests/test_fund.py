@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulate.cli import main
-from simulate.engine import run
 from simulate.errors import ScenarioError
 from simulate.fund import bond_schedule, quantile_at_least, required_capital, simulate_paths
 from simulate.fund.flows import fund_flows, spending_path
 from simulate.fund.plan import largest_at_least, lognormal_parameters, price_index
 from simulate.kernels.fund import normal
+from simulate.runs import run
 from simulate.scenario import scenario_from_dict
 from simulate.scenario.fund import Bond
 from simulate.scenario.loader import to_toml

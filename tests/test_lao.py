@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import simulate
-from simulate.engine import check
+from simulate.runs import check
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

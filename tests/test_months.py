@@ -181,7 +181,7 @@ BASE = {
 
 
 def _run(programme: dict):
-    from simulate.engine import run
+    from simulate.runs import run
 
     return run(scenario_from_dict({**BASE, "programmes": {"g": programme}}, "<test>"))
 

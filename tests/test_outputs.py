@@ -15,7 +15,7 @@ import pytest
 import xarray as xr
 from click.testing import CliRunner
 
-import simulate.engine
+import simulate.runs
 from simulate.cli import main
 from simulate.report import outfolder
 from simulate.report.outfolder import MANIFEST, PARTIAL, clean_stale, write_folder
@@ -61,7 +61,7 @@ def no_computation(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*_args, **_kwargs):
         raise AssertionError("the engine ran before the output folder was refused")
 
-    monkeypatch.setattr(simulate.engine, "run", forbidden)
+    monkeypatch.setattr(simulate.runs, "run", forbidden)
 
 
 def debris(parent: Path) -> list[str]:
@@ -310,7 +310,7 @@ def test_a_failed_run_leaves_no_parent_folders(scenario: Path, tmp_path: Path,
     def broken(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(simulate.engine, "run", broken)
+    monkeypatch.setattr(simulate.runs, "run", broken)
     r = spsim("run", scenario, "--out", tmp_path / "new" / "out")
     assert r.exit_code == 130 and "interrupted: nothing was written" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.toml"]
@@ -411,7 +411,7 @@ def test_a_broken_scheduler_address_is_one_clear_error(scenario: Path, tmp_path:
 
 
 def test_rerunnable_makes_file_paths_absolute_and_keeps_the_rest() -> None:
-    from simulate.scenario.provenance import rerunnable
+    from simulate.provenance import rerunnable
 
     base = Path("/data/project")
     doc = {"scenario": {"name": "x", "country": "profiles/mine.toml"},

@@ -21,9 +21,9 @@ from click.testing import CliRunner
 import simulate
 from simulate import plausibility
 from simulate.cli import main
-from simulate.engine import check, run
 from simulate.errors import InputError, InputWarning, ScenarioError
 from simulate.population.microdata import read_microdata
+from simulate.runs import check, run
 from simulate.scenario import schema
 
 BASE = """\

@@ -267,7 +267,7 @@ def test_sensitivity_without_returns(tmp_path: Path) -> None:
 
 
 def test_validate_catches_returns_problems(tmp_path: Path) -> None:
-    from simulate.engine import check
+    from simulate.runs import check
 
     with pytest.raises(ScenarioError, match="returns.stunting.programme"):
         check(make(tmp_path, {"discount_rate": 0.06, "stunting": {**STUNT, "programme": "x"}}))

@@ -15,7 +15,7 @@ from simulate.cli import main
 from simulate.report.tornado import tornado_data, tornado_plot
 from simulate.returns.sensitivity import all_cases, indicators, shift
 from simulate.returns.settings import ReturnsSettings, parse_case
-from simulate.returns.tornado import OneWay, one_way
+from simulate.uncertainty.tornado import OneWay, one_way
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from simulate import engine
+from simulate import runs
 from simulate.cli import main
 from simulate.scenario import scenario_from_dict
 from simulate.uncertainty.globalsa import analyse, design, quantiles, rank_warning
@@ -41,7 +41,7 @@ def sc():
 
 @pytest.fixture(scope="module")
 def base_ds(sc):
-    return engine.run(sc)
+    return runs.run(sc)
 
 
 def test_tornado_of_cost_on_a_hand_case(sc, base_ds) -> None:
@@ -130,7 +130,7 @@ def test_paths_reach_the_draws_and_fan_out() -> None:
     sc = scenario_from_dict(doc)
     paths = path_draws(sc, 12, 7)
     assert paths == path_draws(sc, 12, 7)  # seed reproducibility
-    ds = engine.run(sc)
+    ds = runs.run(sc)
     pv = ds["path_value"].sel(path="macro.inflation")
     np.testing.assert_allclose(ds["inflation"].values, pv.values, rtol=0, atol=1e-12)
     spread = ds["price_index"].std("draw").values
@@ -162,7 +162,7 @@ def test_run_with_draws_reports_risks_and_totals() -> None:
         "programmes.mecg.take_up": {"distribution": "uniform", "low": 0.4, "high": 1.0}},
         "risk": {"thresholds": [{"output": "total_cost", "above": 1e12}]}},
         "sensitivity": {"discount_rate": 0.05}}
-    ds = engine.run(scenario_from_dict(doc))
+    ds = runs.run(scenario_from_dict(doc))
     assert list(ds["risk"].values) == ["total_cost > envelope", "total_cost > 1e+12"]
     direct = (ds["total_cost"] > ds["envelope"]).mean("draw").values
     np.testing.assert_array_equal(ds["exceedance_probability"].values[0], direct)

@@ -1,0 +1,1 @@
+"""Country profiles and small reference tables shipped with the package (data files)."""

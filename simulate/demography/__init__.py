@@ -1,0 +1,1 @@
+"""Demography: model life tables and the projection of the population over the years."""

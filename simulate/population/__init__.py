@@ -1,0 +1,1 @@
+"""The population: records as arrays, synthetic or from microdata, and country profiles."""

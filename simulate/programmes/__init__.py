@@ -1,0 +1,1 @@
+"""Benefit programmes: rules compiled into the tables the projection kernel reads."""

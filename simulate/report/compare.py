@@ -37,8 +37,12 @@ import numpy as np
 import xarray as xr
 
 from ..errors import DataError, Problem
+from .common import aligned as _aligned
+from .common import count_text as _count
+from .common import money_text as _money
+from .common import share_text as _share
+from .common import summary_years
 from .draws import central, has_draws
-from .tables import _aligned, _count, _money, _share, summary_years
 from .tabular import Column, write_csv_rows
 from .writer import write_atomically
 

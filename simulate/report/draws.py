@@ -17,7 +17,10 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .tables import _aligned, _money, _share, summary_years
+from .common import aligned as _aligned
+from .common import money_text as _money
+from .common import share_text as _share
+from .common import summary_years
 
 #: percentiles reported over the draws
 PERCENTILES = (5, 25, 50, 75, 95)

@@ -24,7 +24,10 @@ import numpy as np
 import xarray as xr
 
 from . import style
-from .tables import _aligned, _money, _share
+from .common import aligned as _aligned
+from .common import money_text as _money
+from .common import share_text as _share
+from .summary import SummaryInput, summary_section
 from .tabular import Column, Table, display_units, kind_of, var_column, write_table_csv
 
 #: the probabilities shown in the plan's headline table
@@ -286,6 +289,12 @@ def fund_summary(ds: xr.Dataset) -> list[str]:
         return []
     return ["", "Fund: the plan by year in fund.txt and fund_plan.csv, the Fund sheets of "
             "tables.xlsx and report.html", *(f"warning: {w}" for w in fund_warnings(ds))]
+
+
+@summary_section("fund", 20)
+def _summary_lines(run: SummaryInput) -> list[str]:
+    """This module's section of the run summary (report/summary.py)."""
+    return fund_summary(run.ds)
 
 
 # --- charts ---------------------------------------------------------------------------

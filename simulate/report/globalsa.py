@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .tables import _aligned
+from .common import aligned as _aligned
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.globalsa import GlobalResult

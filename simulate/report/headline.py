@@ -26,8 +26,8 @@ import numpy as np
 import xarray as xr
 
 from ..errors import InputError, Problem
+from .common import money_text as _money
 from .style import money, percent
-from .tables import _money
 
 #: share of the highest coverage (all programmes) that counts as full scale
 FULL_SCALE = 0.95

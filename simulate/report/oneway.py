@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .tables import _aligned, _money
+from .common import aligned as _aligned
+from .common import money_text as _money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.oneway import OneWayOutput, Switch
-    from ..uncertainty.sobol import Output
+    from ..uncertainty.output_spec import Output
 
 
 def _value(x: Any, units: str = "") -> str:

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..errors import InputError, Problem
 
 Writer = Callable[[Path], None]

@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .tables import _aligned, summary_years
+from .common import aligned as _aligned
+from .common import summary_years
+from .summary import SummaryInput, summary_section
 
 
 def has_risk(ds: xr.Dataset) -> bool:
@@ -104,3 +106,9 @@ def risk_summary(ds: xr.Dataset) -> list[str]:
                      f"with {ds.sizes['draw']:,} draws; target "
                      f"{100 * float(a['precision_target']):.2f}% {state}")
     return lines
+
+
+@summary_section("risk", 10)
+def _summary_lines(run: SummaryInput) -> list[str]:
+    """This module's section of the run summary (report/summary.py)."""
+    return risk_summary(run.ds)

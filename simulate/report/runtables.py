@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import xarray as xr
 
+from .common import COLUMNS, FISCAL_COLUMNS, TOTAL
 from .draws import _stats, draw_table, has_draws
-from .tables import COLUMNS, FISCAL_COLUMNS, TOTAL
 from .tabular import Column, Table, display_units, kind_of, var_column
 
 Builder = Callable[[xr.Dataset], "Table | None"]

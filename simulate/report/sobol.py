@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .tables import _money
+from .common import money_text as _money
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty.sobol import SobolResult

@@ -11,21 +11,16 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-#: columns of the cost table: (variable, header, kind) where kind picks the format
-COLUMNS = (
-    ("eligible", "eligible", "count"),
-    ("beneficiaries", "beneficiaries", "count"),
-    ("coverage", "coverage", "share"),
-    ("transfers", "transfers", "money"),
-    ("admin_cost", "admin_cost", "money"),
-    ("cost", "cost", "money"),
-    ("cost_real", "cost_real", "money"),
-    ("cost_usd", "cost_usd", "money"),
-    ("cost_pct_gdp", "cost_pct_gdp", "share"),
-    ("cost_pct_revenue", "cost_pct_revenue", "share"),
-)
-TOTAL = "total"
+from .common import COLUMNS, FISCAL_COLUMNS, TOTAL, summary_years
+from .common import aligned as _aligned
+from .common import count_text as _count
+from .common import money_text as _money
+from .common import share_text as _share
 
+__all__ = ["COLUMNS", "FISCAL_COLUMNS", "TOTAL", "cost_table", "fiscal_summary",
+           "fiscal_table", "format_summary", "overlap_table", "poverty_summary",
+           "poverty_table", "returns_summary", "returns_table", "summary_years",
+           "targeting_summary", "targeting_table", "write_csv", "write_rows"]
 
 def cost_table(ds: xr.Dataset) -> list[dict[str, object]]:
     """One row per (year, programme) plus a ``total`` row per year, with every column.
@@ -56,33 +51,6 @@ def write_csv(ds: xr.Dataset, path: Path) -> None:
     from .tabular import write_table_csv
 
     write_table_csv(costs_long(ds), path)
-
-
-def summary_years(years: np.ndarray) -> list[int]:
-    """The years the printed summary shows: first, second, every fifth after, last."""
-    ys = [int(y) for y in years]
-    picked = [ys[0]] + ys[1:2] + [y for y in ys[2:] if (y - ys[0]) % 5 == 0] + ys[-1:]
-    return sorted(set(picked))
-
-
-def _money(x: float) -> str:
-    if not np.isfinite(x):
-        return "-"
-    for div, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{x / div:,.2f} {suffix}"
-    return f"{x:,.0f}"
-
-
-def _count(x: float) -> str:
-    return "-" if not np.isfinite(x) else f"{x:,.0f}"
-
-
-def _share(x: float) -> str:
-    """A share as a percentage with at least two significant digits (never a false 0.00%)."""
-    from .style import percent
-
-    return percent(x)
 
 
 def format_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
@@ -121,17 +89,6 @@ def format_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
     if unseen:
         lines += ["", *unseen]
     return "\n".join(lines)
-
-
-def _aligned(table: list[list[str]]) -> list[str]:
-    """Rows right-aligned in columns, a rule under the header, indented two spaces."""
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    out = []
-    for i, row in enumerate(table):
-        out.append("  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-        if i == 0:
-            out.append("  " + "  ".join("-" * w for w in widths))
-    return out
 
 
 def targeting_table(ds: xr.Dataset, year: int) -> list[dict[str, object]]:
@@ -223,16 +180,6 @@ def overlap_table(ds: xr.Dataset) -> list[dict[str, object]]:
 
 
 # --- fiscal space and financing (simulate/fiscal.py; docs/fiscal.md) -------------------
-
-#: yearly fiscal variables of :func:`fiscal_table`, in column order (those present)
-FISCAL_COLUMNS = (
-    "gdp", "revenue", "expenditure", "population", "total_cost", "total_cost_pct_gdp",
-    "total_cost_pct_revenue", "total_cost_pct_expenditure", "total_cost_per_capita",
-    "envelope", "envelope_headroom", "total_cost_pct_envelope", "total_financing",
-    "financing_gap", "financing_gap_pct_gdp", "debt_service", "debt_pct_gdp",
-    "debt_baseline_pct_gdp", "primary_balance_pct_gdp", "overall_balance_pct_gdp",
-)
-
 
 def fiscal_table(ds: xr.Dataset) -> list[dict[str, object]]:
     """One row per year: the macro figures, the package's fiscal space indicators, the

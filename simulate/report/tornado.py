@@ -13,8 +13,10 @@ from typing import Any
 
 import xarray as xr
 
-from ..returns.tornado import OneWay
-from .tables import _aligned, _money, returns_summary, returns_table
+from ..uncertainty.tornado import OneWay
+from .common import aligned as _aligned
+from .common import money_text as _money
+from .tables import returns_summary, returns_table
 from .tabular import Column, write_csv_rows
 
 

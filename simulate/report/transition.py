@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from .outfolder import Writer
+from .summary import SummaryInput, summary_section
 from .tables import write_rows
 
 
@@ -72,3 +73,9 @@ def transition_summary(ds: xr.Dataset) -> list[str]:
         f"caseload's cost in {int(years[-1])}: "
         + ("-" if not np.isfinite(share) else f"{100 * share:.1f}%"),
     ]
+
+
+@summary_section("transition", 30)
+def _summary_lines(run: SummaryInput) -> list[str]:
+    """This module's section of the run summary (report/summary.py)."""
+    return transition_summary(run.table)

@@ -16,14 +16,14 @@ import xarray as xr
 
 from . import runtables
 from .draws import central, has_draws
-from .fund import fund_summary, fund_writers, has_fund
+from .fund import fund_writers, has_fund
 from .outfolder import Writer, write_folder
 from .outputs import provenance_files, report_files
-from .risk import risk_summary, risk_writers
-from .summary import summary_text
+from .risk import risk_writers
+from .summary import compose
 from .tables import write_csv
 from .tabular import write_table_csv
-from .transition import transition_summary, transition_writers
+from .transition import transition_writers
 
 
 def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = False) -> Path:
@@ -76,12 +76,8 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
 
 
 def run_summary(ds: xr.Dataset, years: list[int] | None = None) -> str:
-    """The printed summary of a run (summary.summary_text: with draws, of the means, then
-    the spread; with a fund, its required capital first), the risks of a run with draws,
-    where the fund's plan is and its depletion warnings, the caseload transition, then the
-    run's warnings (:func:`simulate.plausibility.warning_lines`)."""
-    from ..plausibility import warning_lines
-
-    table = central(ds) if has_draws(ds) else ds
-    return "\n".join([summary_text(ds, years), *risk_summary(ds), *fund_summary(ds),
-                      *transition_summary(table), *warning_lines(ds)])
+    """The printed summary of a run: every section registered with
+    :func:`simulate.report.summary.summary_section` (the results, with draws of the
+    means then the spread; the risks; the fund's plan; the caseload transition; the
+    warnings), in order. The modules imported here register theirs."""
+    return compose(ds, years)

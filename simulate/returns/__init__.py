@@ -47,7 +47,7 @@ def check(scenario: Scenario) -> ReturnsSettings | None:
     (programme names, years, lengths, tornado parameters); raise every problem at once."""
     settings = read_settings(scenario)
     if settings is not None and settings.parameters_declared:
-        from .tornado import variants
+        from .variants import variants
 
         variants(scenario, settings)  # builds each one-way scenario: checks the values
     return settings

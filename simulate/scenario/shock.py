@@ -22,8 +22,8 @@ from dataclasses import replace
 from typing import Any
 
 from . import schema
-from .model import Admin, Benefit, Condition, Programme, Targeting
 from .paths import YearPath
+from .programme import Admin, Benefit, Condition, Programme, Targeting
 
 VERTICAL = "shock_vertical"
 HORIZONTAL = "shock_horizontal"

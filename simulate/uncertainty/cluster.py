@@ -5,7 +5,7 @@ Two kinds of work go to the workers:
 * **draws** (:func:`run_blocks`): each task is a block of parameter draws that
   share a population and rule structure (:func:`simulate.uncertainty.runner.plan`);
   the worker builds (and keeps) the population, runs the fused kernel for the block
-  and returns each draw's Dataset;
+  and returns each draw's named result arrays (one Dataset is built for all draws);
 * **record batches** of one run (:func:`run_on_cluster`): each task is a range of
   the fixed batches of households (``engine.CHUNKS_PER_BATCH`` chunks); the worker
   returns each batch's totals and this process adds them in batch order.
@@ -31,6 +31,8 @@ from .. import engine
 from ..errors import InputError, Problem
 from ..scenario import Scenario
 from ..scenario.model import build
+from ..variables import Results
+from .blocks import PreparedCache, draw_scenarios, run_block
 
 #: tasks per worker thread that a run is split into (so that slow workers do not stall it)
 TASKS_PER_THREAD = 2
@@ -117,8 +119,6 @@ def _unpack(packed: tuple[str, dict[str, str], str | None]) -> Scenario:
 
 
 def _cache(key: str) -> Any:
-    from .runner import PreparedCache
-
     with _CACHE_LOCK:
         if key not in _CACHES:
             if len(_CACHES) >= 2:
@@ -127,10 +127,8 @@ def _cache(key: str) -> Any:
         return _CACHES[key]
 
 
-def _draw_task(packed: tuple, values: list[dict[str, Any]]) -> list[xr.Dataset]:
-    """On a worker: the Datasets of one block of draws."""
-    from .runner import draw_scenarios, run_block
-
+def _draw_task(packed: tuple, values: list[dict[str, Any]]) -> list[Results]:
+    """On a worker: the named result arrays of one block of draws."""
     base = _unpack(packed)
     scenarios = draw_scenarios(base, values)
     return run_block(scenarios, _cache(base.sha256))
@@ -144,9 +142,9 @@ def _task_size(client: Any, n: int) -> int:
 
 
 def run_blocks(scenario: Scenario, plan: Any, address: str
-               ) -> Iterator[tuple[tuple[int, ...], list[xr.Dataset]]]:
+               ) -> Iterator[tuple[tuple[int, ...], list[Results]]]:
     """Each block of ``plan`` (split so that every worker thread gets work) computed on
-    the cluster: (draw indices, their Datasets), as the blocks complete."""
+    the cluster: (draw indices, their named result arrays), as the blocks complete."""
     from distributed import as_completed
 
     client = connect(address)

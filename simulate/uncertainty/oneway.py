@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import Problem, ScenarioError
+from .output_spec import Output, default_output, parse_output
 from .runner import DrawProgress, run_values
 from .sampling import Distribution, read_uncertainty
-from .sobol import Output, default_output, parse_output
 
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr

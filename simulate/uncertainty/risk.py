@@ -80,7 +80,7 @@ def declared_risks(scenario: Scenario, ds: xr.Dataset) -> list[Risk]:
 
 
 def _check_output(scenario: Scenario, ds: xr.Dataset, text: str, where: str) -> None:
-    from .sobol import parse_output
+    from .output_spec import parse_output
 
     years = ds["year"].values
     try:
@@ -94,7 +94,7 @@ def _check_output(scenario: Scenario, ds: xr.Dataset, text: str, where: str) -> 
 
 def _series(ds: xr.Dataset, name: str) -> np.ndarray:
     """``[draw, year]`` values of an output name (no @YEAR) in ``ds``."""
-    from .sobol import parse_output
+    from .output_spec import parse_output
 
     years = [int(y) for y in ds["year"].values]
     cols = [parse_output(f"{name}@{y}", ds).values(ds) for y in years]

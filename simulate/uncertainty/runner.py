@@ -26,16 +26,12 @@ from .. import engine
 from ..errors import Problem, ScenarioError
 from ..programmes.rules import structure_key
 from ..scenario import Scenario
-from ..scenario.model import with_values
 from ..variables import VARIABLES, Results, build_draws, merge_draw_attrs
+from .blocks import PreparedCache, draw_scenarios, run_block
 from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
 
 #: draws evaluated together in one kernel pass (memory grows with it; results do not)
 DRAW_BLOCK = 128
-#: welfare histogram bins of runs with draws (the Gini's resolution): 2048 / 8, so that
-#: every draw's histogram fits in memory; fixed, so results do not depend on the blocks
-DRAW_HIST_BINS = 256
-
 DrawProgress = Callable[[int, int], None]
 
 
@@ -47,28 +43,6 @@ class Plan:
     scenarios: tuple[Scenario, ...]
     values: tuple[dict[str, Any], ...]
     blocks: tuple[tuple[int, ...], ...]
-
-
-def draw_scenarios(scenario: Scenario, values: Sequence[dict[str, Any]]) -> list[Scenario]:
-    """Each draw's scenario (``values[d]`` set on ``scenario``); every problem at once."""
-    out: list[Scenario] = []
-    problems: list[Problem] = []
-    cache: dict[str, Scenario] = {}
-    for v in values:
-        key = repr(sorted(v.items()))
-        if key in cache:
-            out.append(cache[key])
-            continue
-        try:
-            sc = with_values(scenario, v, "uncertainty.parameters", quote=True)
-        except ScenarioError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-            continue
-        cache[key] = sc
-        out.append(sc)
-    if problems:
-        raise ScenarioError(problems)
-    return out
 
 
 def plan(scenario: Scenario, values: Sequence[dict[str, Any]],
@@ -103,31 +77,6 @@ def _check_shape(scenario: Scenario, scenarios: Sequence[Scenario],
                     f'uncertainty.parameters."{keys[0]}"',
                     f"a parameter that keeps {what} as in the scenario "
                     f"({get(scenario)!r}: draws are joined along draw)", repr(get(sc))))
-
-
-class PreparedCache:
-    """The last prepared population, reused while the draws share it."""
-
-    def __init__(self) -> None:
-        self.prep: engine.Prepared | None = None
-
-    def get(self, scenario: Scenario) -> engine.Prepared:
-        if self.prep is None:
-            self.prep = engine.prepare(scenario)
-        else:
-            self.prep = engine.reprepare(self.prep, scenario)
-        return self.prep
-
-
-def run_block(scenarios: Sequence[Scenario], cache: PreparedCache | None = None
-              ) -> list[Results]:
-    """The results of draws that share a population and rule structure: one kernel pass;
-    each draw's named arrays (no Dataset: :func:`combine` builds one for all draws)."""
-    cache = cache or PreparedCache()
-    preps = [cache.get(sc) for sc in scenarios]
-    params = [engine.draw_parameters(p) for p in preps]
-    totals = engine.project_draws(preps[0], params, hist_bins=DRAW_HIST_BINS)
-    return [engine.results(p, totals.draw(d)) for d, p in enumerate(preps)]
 
 
 def run_values(scenario: Scenario, values: Sequence[dict[str, Any]],

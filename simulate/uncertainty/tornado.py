@@ -1,5 +1,7 @@
 """One-way sensitivity (the tornado): the base NPV when one parameter takes its low or
-its high value, every other parameter as in the scenario.
+its high value, every other parameter as in the scenario. An analysis above the
+engine: a bar on a scenario key re-runs the engine (:func:`simulate.engine.run_local`);
+the variants are built and checked by :mod:`simulate.returns.variants`.
 
 Parameters are ``[sensitivity.parameters]`` entries ``"key.path" = [low, high]``:
 
@@ -22,9 +24,10 @@ import xarray as xr
 
 from .. import finance
 from ..errors import Problem, ScenarioError
+from ..returns import compute, survival_for
+from ..returns.settings import ReturnsSettings, read_settings
+from ..returns.variants import variants
 from ..scenario import Scenario
-from ..scenario.model import with_values
-from .settings import FLOW_PARAMETERS, ReturnsSettings, read_settings
 
 OneWayProgress = Callable[[int, int, str], None]
 
@@ -40,31 +43,6 @@ class OneWay:
     npv_high: float
 
 
-def variant(scenario: Scenario, path: str, value: float) -> Scenario:
-    """``scenario`` with ``path`` set to ``value``; problems name sensitivity.parameters."""
-    return with_values(scenario, {path: value}, "sensitivity.parameters", check=read_settings)
-
-
-def variants(scenario: Scenario, settings: ReturnsSettings
-             ) -> dict[tuple[str, int], Scenario | None]:
-    """Each (parameter, 0 low / 1 high) -> its scenario (None for costs/benefits);
-    every problem of every variant at once."""
-    out: dict[tuple[str, int], Scenario | None] = {}
-    problems: list[Problem] = []
-    for path, pair in settings.parameters.items():
-        for side, value in enumerate(pair):
-            if path in FLOW_PARAMETERS:
-                out[(path, side)] = None
-                continue
-            try:
-                out[(path, side)] = variant(scenario, path, value)
-            except ScenarioError as exc:
-                problems.extend(p for p in exc.problems if p not in problems)
-    if problems:
-        raise ScenarioError(problems)
-    return out
-
-
 def _npv(settings: ReturnsSettings, benefits: np.ndarray, costs: np.ndarray) -> float:
     h = settings.horizon_years
     return finance.npv(settings.discount_rate, (benefits - costs)[:h],
@@ -78,8 +56,7 @@ def one_way(scenario: Scenario, ds: xr.Dataset, survival: np.ndarray | None = No
     ``ds`` is the base run's Dataset (with returns); ``survival`` the cohorts'
     survival (computed from the profile when needed and not given).
     """
-    from ..engine import run
-    from . import compute, survival_for
+    from ..engine import run_local  # numba and the kernels: only when a bar re-runs
 
     settings = read_settings(scenario)
     if settings is None:
@@ -105,7 +82,7 @@ def one_way(scenario: Scenario, ds: xr.Dataset, survival: np.ndarray | None = No
                 survival = survival_for(scenario)
             out = compute(ds, s2, survival)
         else:
-            out = run(sc, uncertainty=False)
+            out = run_local(sc)
         results[(path, side)] = float(out["npv"].sel(sensitivity="base"))
     if progress is not None:
         progress(total, total, "")
