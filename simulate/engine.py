@@ -343,7 +343,8 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
               (n_years, n_combos, 2, n_draws), (n_years, n_groups))
     per_chunk = 8 * sum(int(np.prod(s)) for s in shapes)
     threads = numba.get_num_threads()
-    per_call = max(1, min(threads, CALL_MEMORY // per_chunk))
+    # a batch's chunks in one call when memory allows (the threads share them out)
+    per_call = max(1, min(CHUNKS_PER_BATCH, CALL_MEMORY // per_chunk))
     n_chunks = len(chunk_hh) - 1
     todo = range(-(-n_chunks // CHUNKS_PER_BATCH)) if batches is None else batches
     for done, batch in enumerate(todo):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dis
+import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -121,3 +122,37 @@ def test_specialised_equals_generic(name, monkeypatch) -> None:
     for field in ("programmes", "population", "poverty", "histogram", "overlap", "groups"):
         a, b = getattr(got, field), getattr(want, field)
         assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), field
+
+
+NOTICE_PROBE = """
+import json, sys
+from dataclasses import replace
+from simulate import engine, kernel_cache
+from simulate.scenario import load_scenario
+sc = replace(load_scenario(sys.argv[1]), records=200, end_year=2027)
+before = kernel_cache.cold_kernels(sc)
+if sys.argv[2] == "run":
+    engine.project_totals(engine.prepare(sc))
+print(json.dumps(before))
+"""
+
+
+def test_compile_notice_reads_the_specialised_kernels_cache(tmp_path) -> None:
+    """Cold in a new cache, warm in the next process after a run: the notice looks up
+    the kernel of the scenario's structure in numba's index."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
+           "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    path = str(ROOT / "scenarios" / "lao_mecg.toml")
+
+    def cold(mode: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", NOTICE_PROBE, path, mode], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    assert cold("run") == ["project_households", "reduce_chunks"]
+    assert cold("look") == []
+    files = list((tmp_path / "xdg" / "simulate" / "kernels").glob("projection_*.py"))
+    assert len(files) == 1  # the scenario's structure only
