@@ -27,9 +27,11 @@ from .kernels.projection import (
     HIST_BINS,
     N_MEASURES,
     N_POV,
-    project_households,
     reduce_chunks,
+    run_threads,
 )
+from .kernels.specialise import kernel as specialised_kernel
+from .kernels.specialise import structure_flags
 from .population.history import profile_for_year
 from .population.identity import record_key
 from .population.microdata import read_microdata
@@ -326,21 +328,28 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     # welfare in start_year prices (the population's own year may be earlier)
     welfare = pop.welfare / prep.macro.price_index[0]
     pregnant, disabled, region = rec.flags
-    shared = (
-        *rec.columns, group, pregnant, disabled, t.static, welfare, t.target_value, t.income,
-        r.survival, r.fertility, prep.disability, years, first_active, bool(pop.has_pregnant),
-        bool(pop.has_disabled),
-        t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo, t.cond_hi,
-        t.cond_mask, t.unit, t.kind, t.once.astype(np.bool_), t.target_row, t.stream,
-        t.income_row, t.income_from, t.take_up_code, region, np.uint64(sc.seed), max_members,
-        t.monthly, t.pay_every, t.preg_reg, t.enrol_lo, t.enrol_hi,
-    )
+    # the kernel's named bundles (kernels/projection.py, project_chunks)
+    records = (*rec.columns, group, pregnant, disabled, t.static, welfare, t.target_value,
+               t.income, region)
+    demography = (r.survival, r.fertility, prep.disability, years)
+    once = t.once.astype(np.bool_)
+    rules = (t.prog_group_start, t.group_cond_start, t.cond_var, t.cond_kind, t.cond_lo,
+             t.cond_hi, t.cond_mask, t.unit, t.kind, once, t.target_row, t.stream,
+             t.income_row, t.income_from, t.take_up_code, t.monthly, t.pay_every, t.preg_reg,
+             t.enrol_lo, t.enrol_hi)
+    settings = (first_active, bool(pop.has_pregnant), bool(pop.has_disabled),
+                np.uint64(sc.seed), max_members)
     parameters = _stack(draws)
+    # compiled for the scenario's structure only (kernels/specialise.py)
+    project = specialised_kernel(structure_flags(t.unit, t.kind, once, t.target_row,
+                                                 t.cond_var, t.monthly))
     shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),
               (n_years, 2, N_POV, n_draws), (n_years, 2, hist_bins, 2, n_draws),
               (n_years, n_combos, 2, n_draws), (n_years, n_groups))
     per_chunk = 8 * sum(int(np.prod(s)) for s in shapes)
-    per_call = max(1, min(numba.get_num_threads(), CALL_MEMORY // per_chunk))
+    threads = numba.get_num_threads()
+    # a batch's chunks in one call when memory allows (the threads share them out)
+    per_call = max(1, min(CHUNKS_PER_BATCH, CALL_MEMORY // per_chunk))
     n_chunks = len(chunk_hh) - 1
     todo = range(-(-n_chunks // CHUNKS_PER_BATCH)) if batches is None else batches
     for done, batch in enumerate(todo):
@@ -349,9 +358,10 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
         for start in range(first, last, per_call):
             stop = min(last, start + per_call)
             outs = [np.zeros((stop - start, *s)) for s in shapes]
-            with _KERNEL_LOCK:  # numba's workqueue layer cannot run two at once
-                project_households(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]),
-                                   *shared, *parameters, *outs)
+            with _KERNEL_LOCK:  # one call at a time: its threads use every core
+                run_threads(project, stop - start, threads, hh_start,
+                            np.ascontiguousarray(chunk_hh[start:stop + 1]), records,
+                            demography, rules, parameters, tuple(outs), settings)
             for part, total in zip(outs, partial, strict=True):
                 # as (chunk, element) views: one compiled specialisation, not one per rank
                 reduce_chunks(part.reshape(len(part), -1), total.reshape(-1))

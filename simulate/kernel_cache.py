@@ -1,8 +1,10 @@
 """Whether the numba kernels a scenario uses are already compiled for this machine.
 
 numba compiles a kernel on its first call and keeps the machine code in its
-on-disk cache (``cache=True``: ``simulate/kernels/__pycache__``, or
-``NUMBA_CACHE_DIR``). The first run after installation (or after a kernel's
+on-disk cache (``cache=True``: ``__pycache__`` beside the kernel's source, or
+``NUMBA_CACHE_DIR``). The projection kernel is compiled per structure of the
+scenario (a generated module per structure, kernels/specialise.py), so its cache is
+looked up in the module of the scenario's structure. The first run after installation (or after a kernel's
 source changed) therefore waits for the compiler; :func:`compile_notice` says so
 before the run starts (``spsim run`` and ``spsim fund`` print it on a terminal;
 docs/performance.md, "First run").
@@ -21,18 +23,39 @@ from typing import Any
 #: seconds to compile each kernel with an empty cache, measured on the 2-core
 #: development machine (benchmarks/bench_first_run.py; docs/performance.md)
 COMPILE_SECONDS = {
-    "project_households": 25.0,
+    # the default scenario's specialisation: 13 s of CPU at load 5.5 (round 4); the
+    # previous round's quiet/loaded ratio puts it near 6 s idle, means tests larger
+    "project_households": 8.0,
     "reduce_chunks": 1.0,
     "simulate_fund": 10.0,
 }
 
 
-def scenario_kernels(scenario: Any) -> list[Any]:
-    """The numba dispatchers a run of ``scenario`` calls: the projection kernels
-    always, the fund's Monte Carlo only with ``[fund]``."""
-    from .kernels.projection import project_households, reduce_chunks
+def scenario_flags(scenario: Any) -> tuple[bool, ...]:
+    """The structure flags of ``scenario``'s programmes (kernels/specialise.py), read
+    from the scenario alone (the engine reads the same from the rule tables)."""
+    from .kernels.projection import UNIT_HOUSEHOLD, UNIT_PERSON
+    from .kernels.specialise import structure_flags
+    from .programmes.rules import DYNAMIC, KINDS
 
-    kernels = [project_households, reduce_chunks]
+    progs = list(getattr(scenario, "programmes", None) or ())
+    return structure_flags(
+        unit=[UNIT_HOUSEHOLD if p.unit == "household" else UNIT_PERSON for p in progs],
+        kind=[KINDS[p.benefit.type] for p in progs],
+        once=[p.benefit.period == "once" for p in progs],
+        target_row=[-1 if p.targeting.method == "none" else 0 for p in progs],
+        cond_var=[DYNAMIC.get(c.column, 0) for p in progs for g in p.eligibility for c in g],
+        monthly=[getattr(p, "timing", None) is not None for p in progs])
+
+
+def scenario_kernels(scenario: Any) -> list[Any]:
+    """The numba dispatchers a run of ``scenario`` calls: the projection kernel
+    specialised to its structure (its generated module is written if missing) and the
+    reduction always, the fund's Monte Carlo only with ``[fund]``."""
+    from .kernels.projection import reduce_chunks
+    from .kernels.specialise import kernel
+
+    kernels = [kernel(scenario_flags(scenario)), reduce_chunks]
     if getattr(scenario, "fund", None) is not None:
         from .kernels.fund import simulate_fund
 

@@ -22,7 +22,9 @@ validate``); :func:`warmup` compiles every kernel (``spsim warmup``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Literal
 
 import xarray as xr
@@ -132,8 +134,37 @@ WARMUP_FUND = {"pays": {"programme": "a"}, "returns": {"mean": 0.05, "volatility
                "draws": 10}
 
 
-def warmup() -> None:
-    """Compile every kernel on a tiny scenario (fills numba's on-disk cache)."""
-    from .scenario import scenario_from_dict
+#: the scenarios of a source checkout, whose kernels :func:`warmup` compiles too
+SHIPPED_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def warmup(scenarios: Iterable[Path] | None = None) -> None:
+    """Compile every kernel on a tiny scenario (fills numba's on-disk cache), and the
+    projection kernel specialised to the structure of each of ``scenarios`` (default:
+    the ``*.toml`` of :data:`SHIPPED_SCENARIOS`, when present): each structure has its
+    own kernel (kernels/specialise.py), compiled here with the warm-up's argument types
+    without running it."""
+    from .kernel_cache import scenario_flags
+    from .kernels.specialise import kernel as specialised_kernel
+    from .scenario import load_scenario, scenario_from_dict
 
     run(scenario_from_dict({**WARMUP_SCENARIO, "fund": WARMUP_FUND}, "<warm-up>"))
+    if scenarios is None:
+        scenarios = sorted(SHIPPED_SCENARIOS.glob("*.toml"))
+    compiled = [sig for m in _specialised_modules() for sig in m.signatures]
+    if not compiled:
+        return
+    for path in scenarios:
+        try:
+            flags = scenario_flags(load_scenario(path))
+        except Exception:  # a scenario that does not load is reported by its own run
+            continue
+        project = specialised_kernel(flags)
+        if compiled[0] not in project.signatures:
+            project.compile(compiled[0])
+
+
+def _specialised_modules() -> list:
+    from .kernels import specialise
+
+    return [getattr(m, specialise.ENTRY) for m in list(specialise._MODULES.values())]

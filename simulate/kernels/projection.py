@@ -60,8 +60,9 @@ capita (start-year prices) plus its transfers per expected member (deflated)
 with the poverty line; a log-spaced histogram of welfare gives the Gini.
 """
 
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .rng import (
     BIRTH_IN_YEAR,
@@ -111,6 +112,25 @@ HIST_BINS = 2048
 HIST_LOG_MIN = -8.0
 HIST_LOG_MAX = 8.0
 MAX_AGE = 100
+
+# Structure flags of the generic kernel: every structure compiled in. A kernel
+# specialised to a scenario (kernels/specialise.py) has each replaced by a literal, so
+# that Python drops the blocks its scenario cannot reach before numba sees them.
+S_MONTHLY = True  # a programme paid by months within the year ([timing])
+S_YEARLY = True  # a programme decided by whole years
+S_PERSON_YEARLY = True  # a person programme decided by whole years
+S_HOUSEHOLD = True  # a household programme (by whole years)
+S_MEANS = True  # a means-tested amount (top-up or utility)
+S_TOP_UP = True
+S_UTILITY = True
+S_TARGETED = True  # targeting (a target value and its errors)
+S_ONCE = True  # a once-only benefit
+S_STATIC = True  # a condition on a column of the data
+S_PREGNANT = True  # a pregnancy condition
+S_DISABLED = True  # a disability condition
+#: the structure flags, in their order in a specialisation key
+FLAGS = ("S_MONTHLY", "S_YEARLY", "S_PERSON_YEARLY", "S_HOUSEHOLD", "S_MEANS", "S_TOP_UP",
+         "S_UTILITY", "S_TARGETED", "S_ONCE", "S_STATIC", "S_PREGNANT", "S_DISABLED")
 
 
 @njit(cache=True)
@@ -198,39 +218,29 @@ def _bin(x, n_bins=HIST_BINS):
     return min(n_bins - 1, max(0, b))
 
 
-@njit(cache=True, parallel=True)
-def project_households(
-    hh_start, chunk_hh,
-    age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
-    static, welfare, target_value, income,
-    survival, fertility, disability, years, first_active, has_pregnant_data,
-    has_disabled_data,
-    prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
-    unit, kind, once, target_row, stream, income_row, income_from, take_up_code,
-    region, seed, max_members, monthly, pay_every, preg_reg, enrol_lo, enrol_hi,
-    price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
-    inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
-    region_factor, band_upper, band_share,
-    out, pop_out, pov_out, hist_out, overlap_out, group_out,
-):
-    """Accumulate, per chunk of households and per parameter draw d (the last axis):
-    ``out[chunk, year, programme, group, measure, d]``, ``pop_out[chunk, year, sex, age]``,
-    ``pov_out[chunk, year, before/after, measure, d]``,
-    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]``,
-    ``overlap_out[chunk, year, combination, eligible/receiving, d]`` (persons;
-    combinations as bit masks of programmes, when there are at most 12) and
-    ``group_out[chunk, year, group]`` (persons by welfare group).
+@njit(cache=True)
+def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
+                    settings):
+    """Accumulate the households of chunk ``c`` (``chunk_hh[c]`` to ``chunk_hh[c + 1]``)
+    into ``outs[k][c]``; the named bundles are those of :func:`project_households`.
 
-    The parameter tables after ``max_members`` carry the draws on their last axis
-    (``price_index[year, d]``, ``amount[programme, year, d]``, ...); everything before
-    them is shared by all draws: each household's members, composition, eligibility
-    conditions and random draws are computed once and every parameter draw is
-    evaluated on them (common random numbers).
-    """
+    Blocks under a structure flag (``S_...``, True here) are removed from the source of
+    a kernel specialised to a scenario without that structure (kernels/specialise.py);
+    each flag only guards work whose run-time test is always false without it."""
+    (age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
+     static, welfare, target_value, income, region) = records
+    survival, fertility, disability, years = demography
+    (prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
+     unit, kind, once, target_row, stream, income_row, income_from, take_up_code, monthly,
+     pay_every, preg_reg, enrol_lo, enrol_hi) = rules
+    (price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
+     inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
+     region_factor, band_upper, band_share) = params
+    out, pop_out, pov_out, hist_out, overlap_out, group_out = outs
+    first_active, has_pregnant_data, has_disabled_data, seed, max_members = settings
     n_years = years.shape[0]
     n_prog = unit.shape[0]
     n_groups = group_cond_start.shape[0] - 1
-    n_chunks = chunk_hh.shape[0] - 1
     n_draws = price_index.shape[1]
     n_bins = hist_out.shape[3]
     do_overlap = overlap_out.shape[2] > 1
@@ -253,465 +263,552 @@ def project_households(
         need_take[p] = take_up_rate[p].min() < 1.0
         need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
-    for c in prange(n_chunks):
-        m_max = max_members
-        w = np.empty(m_max)
-        ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
-        u_take = np.empty((m_max, n_prog))
-        u_roll = np.empty((m_max, n_prog))
-        u_excl = np.empty((m_max, n_prog))
-        u_incl = np.empty((m_max, n_prog))
-        u_dis = np.empty(m_max)
-        paid = np.zeros((m_max, n_prog, n_draws), dtype=np.bool_)
-        static_ok = np.empty((m_max, n_groups), dtype=np.bool_)
-        elig = np.zeros((m_max, n_prog), dtype=np.bool_)
-        might = np.zeros(m_max, dtype=np.bool_)
-        combo_e = np.zeros((m_max, n_draws), dtype=np.int64)
-        combo_r = np.zeros((m_max, n_draws), dtype=np.int64)
-        hh_benefit = np.zeros((n_prog, n_draws))
-        total = np.zeros(n_draws)
-        b_month = np.zeros(m_max, dtype=np.int64)
-        m_preg = np.zeros((m_max, n_prog), dtype=np.int64)  # months of pregnancy groups
-        m_other = np.zeros((m_max, n_prog), dtype=np.int64)  # months of the other groups
-        carry = np.zeros((n_prog, n_draws))  # cash of last year's last cycle, paid in January
-        for h in range(chunk_hh[c], chunk_hh[c + 1]):
+    m_max = max_members
+    w = np.empty(m_max)
+    ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
+    u_take = np.empty((m_max, n_prog))
+    u_roll = np.empty((m_max, n_prog))
+    u_excl = np.empty((m_max, n_prog))
+    u_incl = np.empty((m_max, n_prog))
+    u_dis = np.empty(m_max)
+    paid = np.zeros((m_max, n_prog, n_draws), dtype=np.bool_)
+    static_ok = np.empty((m_max, n_groups), dtype=np.bool_)
+    elig = np.zeros((m_max, n_prog), dtype=np.bool_)
+    might = np.zeros(m_max, dtype=np.bool_)
+    combo_e = np.zeros((m_max, n_draws), dtype=np.int64)
+    combo_r = np.zeros((m_max, n_draws), dtype=np.int64)
+    hh_benefit = np.zeros((n_prog, n_draws))
+    total = np.zeros(n_draws)
+    b_month = np.zeros(m_max, dtype=np.int64)
+    m_preg = np.zeros((m_max, n_prog), dtype=np.int64)  # months of pregnancy groups
+    m_other = np.zeros((m_max, n_prog), dtype=np.int64)  # months of the other groups
+    carry = np.zeros((n_prog, n_draws))  # cash of last year's last cycle, paid in January
+    for h in range(chunk_hh[c], chunk_hh[c + 1]):
+        for p in range(n_prog):
+            for d in range(n_draws):
+                carry[p, d] = 0.0
+        first = hh_start[h]
+        n_mem = hh_start[h + 1] - first
+        w_h = weight0[first]
+        # member state that does not change over the years
+        for m in range(n_mem):
+            i = first + m
+            uu = np.uint64(uid[i])
+            w[m] = weight0[i]
+            u_dis[m] = uniform(useed, uu, np.uint64(0), np.uint64(DISABILITY)) \
+                if S_DISABLED and need_dis else 1.0
+            b_month[m] = int(12.0 * uniform(useed, uu, np.uint64(0), np.uint64(BIRTH_MONTH))) \
+                if S_MONTHLY and need_month else 0
             for p in range(n_prog):
+                s = stream[p]
+                u_take[m, p] = uniform(useed, uu, s, np.uint64(TAKE_UP)) \
+                    if need_take[p] else 0.0
+                u_roll[m, p] = uniform(useed, uu, s, np.uint64(ROLLOUT)) \
+                    if need_roll[p] else 0.0
+                u_excl[m, p] = uniform(useed, uu, s, np.uint64(EXCLUSION)) \
+                    if S_TARGETED and need_excl[p] else 1.0
+                u_incl[m, p] = uniform(useed, uu, s, np.uint64(INCLUSION)) \
+                    if S_TARGETED and need_incl[p] else 1.0
                 for d in range(n_draws):
-                    carry[p, d] = 0.0
-            first = hh_start[h]
-            n_mem = hh_start[h + 1] - first
-            w_h = weight0[first]
-            # member state that does not change over the years
+                    paid[m, p, d] = False
+            for g in range(n_groups):
+                ok = True
+                for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                    var = cond_var[q]
+                    if S_STATIC and var >= 0 and not _holds(static[var, i], cond_kind[q], cond_lo[q],
+                                               cond_hi[q], cond_mask[q]):
+                        ok = False
+                        break
+                static_ok[m, g] = ok
+        grp_h = group[first]
+        welfare_h = welfare[first]
+        for y in range(n_years):
+            # population and the household's expected composition
+            size = 0.0
+            persons = 0.0
             for m in range(n_mem):
                 i = first + m
-                uu = np.uint64(uid[i])
-                w[m] = weight0[i]
-                u_dis[m] = uniform(useed, uu, np.uint64(0), np.uint64(DISABILITY)) \
-                    if need_dis else 1.0
-                b_month[m] = int(12.0 * uniform(useed, uu, np.uint64(0), np.uint64(BIRTH_MONTH))) \
-                    if need_month else 0
-                for p in range(n_prog):
-                    s = stream[p]
-                    u_take[m, p] = uniform(useed, uu, s, np.uint64(TAKE_UP)) \
-                        if need_take[p] else 0.0
-                    u_roll[m, p] = uniform(useed, uu, s, np.uint64(ROLLOUT)) \
-                        if need_roll[p] else 0.0
-                    u_excl[m, p] = uniform(useed, uu, s, np.uint64(EXCLUSION)) \
-                        if need_excl[p] else 1.0
-                    u_incl[m, p] = uniform(useed, uu, s, np.uint64(INCLUSION)) \
-                        if need_incl[p] else 1.0
-                    for d in range(n_draws):
-                        paid[m, p, d] = False
-                for g in range(n_groups):
-                    ok = True
-                    for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                        var = cond_var[q]
-                        if var >= 0 and not _holds(static[var, i], cond_kind[q], cond_lo[q],
-                                                   cond_hi[q], cond_mask[q]):
-                            ok = False
-                            break
-                    static_ok[m, g] = ok
-            grp_h = group[first]
-            welfare_h = welfare[first]
-            for y in range(n_years):
-                # population and the household's expected composition
-                size = 0.0
-                persons = 0.0
+                if y < entry_idx[i]:
+                    ages[m] = -1
+                    continue
+                age = age0[i] + (y - entry_idx[i])
+                ages[m] = age
+                pop_out[c, y, sex[i], min(age, MAX_AGE)] += w[m]
+                persons += w[m]
+                size += w[m] / w_h
+            if y >= first_active and persons > 0.0:
+                group_out[c, y, grp_h] += persons
+                # households represented this year: the first year's weight,
+                # shrinking as the expected size falls below one
+                w_hh = w_h * min(1.0, size)
+                # conditions (shared by the draws): person-level eligibility
                 for m in range(n_mem):
-                    i = first + m
-                    if y < entry_idx[i]:
-                        ages[m] = -1
+                    for p in range(n_prog):
+                        elig[m, p] = False
+                    if ages[m] < 0:
                         continue
-                    age = age0[i] + (y - entry_idx[i])
-                    ages[m] = age
-                    pop_out[c, y, sex[i], min(age, MAX_AGE)] += w[m]
-                    persons += w[m]
-                    size += w[m] / w_h
-                if y >= first_active and persons > 0.0:
-                    group_out[c, y, grp_h] += persons
-                    # households represented this year: the first year's weight,
-                    # shrinking as the expected size falls below one
-                    w_hh = w_h * min(1.0, size)
-                    # conditions (shared by the draws): person-level eligibility
-                    for m in range(n_mem):
-                        for p in range(n_prog):
-                            elig[m, p] = False
-                        if ages[m] < 0:
-                            continue
-                        i = first + m
-                        age = ages[m]
-                        a = min(age, MAX_AGE)
-                        mo = months[i] if months[i] >= 0 else 0
-                        preg_known = False
-                        preg = False
+                    i = first + m
+                    age = ages[m]
+                    a = min(age, MAX_AGE)
+                    mo = months[i] if months[i] >= 0 else 0
+                    preg_known = False
+                    preg = False
+                    dis = False
+                    if S_DISABLED:
                         dis = (disabled_data[i] == 1 if has_disabled_data and entry_idx[i] == 0
                                else u_dis[m] < disability[a])
-                        preg_m_known = False
-                        birth_this = False
-                        birth_next = False
-                        month_this = 0
-                        month_next = 0
-                        for p in range(n_prog):
-                            if monthly[p]:
-                                # months within the year: a 12-bit mask per group
-                                mp = 0
-                                mo_ = 0
-                                for g in range(prog_group_start[p], prog_group_start[p + 1]):
-                                    if not static_ok[m, g]:
-                                        continue
-                                    gm = _age_mask(age, b_month[m], 0, 0.0, 1e300, 0, True)
-                                    is_preg = False
-                                    for q in range(group_cond_start[g],
-                                                   group_cond_start[g + 1]):
-                                        var = cond_var[q]
-                                        if var >= 0:
-                                            continue
-                                        if var == VAR_AGE or var == VAR_AGE_MONTHS:
-                                            gm &= _age_mask(age, b_month[m], cond_kind[q],
-                                                            cond_lo[q], cond_hi[q],
-                                                            cond_mask[q], var == VAR_AGE_MONTHS)
-                                        elif var == VAR_PREGNANT:
-                                            if not preg_m_known:
-                                                preg_m_known = True
-                                                uu = np.uint64(uid[i])
-                                                if has_pregnant_data and y == first_active:
-                                                    birth_this = pregnant_data[i] == 1
-                                                else:
-                                                    birth_this = sex[i] == 1 and uniform(
-                                                        useed, uu, np.uint64(years[y]),
-                                                        np.uint64(PREGNANCY)) < fertility[y, a]
-                                                yn = min(y + 1, n_years - 1)
-                                                birth_next = sex[i] == 1 and uniform(
-                                                    useed, uu, np.uint64(years[y] + 1),
-                                                    np.uint64(PREGNANCY)) < fertility[
-                                                        yn, min(age + 1, MAX_AGE)]
-                                                month_this = int(12.0 * uniform(
-                                                    useed, uu, np.uint64(years[y]),
-                                                    np.uint64(BIRTH_IN_YEAR)))
-                                                month_next = int(12.0 * uniform(
-                                                    useed, uu, np.uint64(years[y] + 1),
-                                                    np.uint64(BIRTH_IN_YEAR)))
-                                            pm = _pregnancy_mask(birth_this, month_this,
-                                                                 birth_next, month_next,
-                                                                 preg_reg[p])
-                                            if _holds(1.0, cond_kind[q], cond_lo[q],
-                                                      cond_hi[q], cond_mask[q]):
-                                                gm &= pm
-                                                is_preg = True
-                                            else:
-                                                gm &= ALL_MONTHS & ~pm
-                                        else:
-                                            if not _holds(1.0 if dis else 0.0, cond_kind[q],
-                                                          cond_lo[q], cond_hi[q],
-                                                          cond_mask[q]):
-                                                gm = 0
-                                    if is_preg:
-                                        mp |= gm
-                                    else:
-                                        mo_ |= gm
-                                m_preg[m, p] = mp
-                                m_other[m, p] = mo_
-                                elig[m, p] = (mp | mo_) != 0
-                                continue
+                    preg_m_known = False
+                    birth_this = False
+                    birth_next = False
+                    month_this = 0
+                    month_next = 0
+                    for p in range(n_prog):
+                        if S_MONTHLY and monthly[p]:
+                            # months within the year: a 12-bit mask per group
+                            mp = 0
+                            mo_ = 0
                             for g in range(prog_group_start[p], prog_group_start[p + 1]):
                                 if not static_ok[m, g]:
                                     continue
-                                ok = True
-                                for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                                gm = _age_mask(age, b_month[m], 0, 0.0, 1e300, 0, True)
+                                is_preg = False
+                                for q in range(group_cond_start[g],
+                                               group_cond_start[g + 1]):
                                     var = cond_var[q]
                                     if var >= 0:
                                         continue
-                                    if var == VAR_AGE:
-                                        v = float(age)
-                                    elif var == VAR_AGE_MONTHS:
-                                        v = float(12 * age + mo)
-                                    elif var == VAR_PREGNANT:
-                                        if not preg_known:
-                                            preg_known = True
+                                    if var == VAR_AGE or var == VAR_AGE_MONTHS:
+                                        gm &= _age_mask(age, b_month[m], cond_kind[q],
+                                                        cond_lo[q], cond_hi[q],
+                                                        cond_mask[q], var == VAR_AGE_MONTHS)
+                                    elif S_PREGNANT and var == VAR_PREGNANT:
+                                        if not preg_m_known:
+                                            preg_m_known = True
+                                            uu = np.uint64(uid[i])
                                             if has_pregnant_data and y == first_active:
-                                                preg = pregnant_data[i] == 1
+                                                birth_this = pregnant_data[i] == 1
                                             else:
-                                                preg = sex[i] == 1 and uniform(
-                                                    useed, np.uint64(uid[i]),
-                                                    np.uint64(years[y]),
+                                                birth_this = sex[i] == 1 and uniform(
+                                                    useed, uu, np.uint64(years[y]),
                                                     np.uint64(PREGNANCY)) < fertility[y, a]
-                                        v = 1.0 if preg else 0.0
-                                    else:
-                                        v = 1.0 if dis else 0.0
-                                    if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q],
-                                                  cond_mask[q]):
-                                        ok = False
-                                        break
-                                if ok:
-                                    elig[m, p] = True
+                                            yn = min(y + 1, n_years - 1)
+                                            birth_next = sex[i] == 1 and uniform(
+                                                useed, uu, np.uint64(years[y] + 1),
+                                                np.uint64(PREGNANCY)) < fertility[
+                                                    yn, min(age + 1, MAX_AGE)]
+                                            month_this = int(12.0 * uniform(
+                                                useed, uu, np.uint64(years[y]),
+                                                np.uint64(BIRTH_IN_YEAR)))
+                                            month_next = int(12.0 * uniform(
+                                                useed, uu, np.uint64(years[y] + 1),
+                                                np.uint64(BIRTH_IN_YEAR)))
+                                        pm = _pregnancy_mask(birth_this, month_this,
+                                                             birth_next, month_next,
+                                                             preg_reg[p])
+                                        if _holds(1.0, cond_kind[q], cond_lo[q],
+                                                  cond_hi[q], cond_mask[q]):
+                                            gm &= pm
+                                            is_preg = True
+                                        else:
+                                            gm &= ALL_MONTHS & ~pm
+                                    elif S_DISABLED:
+                                        if not _holds(1.0 if dis else 0.0, cond_kind[q],
+                                                      cond_lo[q], cond_hi[q],
+                                                      cond_mask[q]):
+                                            gm = 0
+                                if is_preg:
+                                    mp |= gm
+                                else:
+                                    mo_ |= gm
+                            m_preg[m, p] = mp
+                            m_other[m, p] = mo_
+                            elig[m, p] = (mp | mo_) != 0
+                            continue
+                        if not S_YEARLY:
+                            continue
+                        for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                            if not static_ok[m, g]:
+                                continue
+                            ok = True
+                            for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                                var = cond_var[q]
+                                if var >= 0:
+                                    continue
+                                if var == VAR_AGE:
+                                    v = float(age)
+                                elif var == VAR_AGE_MONTHS:
+                                    v = float(12 * age + mo)
+                                elif S_PREGNANT and var == VAR_PREGNANT:
+                                    if not preg_known:
+                                        preg_known = True
+                                        if has_pregnant_data and y == first_active:
+                                            preg = pregnant_data[i] == 1
+                                        else:
+                                            preg = sex[i] == 1 and uniform(
+                                                useed, np.uint64(uid[i]),
+                                                np.uint64(years[y]),
+                                                np.uint64(PREGNANCY)) < fertility[y, a]
+                                    v = 1.0 if preg else 0.0
+                                elif S_DISABLED:
+                                    v = 1.0 if dis else 0.0
+                                else:
+                                    v = 0.0
+                                if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q],
+                                              cond_mask[q]):
+                                    ok = False
                                     break
-                    # members who may be in a programme in some draw: their combinations
-                    # of programmes are kept per draw; the others' are none in every draw
-                    hh_any = False
-                    for p in range(n_prog):
-                        if unit[p] == UNIT_HOUSEHOLD:
-                            for m in range(n_mem):
-                                if elig[m, p]:
-                                    hh_any = True
-                    w_none = 0.0
-                    for m in range(n_mem):
-                        if ages[m] < 0:
-                            continue
-                        may = hh_any
-                        for p in range(n_prog):
-                            if elig[m, p]:
-                                may = True
-                        might[m] = may
-                        if may:
-                            for d in range(n_draws):
-                                combo_e[m, d] = 0
-                                combo_r[m, d] = 0
-                        else:
-                            w_none += w[m]
-                    for d in range(n_draws):
-                        total[d] = 0.0
-                    # programmes in declaration order, every draw
-                    for p in range(n_prog):
-                        bit = np.int64(1) << np.int64(p)
-                        for d in range(n_draws):
-                            hh_benefit[p, d] = 0.0
-                        row = target_row[p]
-                        if monthly[p]:
-                            # last year's last payment cycle, paid in January of this year
-                            for d in range(n_draws):
-                                out[c, y, p, grp_h, TRANSFERS, d] += carry[p, d]
-                                carry[p, d] = 0.0
-                            early = (1 << (12 - pay_every[p])) - 1  # months paid this year
-                            for m in range(n_mem):
-                                if not elig[m, p]:
-                                    continue
-                                i = first + m
-                                tv = target_value[row, i] if row >= 0 else 0.0
-                                rate_k = take_up_code[p, i]
-                                mask_e = m_preg[m, p] | m_other[m, p]
-                                for d in range(n_draws):
-                                    truly = True
-                                    selected = True
-                                    if row >= 0:
-                                        truly = tv < target_threshold[p, d]
-                                        selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
-                                            else (u_incl[m, p] < inclusion[p, d])
-                                    if truly:
-                                        out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
-                                        out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += \
-                                            w[m] * _popcount12(mask_e)
-                                        combo_e[m, d] |= bit
-                                    if not (selected and u_take[m, p] < take_up_rate[p, rate_k, d]):
-                                        continue
-                                    mask = 0
-                                    if u_roll[m, p] < rollout[p, y, d]:
-                                        mask = m_preg[m, p]
-                                    if m_other[m, p] != 0:
-                                        if enrol_hi[p] > enrol_lo[p]:
-                                            e = _enrolled_from(ages[m], b_month[m], enrol_lo[p],
-                                                               enrol_hi[p], u_roll[m, p],
-                                                               rollout[p], y, d)
-                                            if e < 12:
-                                                mask |= m_other[m, p] & (
-                                                    ALL_MONTHS & ~((1 << max(e, 0)) - 1))
-                                        elif u_roll[m, p] < rollout[p, y, d]:
-                                            mask |= m_other[m, p]
-                                    n_paid = _popcount12(mask)
-                                    if n_paid == 0:
-                                        continue
-                                    combo_r[m, d] |= bit
-                                    per_month = amount[p, y, d] / 12.0
-                                    n_early = _popcount12(mask & early)
-                                    hh_benefit[p, d] += w[m] / w_h * per_month * n_paid
-                                    out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
-                                    out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += w[m] * n_paid
-                                    out[c, y, p, grp_h, TRANSFERS_DUE, d] += \
-                                        w[m] * per_month * n_paid
-                                    out[c, y, p, grp_h, TRANSFERS, d] += \
-                                        w[m] * per_month * n_early
-                                    carry[p, d] += w[m] * per_month * (n_paid - n_early)
-                                    if truly:
-                                        out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
-                                    if ages[m] == 0:
-                                        out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
-                            for d in range(n_draws):
-                                total[d] += hh_benefit[p, d]
-                            continue
-                        if unit[p] == UNIT_PERSON:
-                            for m in range(n_mem):
-                                if not elig[m, p]:
-                                    continue
-                                i = first + m
-                                tv = target_value[row, i] if row >= 0 else 0.0
-                                rate_k = take_up_code[p, i]
-                                for d in range(n_draws):
-                                    truly = True
-                                    selected = True
-                                    if row >= 0:
-                                        truly = tv < target_threshold[p, d]
-                                        selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
-                                            else (u_incl[m, p] < inclusion[p, d])
-                                    if truly:
-                                        out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
-                                        out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * w[m]
-                                        combo_e[m, d] |= bit
-                                    if not (selected and u_roll[m, p] < rollout[p, y, d]
-                                            and u_take[m, p] < take_up_rate[p, rate_k, d]):
-                                        continue
-                                    if once[p]:
-                                        if paid[m, p, d]:
-                                            continue
-                                        paid[m, p, d] = True
-                                    combo_r[m, d] |= bit
-                                    value = amount[p, y, d]
-                                    hh_benefit[p, d] += w[m] / w_h * value
-                                    out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
-                                    out[c, y, p, grp_h, TRANSFERS, d] += w[m] * value
-                                    out[c, y, p, grp_h, TRANSFERS_DUE, d] += w[m] * value
-                                    out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * w[m]
-                                    if truly:
-                                        out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
-                                    if ages[m] == 0:
-                                        out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
-                            for d in range(n_draws):
-                                total[d] += hh_benefit[p, d]
-                            continue
-                        # household programme: eligible when any member meets the conditions
-                        any_member = False
+                            if ok:
+                                elig[m, p] = True
+                                break
+                # members who may be in a programme in some draw: their combinations
+                # of programmes are kept per draw; the others' are none in every draw
+                hh_any = False
+                for p in range(n_prog):
+                    if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
                         for m in range(n_mem):
                             if elig[m, p]:
-                                any_member = True
-                                break
-                        if not any_member:
-                            continue
-                        counted0 = 0.0  # counted income from the data, start_year prices
-                        if kind[p] != KIND_FLAT and income_row[p] >= 0:
-                            for m in range(n_mem):
-                                if ages[m] >= 0:
-                                    x = income[income_row[p], first + m]
-                                    if x == x:  # NaN (unknown) counts as zero
-                                        counted0 += w[m] / w_h * x
-                        tv = target_value[row, first] if row >= 0 else 0.0
-                        rate_k = take_up_code[p, first]
-                        mask = income_from[p]
-                        ad = 0.0
-                        ch = 0.0
-                        composition_age = np.int64(-1)
+                                hh_any = True
+                w_none = 0.0
+                for m in range(n_mem):
+                    if ages[m] < 0:
+                        continue
+                    may = hh_any
+                    for p in range(n_prog):
+                        if elig[m, p]:
+                            may = True
+                    might[m] = may
+                    if may:
                         for d in range(n_draws):
-                            value = amount[p, y, d]
-                            if kind[p] != KIND_FLAT:
-                                counted = counted0 * price_index[y, d]
-                                for q in range(p):
-                                    if (mask >> np.int64(q)) & np.int64(1) == np.int64(1):
-                                        counted += hh_benefit[q, d]
-                                if kind[p] == KIND_TOP_UP:
-                                    if child_age[p, d] != composition_age:
-                                        composition_age = child_age[p, d]
-                                        ad = 0.0
-                                        ch = 0.0
-                                        for m in range(n_mem):
-                                            if ages[m] < 0:
-                                                continue
-                                            if ages[m] >= composition_age:
-                                                ad += w[m] / w_h
-                                            else:
-                                                ch += w[m] / w_h
-                                    if ad >= 1.0:
-                                        eq = eq_first[p, d] + eq_other[p, d] * (ad - 1.0) + \
-                                            eq_child[p, d] * ch
-                                    else:
-                                        eq = eq_first[p, d] * (ad + min(ch, 1.0 - ad)) + \
-                                            eq_child[p, d] * max(0.0, ch - (1.0 - ad))
-                                    value = amount[p, y, d] * eq - taper[p, d] * max(
-                                        0.0, counted - disregard[p, y, d])
-                                    value = min(cap[p, y, d], max(0.0, value))
-                                else:
-                                    k = min(max(int(size + 0.5), 1), norm_cost.shape[2]) - 1
-                                    norm = norm_cost[p, y, k, d] * region_factor[
-                                        p, region[first], d]
-                                    per_capita = counted / max(size, 1e-12)
-                                    share = band_share[p, band_upper.shape[1] - 1, d]
-                                    for b in range(band_upper.shape[1]):
-                                        if per_capita < band_upper[p, b, d] * price_index[y, d]:
-                                            share = band_share[p, b, d]
-                                            break
-                                    value = max(0.0, norm - share * counted)
-                                if value <= 0.0:
-                                    continue
-                            truly = True
-                            selected = True
-                            if row >= 0:
-                                truly = tv < target_threshold[p, d]
-                                selected = (u_excl[0, p] >= exclusion[p, d]) if truly else (
-                                    u_incl[0, p] < inclusion[p, d])
-                            if truly:
-                                for m in range(n_mem):
-                                    if ages[m] >= 0:
-                                        combo_e[m, d] |= bit
-                                out[c, y, p, grp_h, ELIGIBLE, d] += persons
-                                out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * persons
-                                out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE, d] += w_hh
-                            if not (selected and u_roll[0, p] < rollout[p, y, d]
-                                    and u_take[0, p] < take_up_rate[p, rate_k, d]):
+                            combo_e[m, d] = 0
+                            combo_r[m, d] = 0
+                    else:
+                        w_none += w[m]
+                for d in range(n_draws):
+                    total[d] = 0.0
+                # programmes in declaration order, every draw
+                for p in range(n_prog):
+                    bit = np.int64(1) << np.int64(p)
+                    for d in range(n_draws):
+                        hh_benefit[p, d] = 0.0
+                    row = target_row[p]
+                    if S_MONTHLY and monthly[p]:
+                        # last year's last payment cycle, paid in January of this year
+                        for d in range(n_draws):
+                            out[c, y, p, grp_h, TRANSFERS, d] += carry[p, d]
+                            carry[p, d] = 0.0
+                        early = (1 << (12 - pay_every[p])) - 1  # months paid this year
+                        for m in range(n_mem):
+                            if not elig[m, p]:
                                 continue
-                            if once[p]:
-                                if paid[0, p, d]:
+                            i = first + m
+                            tv = target_value[row, i] if S_TARGETED and row >= 0 else 0.0
+                            rate_k = take_up_code[p, i]
+                            mask_e = m_preg[m, p] | m_other[m, p]
+                            for d in range(n_draws):
+                                truly = True
+                                selected = True
+                                if S_TARGETED and row >= 0:
+                                    truly = tv < target_threshold[p, d]
+                                    selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
+                                        else (u_incl[m, p] < inclusion[p, d])
+                                if truly:
+                                    out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
+                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += \
+                                        w[m] * _popcount12(mask_e)
+                                    combo_e[m, d] |= bit
+                                if not (selected and u_take[m, p] < take_up_rate[p, rate_k, d]):
                                     continue
-                                paid[0, p, d] = True
-                            hh_benefit[p, d] = value
-                            out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES, d] += w_hh
-                            out[c, y, p, grp_h, BENEFICIARIES, d] += persons
-                            out[c, y, p, grp_h, TRANSFERS, d] += w_hh * value
-                            out[c, y, p, grp_h, TRANSFERS_DUE, d] += w_hh * value
-                            out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * persons
-                            if truly:
-                                out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += persons
-                            for m in range(n_mem):
-                                if ages[m] >= 0:
-                                    combo_r[m, d] |= bit
-                                    if ages[m] == 0:
-                                        out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                                mask = 0
+                                if u_roll[m, p] < rollout[p, y, d]:
+                                    mask = m_preg[m, p]
+                                if m_other[m, p] != 0:
+                                    if enrol_hi[p] > enrol_lo[p]:
+                                        e = _enrolled_from(ages[m], b_month[m], enrol_lo[p],
+                                                           enrol_hi[p], u_roll[m, p],
+                                                           rollout[p], y, d)
+                                        if e < 12:
+                                            mask |= m_other[m, p] & (
+                                                ALL_MONTHS & ~((1 << max(e, 0)) - 1))
+                                    elif u_roll[m, p] < rollout[p, y, d]:
+                                        mask |= m_other[m, p]
+                                n_paid = _popcount12(mask)
+                                if n_paid == 0:
+                                    continue
+                                combo_r[m, d] |= bit
+                                per_month = amount[p, y, d] / 12.0
+                                n_early = _popcount12(mask & early)
+                                hh_benefit[p, d] += w[m] / w_h * per_month * n_paid
+                                out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
+                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += w[m] * n_paid
+                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += \
+                                    w[m] * per_month * n_paid
+                                out[c, y, p, grp_h, TRANSFERS, d] += \
+                                    w[m] * per_month * n_early
+                                carry[p, d] += w[m] * per_month * (n_paid - n_early)
+                                if truly:
+                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
+                                if ages[m] == 0:
+                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
                         for d in range(n_draws):
                             total[d] += hh_benefit[p, d]
-                    # poverty before and after transfers (start-year prices, per member)
-                    if welfare_h == welfare_h:
-                        # welfare before transfers: its bin and gap are the same in every
-                        # draw with the same line (computed once)
-                        z0 = poverty_line[y, 0]
-                        b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
-                        gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
-                        for d in range(n_draws):
-                            z = poverty_line[y, d]
-                            if z <= 0.0:
-                                continue
-                            after = welfare_h + total[d] / price_index[y, d] / max(size, 1e-12)
-                            for k in range(2):
-                                x = welfare_h if k == 0 else after
-                                pov_out[c, y, k, POV_PERSONS, d] += persons
-                                same = z == z0 and x == welfare_h
-                                if x < z:
-                                    gap = gap0 if same else (z - x) / z
-                                    pov_out[c, y, k, POV_POOR, d] += persons
-                                    pov_out[c, y, k, POV_GAP, d] += persons * gap
-                                    pov_out[c, y, k, POV_SEVERITY, d] += persons * gap * gap
-                                b = b0 if same else _bin(x / z, n_bins)
-                                hist_out[c, y, k, b, 0, d] += persons
-                                hist_out[c, y, k, b, 1, d] += persons * x
-                    if do_overlap:
+                        continue
+                    if not S_YEARLY:
+                        continue
+                    if S_PERSON_YEARLY and unit[p] == UNIT_PERSON:
                         for m in range(n_mem):
-                            if ages[m] < 0 or not might[m]:
+                            if not elig[m, p]:
                                 continue
+                            i = first + m
+                            tv = target_value[row, i] if S_TARGETED and row >= 0 else 0.0
+                            rate_k = take_up_code[p, i]
                             for d in range(n_draws):
-                                overlap_out[c, y, combo_e[m, d], 0, d] += w[m]
-                                overlap_out[c, y, combo_r[m, d], 1, d] += w[m]
-                        if w_none > 0.0:
-                            for d in range(n_draws):
-                                overlap_out[c, y, 0, 0, d] += w_none
-                                overlap_out[c, y, 0, 1, d] += w_none
-                # survival to the next year
-                for m in range(n_mem):
-                    if ages[m] >= 0:
-                        w[m] *= survival[y, sex[first + m], min(ages[m], MAX_AGE)]
+                                truly = True
+                                selected = True
+                                if S_TARGETED and row >= 0:
+                                    truly = tv < target_threshold[p, d]
+                                    selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
+                                        else (u_incl[m, p] < inclusion[p, d])
+                                if truly:
+                                    out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
+                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * w[m]
+                                    combo_e[m, d] |= bit
+                                if not (selected and u_roll[m, p] < rollout[p, y, d]
+                                        and u_take[m, p] < take_up_rate[p, rate_k, d]):
+                                    continue
+                                if S_ONCE and once[p]:
+                                    if paid[m, p, d]:
+                                        continue
+                                    paid[m, p, d] = True
+                                combo_r[m, d] |= bit
+                                value = amount[p, y, d]
+                                hh_benefit[p, d] += w[m] / w_h * value
+                                out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
+                                out[c, y, p, grp_h, TRANSFERS, d] += w[m] * value
+                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += w[m] * value
+                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * w[m]
+                                if truly:
+                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
+                                if ages[m] == 0:
+                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                        for d in range(n_draws):
+                            total[d] += hh_benefit[p, d]
+                        continue
+                    if not S_HOUSEHOLD:
+                        continue
+                    # household programme: eligible when any member meets the conditions
+                    any_member = False
+                    for m in range(n_mem):
+                        if elig[m, p]:
+                            any_member = True
+                            break
+                    if not any_member:
+                        continue
+                    counted0 = 0.0  # counted income from the data, start_year prices
+                    if S_MEANS and kind[p] != KIND_FLAT and income_row[p] >= 0:
+                        for m in range(n_mem):
+                            if ages[m] >= 0:
+                                x = income[income_row[p], first + m]
+                                if x == x:  # NaN (unknown) counts as zero
+                                    counted0 += w[m] / w_h * x
+                    tv = target_value[row, first] if S_TARGETED and row >= 0 else 0.0
+                    rate_k = take_up_code[p, first]
+                    mask = income_from[p]
+                    ad = 0.0
+                    ch = 0.0
+                    composition_age = np.int64(-1)
+                    for d in range(n_draws):
+                        value = amount[p, y, d]
+                        if S_MEANS and kind[p] != KIND_FLAT:
+                            counted = counted0 * price_index[y, d]
+                            for q in range(p):
+                                if (mask >> np.int64(q)) & np.int64(1) == np.int64(1):
+                                    counted += hh_benefit[q, d]
+                            if S_TOP_UP and kind[p] == KIND_TOP_UP:
+                                if child_age[p, d] != composition_age:
+                                    composition_age = child_age[p, d]
+                                    ad = 0.0
+                                    ch = 0.0
+                                    for m in range(n_mem):
+                                        if ages[m] < 0:
+                                            continue
+                                        if ages[m] >= composition_age:
+                                            ad += w[m] / w_h
+                                        else:
+                                            ch += w[m] / w_h
+                                if ad >= 1.0:
+                                    eq = eq_first[p, d] + eq_other[p, d] * (ad - 1.0) + \
+                                        eq_child[p, d] * ch
+                                else:
+                                    eq = eq_first[p, d] * (ad + min(ch, 1.0 - ad)) + \
+                                        eq_child[p, d] * max(0.0, ch - (1.0 - ad))
+                                value = amount[p, y, d] * eq - taper[p, d] * max(
+                                    0.0, counted - disregard[p, y, d])
+                                value = min(cap[p, y, d], max(0.0, value))
+                            elif S_UTILITY:
+                                k = min(max(int(size + 0.5), 1), norm_cost.shape[2]) - 1
+                                norm = norm_cost[p, y, k, d] * region_factor[
+                                    p, region[first], d]
+                                per_capita = counted / max(size, 1e-12)
+                                share = band_share[p, band_upper.shape[1] - 1, d]
+                                for b in range(band_upper.shape[1]):
+                                    if per_capita < band_upper[p, b, d] * price_index[y, d]:
+                                        share = band_share[p, b, d]
+                                        break
+                                value = max(0.0, norm - share * counted)
+                            if value <= 0.0:
+                                continue
+                        truly = True
+                        selected = True
+                        if S_TARGETED and row >= 0:
+                            truly = tv < target_threshold[p, d]
+                            selected = (u_excl[0, p] >= exclusion[p, d]) if truly else (
+                                u_incl[0, p] < inclusion[p, d])
+                        if truly:
+                            for m in range(n_mem):
+                                if ages[m] >= 0:
+                                    combo_e[m, d] |= bit
+                            out[c, y, p, grp_h, ELIGIBLE, d] += persons
+                            out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * persons
+                            out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE, d] += w_hh
+                        if not (selected and u_roll[0, p] < rollout[p, y, d]
+                                and u_take[0, p] < take_up_rate[p, rate_k, d]):
+                            continue
+                        if S_ONCE and once[p]:
+                            if paid[0, p, d]:
+                                continue
+                            paid[0, p, d] = True
+                        hh_benefit[p, d] = value
+                        out[c, y, p, grp_h, HOUSEHOLDS_BENEFICIARIES, d] += w_hh
+                        out[c, y, p, grp_h, BENEFICIARIES, d] += persons
+                        out[c, y, p, grp_h, TRANSFERS, d] += w_hh * value
+                        out[c, y, p, grp_h, TRANSFERS_DUE, d] += w_hh * value
+                        out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * persons
+                        if truly:
+                            out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += persons
+                        for m in range(n_mem):
+                            if ages[m] >= 0:
+                                combo_r[m, d] |= bit
+                                if ages[m] == 0:
+                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                    for d in range(n_draws):
+                        total[d] += hh_benefit[p, d]
+                # poverty before and after transfers (start-year prices, per member)
+                if welfare_h == welfare_h:
+                    # welfare before transfers: its bin and gap are the same in every
+                    # draw with the same line (computed once)
+                    z0 = poverty_line[y, 0]
+                    b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
+                    gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
+                    for d in range(n_draws):
+                        z = poverty_line[y, d]
+                        if z <= 0.0:
+                            continue
+                        after = welfare_h + total[d] / price_index[y, d] / max(size, 1e-12)
+                        for k in range(2):
+                            x = welfare_h if k == 0 else after
+                            pov_out[c, y, k, POV_PERSONS, d] += persons
+                            same = z == z0 and x == welfare_h
+                            if x < z:
+                                gap = gap0 if same else (z - x) / z
+                                pov_out[c, y, k, POV_POOR, d] += persons
+                                pov_out[c, y, k, POV_GAP, d] += persons * gap
+                                pov_out[c, y, k, POV_SEVERITY, d] += persons * gap * gap
+                            b = b0 if same else _bin(x / z, n_bins)
+                            hist_out[c, y, k, b, 0, d] += persons
+                            hist_out[c, y, k, b, 1, d] += persons * x
+                if do_overlap:
+                    for m in range(n_mem):
+                        if ages[m] < 0 or not might[m]:
+                            continue
+                        for d in range(n_draws):
+                            overlap_out[c, y, combo_e[m, d], 0, d] += w[m]
+                            overlap_out[c, y, combo_r[m, d], 1, d] += w[m]
+                    if w_none > 0.0:
+                        for d in range(n_draws):
+                            overlap_out[c, y, 0, 0, d] += w_none
+                            overlap_out[c, y, 0, 1, d] += w_none
+            # survival to the next year
+            for m in range(n_mem):
+                if ages[m] >= 0:
+                    w[m] *= survival[y, sex[first + m], min(ages[m], MAX_AGE)]
+
+
+
+
+@njit(cache=True, nogil=True)
+def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, params, outs,
+                   settings):
+    """Chunks ``first, first + step, ...`` of ``chunk_hh`` through
+    :func:`household_chunk` (each writes only its own slice ``outs[k][c]``), without
+    the GIL: :func:`run_threads` runs one call per thread. The bundles (tuples of arrays,
+    in the order :func:`household_chunk` unpacks them): ``records`` per record,
+    ``demography`` (survival, fertility, disability, years), ``rules`` (the programmes'
+    structure tables), ``params`` (parameter tables, draws on the last axis), ``outs``
+    (the six outputs) and ``settings`` (first_active, has_pregnant_data,
+    has_disabled_data, seed, max_members)."""
+    for c in range(first, chunk_hh.shape[0] - 1, step):
+        household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
+                        settings)
+
+
+def run_threads(kernel, n_chunks: int, threads: int, *args) -> None:
+    """``kernel(first, step, *args)`` (:func:`project_chunks` or a specialisation) over
+    ``n_chunks`` chunks on up to ``threads`` threads, thread k taking chunks k, k + T,
+    ...: each chunk's outputs are its own, so results do not depend on the threads."""
+    n = max(1, min(threads, n_chunks))
+    if n == 1:
+        kernel(0, 1, *args)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(n) as pool:
+        for done in [pool.submit(kernel, k, n, *args) for k in range(n)]:
+            done.result()
+
+
+def project_households(
+    hh_start, chunk_hh,
+    age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
+    static, welfare, target_value, income,
+    survival, fertility, disability, years, first_active, has_pregnant_data,
+    has_disabled_data,
+    prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi, cond_mask,
+    unit, kind, once, target_row, stream, income_row, income_from, take_up_code,
+    region, seed, max_members, monthly, pay_every, preg_reg, enrol_lo, enrol_hi,
+    price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
+    inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
+    region_factor, band_upper, band_share,
+    out, pop_out, pov_out, hist_out, overlap_out, group_out,
+):
+    """The generic kernel (every structure compiled in) by named arguments: accumulate,
+    per chunk of households and per parameter draw d (the last axis):
+    ``out[chunk, year, programme, group, measure, d]``, ``pop_out[chunk, year, sex, age]``,
+    ``pov_out[chunk, year, before/after, measure, d]``,
+    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]``,
+    ``overlap_out[chunk, year, combination, eligible/receiving, d]`` (persons;
+    combinations as bit masks of programmes, when there are at most 12) and
+    ``group_out[chunk, year, group]`` (persons by welfare group).
+
+    The parameter tables after ``max_members`` carry the draws on their last axis
+    (``price_index[year, d]``, ``amount[programme, year, d]``, ...); everything before
+    them is shared by all draws: each household's members, composition, eligibility
+    conditions and random draws are computed once and every parameter draw is
+    evaluated on them (common random numbers). The engine calls the kernel specialised
+    to the scenario's structure instead (kernels/specialise.py): same arithmetic.
+    """
+    run_threads(
+        project_chunks, chunk_hh.shape[0] - 1, numba.get_num_threads(), hh_start, chunk_hh,
+        (age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
+         static, welfare, target_value, income, region),
+        (survival, fertility, disability, years),
+        (prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi,
+         cond_mask, unit, kind, once, target_row, stream, income_row, income_from,
+         take_up_code, monthly, pay_every, preg_reg, enrol_lo, enrol_hi),
+        (price_index, poverty_line, take_up_rate, rollout, amount, target_threshold,
+         exclusion, inclusion, disregard, taper, cap, eq_first, eq_other, eq_child,
+         child_age, norm_cost, region_factor, band_upper, band_share),
+        (out, pop_out, pov_out, hist_out, overlap_out, group_out),
+        (first_active, has_pregnant_data, has_disabled_data, seed, max_members))
 
 
 @njit(cache=True)
