@@ -99,6 +99,8 @@ def modules(root: Path, package: str = PACKAGE) -> dict[str, Path]:
     -> file (a package is its ``__init__.py``)."""
     out: dict[str, Path] = {}
     for path in sorted((root / package).rglob("*.py")):
+        if "__generated__" in path.parts:  # kernels written at run time (kernels/specialise.py)
+            continue
         parts = list(path.relative_to(root).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
