@@ -26,7 +26,7 @@ from .settings import ReturnsSettings, read_settings
 from .stunting import cohort_survival
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import Prepared
+    from ..prepared import Prepared
     from ..scenario import Scenario
 
 __all__ = ["RETURN_VARIABLES", "check", "compute", "compute_results", "read_settings",
