@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Any
@@ -92,6 +92,21 @@ class Scenario:
             if p.id == pid:
                 return p
         raise KeyError(pid)
+
+    def __reduce__(self) -> tuple[Callable[..., Scenario], tuple[dict[str, Any], tuple[str, ...]]]:
+        """Pickled as it is (a cluster task carries the typed Scenario): its read-only
+        tables travel as plain dicts (a ``MappingProxyType`` does not pickle) and are
+        read-only again when loaded; nothing is parsed or validated again."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        proxied = tuple(k for k, v in values.items() if isinstance(v, MappingProxyType))
+        return _unpickle, ({k: dict(v) if k in proxied else v for k, v in values.items()},
+                           proxied)
+
+
+def _unpickle(values: dict[str, Any], proxied: tuple[str, ...]) -> Scenario:
+    """The Scenario that :meth:`Scenario.__reduce__` packed."""
+    return Scenario(**{k: MappingProxyType(v) if k in proxied else v
+                       for k, v in values.items()})
 
 
 def conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition, ...], ...]:
