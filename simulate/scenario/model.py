@@ -338,6 +338,22 @@ def load_scenario(
     return scenario
 
 
+def with_overrides(scenario: Scenario, overrides: Mapping[str, Any],
+                   strict: bool = False) -> Scenario:
+    """``scenario`` with ``overrides`` set as ``--set`` sets them at load (any key, the
+    analysis tables included, origins recording ``--set``), made from the validated
+    document (``Scenario.doc``): no file is read and no TOML is parsed; only the checks
+    that read a changed key run again. For options that change one setting of a loaded
+    scenario (``spsim run --draws``, ``spsim fund --draws``)."""
+    doc = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
+    origins = dict(scenario.origins)
+    doc = apply_overrides(doc, origins, overrides)
+    out = build(doc, origins, scenario.path, tuple(overrides))
+    if strict and out.warnings:
+        raise ScenarioError(list(out.warnings))
+    return out
+
+
 def scenario_from_dict(doc: Mapping[str, Any], name: str = "<scenario>") -> Scenario:
     """A Scenario from an in-memory document (tests, notebooks)."""
     from .loader import _leaves
