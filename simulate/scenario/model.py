@@ -182,6 +182,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
     default_where = str(path) if path else "<scenario>"
     ctx = schema.Context(origin_of(origins, default_where))
     doc = rename_keys(doc, origins, ctx)  # keys that changed name (scenario/renamed.py)
+    ctx.given = doc
     controlled = plausible.control_problems(doc, ctx)
     n_control = len(ctx.problems)
     v = schema.SCENARIO.parse(doc, ctx, "")
