@@ -88,10 +88,13 @@ class Import:
 
 
 def modules(root: Path, package: str = PACKAGE) -> dict[str, Path]:
-    """Every module of ``package`` under ``root`` (the folder holding it): dotted name
-    -> file (a package is its ``__init__.py``)."""
+    """Every source module of ``package`` under ``root`` (the folder holding it): dotted
+    name -> file (a package is its ``__init__.py``); folders named ``__generated__``
+    (code written at run time) are left out."""
     out: dict[str, Path] = {}
     for path in sorted((root / package).rglob("*.py")):
+        if "__generated__" in path.parts:  # written at run time (kernels/specialise.py,
+            continue                       # git-ignored): not source, not in the docs
         parts = list(path.relative_to(root).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
