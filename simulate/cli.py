@@ -148,16 +148,15 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     from .report.writer import run_summary, write_run
     from .runs import run as run_scenario
     from .scenario import load_scenario
+    from .scenario.model import with_overrides
 
-    overrides = _overrides(sets)
-    sc = load_scenario(scenario, overrides=overrides, strict=strict)
+    sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
     if draws is not None:
         if not sc.section("uncertainty"):
             raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty.parameters",
                                         "an [uncertainty] table with parameters (--draws "
                                         "draws them)", "nothing"))
-        sc = load_scenario(scenario, overrides={**overrides, "uncertainty.draws": draws},
-                           strict=strict)
+        sc = with_overrides(sc, {"uncertainty.draws": draws}, strict=strict)
     chosen = None
     if years is not None:  # checked before the run
         from .report.headline import parse_years
@@ -269,15 +268,14 @@ def fund(scenario: Path, out: Path | None, draws: int | None, sets: tuple[str, .
     from .report.writer import write_run
     from .runs import run as run_scenario
     from .scenario import load_scenario
+    from .scenario.model import with_overrides
 
-    overrides = _overrides(sets)
-    sc = load_scenario(scenario, overrides=overrides, strict=strict)
+    sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
     if sc.fund is None:
         raise ScenarioError(Problem(str(sc.path or scenario), "fund", "a [fund] table "
                                     "(spsim fund plans its capitalisation)", "nothing"))
     if draws is not None:
-        sc = load_scenario(scenario, overrides={**overrides, "fund.draws": draws},
-                           strict=strict)
+        sc = with_overrides(sc, {"fund.draws": draws}, strict=strict)
     target = out or Path("outputs") / f"{sc.id}_fund"
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"

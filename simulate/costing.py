@@ -36,7 +36,7 @@ from .scenario import Programme, Scenario
 from .variables import Results
 
 if TYPE_CHECKING:
-    from .engine import Prepared, Totals
+    from .prepared import Prepared, Totals
 
 
 #: the parts of a programme's cost: regular, and a shock response's top-up and expansion

@@ -22,7 +22,7 @@ import xarray as xr
 from . import costing, returns
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import Problem, ScenarioError
-from .fiscal import MacroPath, fiscal_results, macro_path
+from .fiscal import fiscal_results, macro_path
 from .kernels.projection import (
     HIST_BINS,
     N_MEASURES,
@@ -38,6 +38,7 @@ from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
 from .population.records import Population
 from .population.synthetic import disability_by_age, synthetic_population
+from .prepared import MacroPath, Prepared, Totals  # noqa: F401  (MacroPath: re-exported)
 from .present_values import present_value_results
 from .programmes.rules import (
     PARAMETERS,
@@ -56,21 +57,6 @@ CHUNK_SIZE = 4096
 CHUNKS_PER_BATCH = 16
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Everything the kernel needs for one scenario (reusable across parameter draws)."""
-
-    scenario: Scenario
-    profile: Profile
-    population: Population
-    rates: Rates
-    projection: Projection
-    macro: MacroPath
-    rules: RuleTables
-    disability: np.ndarray  # prevalence by age 0..100 for records without data
-    poverty_line: float  # per person per year, start_year prices
 
 
 def base_population(scenario: Scenario, profile: Profile) -> Population:
@@ -140,38 +126,6 @@ def _with_parameters(scenario: Scenario, profile: Profile, pop: Population, r: R
         line = profile.poverty_line / p
     return Prepared(scenario, profile, pop, r, projection, macro, rules, disability,
                     float(line))
-
-
-@dataclass(frozen=True)
-class Totals:
-    """What the kernel accumulated, summed over chunks (see kernels/projection.py).
-
-    ``programmes[year, programme, decile, measure]``, ``population[year, sex, age]``,
-    ``poverty[year, before/after, measure]``, ``histogram[year, before/after, bin, 2]``,
-    ``overlap[year, combination, eligible/receiving]``, ``groups[year, decile]`` (persons);
-    ``n_groups`` is 10 (welfare deciles)
-    or 1 when the population has no welfare.
-    """
-
-    programmes: np.ndarray
-    population: np.ndarray
-    poverty: np.ndarray
-    histogram: np.ndarray
-    overlap: np.ndarray
-    groups: np.ndarray
-    n_groups: int
-
-    def add(self, other: Totals) -> Totals:
-        """``self + other``, array by array (the order of additions is the caller's)."""
-        return Totals(self.programmes + other.programmes, self.population + other.population,
-                      self.poverty + other.poverty, self.histogram + other.histogram,
-                      self.overlap + other.overlap, self.groups + other.groups,
-                      self.n_groups)
-
-    def draw(self, d: int) -> Totals:
-        """The totals of draw ``d`` (from totals with draws on the last axis)."""
-        return Totals(self.programmes[..., d], self.population, self.poverty[..., d],
-                      self.histogram[..., d], self.overlap[..., d], self.groups, self.n_groups)
 
 
 MAX_OVERLAP_PROGRAMMES = 12

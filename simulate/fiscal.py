@@ -15,38 +15,19 @@ in docs/fiscal.md; the array arithmetic is in :mod:`simulate.financing`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import financing as fin_mod
 from .population.profiles import Profile
+from .prepared import MacroPath
 from .scenario import Scenario, YearPath
 from .variables import Results
 
 #: terms of the market loan implied by DESIGN.md's shorthand ``borrowing_rate``
 SHORTHAND_GRACE_YEARS = 0
 SHORTHAND_MATURITY_YEARS = 10
-
-
-@dataclass(frozen=True)
-class MacroPath:
-    """Yearly macro figures for ``years`` (calendar years); money in nominal local currency."""
-
-    years: np.ndarray
-    gdp: np.ndarray
-    real_gdp_growth: np.ndarray
-    inflation: np.ndarray
-    price_index: np.ndarray
-    exchange_rate: np.ndarray
-    revenue: np.ndarray
-    expenditure: np.ndarray
-
-    @property
-    def nominal_gdp_growth(self) -> np.ndarray:
-        """(1 + real_gdp_growth) x (1 + inflation) - 1: growth of nominal GDP into each year."""
-        return (1.0 + self.real_gdp_growth) * (1.0 + self.inflation) - 1.0
 
 
 def _path(scenario_value, profile_value: YearPath) -> YearPath:

@@ -34,8 +34,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("simulate.scenario",)),
     ("population", "country profiles, records (synthetic or microdata), demography",
      ("simulate.population", "simulate.demography", "simulate.data")),
-    ("rules", "benefit rules compiled into the kernels' tables; the kernels' cache",
-     ("simulate.programmes", "simulate.kernel_cache")),
+    ("rules", "benefit rules compiled into the kernels' tables; the kernels' cache; what "
+     "the engine hands the results (the prepared scenario, the macro path, the totals)",
+     ("simulate.programmes", "simulate.kernel_cache", "simulate.prepared")),
     ("results", "arithmetic on the kernels' totals: costing, fiscal space, financing, "
      "returns, the fund, present values, the caseload transition, plausibility checks",
      ("simulate.variables", "simulate.finance", "simulate.financing", "simulate.fiscal",
@@ -67,15 +68,7 @@ LEAVES: dict[str, tuple[str, ...]] = {
 #: type-only imports (under ``if TYPE_CHECKING:``) allowed against the layers, each with
 #: its reason: (importer, imported) -> why. They never run; each one listed must exist
 #: and stay type-only (tests/test_layers.py checks both).
-TYPE_ONLY: dict[tuple[str, str], str] = {
-    ("simulate.costing", "simulate.engine"):
-        "annotations name engine.Prepared and engine.Totals, the arguments the engine "
-        "passes down (the dataclasses live in engine.py until they move below it)",
-    ("simulate.returns", "simulate.engine"):
-        "add_returns(prep: engine.Prepared) annotation",
-    ("simulate.transition", "simulate.engine"):
-        "add_transition(prep: engine.Prepared) annotation",
-}
+TYPE_ONLY: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -95,12 +88,13 @@ class Import:
 
 
 def modules(root: Path, package: str = PACKAGE) -> dict[str, Path]:
-    """Every module of ``package`` under ``root`` (the folder holding it): dotted name
-    -> file (a package is its ``__init__.py``)."""
+    """Every source module of ``package`` under ``root`` (the folder holding it): dotted
+    name -> file (a package is its ``__init__.py``); folders named ``__generated__``
+    (code written at run time) are left out."""
     out: dict[str, Path] = {}
     for path in sorted((root / package).rglob("*.py")):
-        if "__generated__" in path.parts:  # kernels written at run time (kernels/specialise.py)
-            continue
+        if "__generated__" in path.parts:  # written at run time (kernels/specialise.py,
+            continue                       # git-ignored): not source, not in the docs
         parts = list(path.relative_to(root).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]

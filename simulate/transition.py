@@ -55,7 +55,7 @@ from .scenario.paths import YearPath
 from .variables import Results
 
 if TYPE_CHECKING:
-    from .engine import Prepared
+    from .prepared import Prepared
     from .scenario import Scenario
 
 STAGES = ("not_referred", "waiting_list", "gap", "enrolled", "not_eligible", "exited")

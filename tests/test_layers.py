@@ -52,7 +52,7 @@ def test_the_walk_sees_every_kind_of_import(found: list[Import]) -> None:
     edges = {(i.importer, i.imported, i.kind) for i in found}
     assert ("simulate.runs", "simulate.engine", "module") in edges
     assert ("simulate.uncertainty.tornado", "simulate.engine", "function") in edges
-    assert ("simulate.costing", "simulate.engine", "type") in edges
+    assert ("simulate.costing", "simulate.prepared", "type") in edges
     # importing simulate.uncertainty.tornado runs simulate/uncertainty/__init__.py too
     assert ("simulate.cli", "simulate.uncertainty", "function") in edges
 

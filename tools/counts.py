@@ -9,7 +9,10 @@ under :mod:`cProfile`; a count is the number of calls of a function, found by fi
 name whatever module imported it under which name. What is counted:
 
 * ``scenario builds``: ``simulate/scenario/model.py:build`` (a typed Scenario made);
-* ``fiscal validations``: ``simulate/fiscal.py:fiscal_problems``;
+* ``scenario file loads``: ``simulate/scenario/model.py:load_scenario`` (a scenario
+  file read, resolved and built);
+* ``fiscal validations``: ``simulate/scenario/keys/fiscal.py:check_fiscal`` (the
+  [macro]/[fiscal] cross-key check; it ran in ``simulate/fiscal.py`` before);
 * ``TOML round trips``: ``simulate/scenario/loader.py:to_toml`` (a scenario written
   back to TOML text, to be parsed again);
 * ``Datasets built``: ``xarray.Dataset.__init__`` (every Dataset constructed, the
@@ -35,7 +38,8 @@ warnings.filterwarnings("ignore")
 #: (label, file ending, function name)
 COUNTED = (
     ("scenario builds", "simulate/scenario/model.py", "build"),
-    ("fiscal validations", "simulate/fiscal.py", "fiscal_problems"),
+    ("scenario file loads", "simulate/scenario/model.py", "load_scenario"),
+    ("fiscal validations", "simulate/scenario/keys/fiscal.py", "check_fiscal"),
     ("TOML round trips", "simulate/scenario/loader.py", "to_toml"),
     ("Datasets built", "xarray/core/dataset.py", "__init__"),
 )

@@ -26,7 +26,7 @@ from .settings import ReturnsSettings, read_settings
 from .stunting import cohort_survival
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import Prepared
+    from ..prepared import Prepared
     from ..scenario import Scenario
 
 __all__ = ["RETURN_VARIABLES", "check", "compute", "compute_results", "read_settings",
@@ -43,8 +43,11 @@ _COORDS = ("channel", "cost_item", "sensitivity")
 
 
 def check(scenario: Scenario) -> ReturnsSettings | None:
-    """Validate the scenario's [returns] and [sensitivity] against the whole scenario
-    (programme names, years, lengths, tornado parameters); raise every problem at once."""
+    """The scenario's returns settings, with each declared tornado parameter checked at
+    its low and high values (a variant built for each; every problem raised at once).
+    [returns] and [sensitivity] against the rest of the scenario (programme names,
+    years, lengths) were checked when the Scenario was built
+    (:func:`simulate.scenario.keys.returns.check_returns`)."""
     settings = read_settings(scenario)
     if settings is not None and settings.parameters_declared:
         from .variants import variants

@@ -12,12 +12,12 @@ from __future__ import annotations
 from ..errors import Problem, ScenarioError
 from ..scenario import Scenario
 from ..scenario.model import with_values
-from .settings import FLOW_PARAMETERS, ReturnsSettings, read_settings
+from .settings import FLOW_PARAMETERS, ReturnsSettings
 
 
 def variant(scenario: Scenario, path: str, value: float) -> Scenario:
     """``scenario`` with ``path`` set to ``value``; problems name sensitivity.parameters."""
-    return with_values(scenario, {path: value}, "sensitivity.parameters", check=read_settings)
+    return with_values(scenario, {path: value}, "sensitivity.parameters")
 
 
 def variants(scenario: Scenario, settings: ReturnsSettings

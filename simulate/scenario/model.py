@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Any
@@ -93,6 +93,21 @@ class Scenario:
                 return p
         raise KeyError(pid)
 
+    def __reduce__(self) -> tuple[Callable[..., Scenario], tuple[dict[str, Any], tuple[str, ...]]]:
+        """Pickled as it is (a cluster task carries the typed Scenario): its read-only
+        tables travel as plain dicts (a ``MappingProxyType`` does not pickle) and are
+        read-only again when loaded; nothing is parsed or validated again."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        proxied = tuple(k for k, v in values.items() if isinstance(v, MappingProxyType))
+        return _unpickle, ({k: dict(v) if k in proxied else v for k, v in values.items()},
+                           proxied)
+
+
+def _unpickle(values: dict[str, Any], proxied: tuple[str, ...]) -> Scenario:
+    """The Scenario that :meth:`Scenario.__reduce__` packed."""
+    return Scenario(**{k: MappingProxyType(v) if k in proxied else v
+                       for k, v in values.items()})
+
 
 def conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition, ...], ...]:
     out = []
@@ -167,6 +182,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
     default_where = str(path) if path else "<scenario>"
     ctx = schema.Context(origin_of(origins, default_where))
     doc = rename_keys(doc, origins, ctx)  # keys that changed name (scenario/renamed.py)
+    ctx.given = doc
     controlled = plausible.control_problems(doc, ctx)
     n_control = len(ctx.problems)
     v = schema.SCENARIO.parse(doc, ctx, "")
@@ -321,6 +337,22 @@ def load_scenario(
     if strict and scenario.warnings:
         raise ScenarioError(list(scenario.warnings))
     return scenario
+
+
+def with_overrides(scenario: Scenario, overrides: Mapping[str, Any],
+                   strict: bool = False) -> Scenario:
+    """``scenario`` with ``overrides`` set as ``--set`` sets them at load (any key, the
+    analysis tables included, origins recording ``--set``), made from the validated
+    document (``Scenario.doc``): no file is read and no TOML is parsed; only the checks
+    that read a changed key run again. For options that change one setting of a loaded
+    scenario (``spsim run --draws``, ``spsim fund --draws``)."""
+    doc = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
+    origins = dict(scenario.origins)
+    doc = apply_overrides(doc, origins, overrides)
+    out = build(doc, origins, scenario.path, tuple(overrides))
+    if strict and out.warnings:
+        raise ScenarioError(list(out.warnings))
+    return out
 
 
 def scenario_from_dict(doc: Mapping[str, Any], name: str = "<scenario>") -> Scenario:

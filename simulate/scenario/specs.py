@@ -17,7 +17,7 @@ Roles (``Spec.role``; ``""`` inherits the enclosing table's role):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +68,9 @@ class Context:
     origin: Callable[[str], str]
     problems: list[Problem] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
+    #: the document as written (keys renamed, no defaults filled in), for a cross-key
+    #: check that must tell a key given from its default
+    given: Mapping[str, Any] | None = None
 
     def bad(self, key: str, expected: str, found: Any, hint: str = "", raw: bool = False) -> None:
         shown = str(found) if raw else _show(found)

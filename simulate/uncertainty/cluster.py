@@ -13,8 +13,9 @@ Two kinds of work go to the workers:
 Both give bit-identical numbers to a run in this process: a draw's numbers do not
 depend on the block it runs in, and the batches are added in the same fixed order.
 Workers need the same version of ``simulate`` (and of numba and numpy) and, for
-household microdata, the data file at the same path. Scenarios travel as their
-resolved TOML text (:attr:`Scenario.text`) with the key origins and path.
+household microdata, the data file at the same path. A task carries the typed
+Scenario as it is (pickled: :meth:`simulate.scenario.Scenario.__reduce__`); nothing is
+parsed or validated again on a worker.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import xarray as xr
@@ -30,7 +30,6 @@ import xarray as xr
 from .. import engine
 from ..errors import InputError, Problem
 from ..scenario import Scenario
-from ..scenario.model import build
 from ..variables import Results
 from .blocks import PreparedCache, draw_scenarios, run_block
 
@@ -107,17 +106,6 @@ def _quiet_client_del() -> None:
     sys.unraisablehook = hook
 
 
-def _pack(scenario: Scenario) -> tuple[str, dict[str, str], str | None]:
-    return scenario.text, dict(scenario.origins), str(scenario.path) if scenario.path else None
-
-
-def _unpack(packed: tuple[str, dict[str, str], str | None]) -> Scenario:
-    import tomllib
-
-    text, origins, path = packed
-    return build(tomllib.loads(text), dict(origins), Path(path) if path else None)
-
-
 def _cache(key: str) -> Any:
     with _CACHE_LOCK:
         if key not in _CACHES:
@@ -127,9 +115,8 @@ def _cache(key: str) -> Any:
         return _CACHES[key]
 
 
-def _draw_task(packed: tuple, values: list[dict[str, Any]]) -> list[Results]:
+def _draw_task(base: Scenario, values: list[dict[str, Any]]) -> list[Results]:
     """On a worker: the named result arrays of one block of draws."""
-    base = _unpack(packed)
     scenarios = draw_scenarios(base, values)
     return run_block(scenarios, _cache(base.sha256))
 
@@ -151,10 +138,9 @@ def run_blocks(scenario: Scenario, plan: Any, address: str
     try:
         size = _task_size(client, len(plan.scenarios))
         blocks = [b[i:i + size] for b in plan.blocks for i in range(0, len(b), size)]
-        packed = _pack(scenario)
         futures = {}
         for block in blocks:
-            fut = client.submit(_draw_task, packed, [plan.values[d] for d in block],
+            fut = client.submit(_draw_task, scenario, [plan.values[d] for d in block],
                                 pure=False)
             futures[fut] = block
         for fut in as_completed(futures, loop=client.loop):
@@ -163,9 +149,8 @@ def run_blocks(scenario: Scenario, plan: Any, address: str
         client.close()
 
 
-def _batch_task(packed: tuple, batches: Sequence[int]) -> list[engine.Totals]:
+def _batch_task(sc: Scenario, batches: Sequence[int]) -> list[engine.Totals]:
     """On a worker: the totals of each of ``batches`` (engine.batch_totals)."""
-    sc = _unpack(packed)
     prep = _cache(sc.sha256).get(sc)
     return list(engine.batch_totals(prep, [engine.draw_parameters(prep)], range(*batches)))
 
@@ -180,8 +165,7 @@ def run_on_cluster(scenario: Scenario, address: str,
     client = connect(address)
     try:
         size = _task_size(client, n)
-        packed = _pack(scenario)
-        futures = {client.submit(_batch_task, packed, (start, min(n, start + size)),
+        futures = {client.submit(_batch_task, scenario, (start, min(n, start + size)),
                                  pure=False): start for start in range(0, n, size)}
         parts: dict[int, list[engine.Totals]] = {}
         for fut in as_completed(futures, loop=client.loop):

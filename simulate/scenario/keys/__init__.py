@@ -67,7 +67,7 @@ MODULES = (scenario, population, fiscal, programmes, returns, sensitivity, uncer
 #: checks on the validated document, before the programmes are built: ``check(v, ctx)``
 PROGRAMME_CHECKS = programmes.checks
 #: checks once the programmes are built: ``check(v, ctx, programmes)``
-CHECKS = (*fund.checks, *transition.checks)
+CHECKS = (*fund.checks, *transition.checks, *returns.checks)
 #: checks once everything else is valid: ``check(v, ctx, programmes)``
 VALID_CHECKS = fiscal.checks
 

@@ -1,13 +1,18 @@
 """The keys of ``[returns]`` (economic returns: discounting, cost and benefit streams,
-activity models, channels; docs/returns.md): all parameters, read after the projection.
-The checks of [returns] against the programmes and the horizon live with the returns
-settings (:mod:`simulate.returns.settings`), which the tornado re-runs per bar."""
+activity models, channels; docs/returns.md): all parameters, read after the projection;
+and the checks of [returns] (with [sensitivity]'s cases and tornado parameters)
+against the programmes and the scenario's years (:func:`check_returns`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...errors import Problem, did_you_mean
 from ..specs import (
     REQUIRED,
     Boolean,
+    Context,
     Identifiers,
     ListOf,
     MapOf,
@@ -16,8 +21,18 @@ from ..specs import (
     Table,
     Text,
     Values,
+    reads,
 )
 from .programmes import SHARE
+
+#: channel names of the built-in channels
+STUNTING_HEALTH = "stunting_health"
+STUNTING_EARNINGS = "stunting_earnings"
+MULTIPLIER = "consumption_multiplier"
+MORTALITY = "avoided_mortality"
+BUILT_IN_CHANNELS = (STUNTING_HEALTH, STUNTING_EARNINGS, MULTIPLIER, MORTALITY)
+#: pseudo-parameters of the tornado that scale the flows
+FLOW_PARAMETERS = ("costs", "benefits")
 
 STREAM = Table(
     description="A declared yearly stream of economic costs or benefits.",
@@ -254,4 +269,121 @@ RETURNS = Table(
     },
 )
 
-checks = ()
+def _by_year(ctx: Context, key: str, values: Any, start: int | None, first_year: int,
+             last_year: int) -> None:
+    """A list of values from ``start`` must fit in the scenario's years (a table
+    year = value may name any year: those outside are a warning, docs/validation.md)."""
+    if isinstance(values, Mapping):
+        return
+    first = first_year if start is None else start
+    if first < first_year or first > last_year:
+        ctx.bad(key.rpartition(".")[0] + ".start",
+                f"a year in {first_year}..{last_year} (the scenario's years)", first, raw=True)
+        return
+    room = last_year - first + 1
+    if len(values) > room:
+        ctx.bad(key, f"at most {room} values (one a year, {first}..{last_year})",
+                f"{len(values)} values", raw=True)
+
+
+@reads("scenario", "programmes", "returns", "sensitivity")
+def check_returns(v: Mapping[str, Any], ctx: Context, programmes: Sequence[Any]) -> None:
+    """[returns] and [sensitivity] against the whole scenario: programme names (shock
+    responses included), years inside the scenario, stream lengths, names used twice,
+    the tornado's parameters (docs/returns.md)."""
+    r = v.get("returns")
+    sens = v.get("sensitivity")
+    ids = [p.id for p in programmes]
+
+    def programme(key: str, name: str) -> None:
+        if name not in ids:
+            ctx.bad(key, "a programme of the scenario", repr(name), did_you_mean(name, ids),
+                    raw=True)
+
+    if not r:
+        # [sensitivity] without [returns] serves spsim sensitivity --output; only the
+        # cases (as written) and the flows' factors need returns
+        flows = set(sens.get("parameters") or {}) & set(FLOW_PARAMETERS) if sens else set()
+        if sens and (flows or "cases" in ((ctx.given or {}).get("sensitivity") or {})):
+            ctx.problems.append(Problem(ctx.origin("sensitivity"), "returns", "a [returns] "
+                                        "table (sensitivity cases need economic returns)",
+                                        "nothing"))
+        return
+    s = v["scenario"]
+    start, end = s["start_year"], s["end_year"]
+    n_years = end - start + 1
+    horizon = r["horizon_years"] or n_years
+    if horizon > n_years:
+        ctx.bad("returns.horizon_years", f"at most {n_years} (the years {start}..{end} of the "
+                "scenario)", horizon, raw=True)
+    costs = r["costs"] or {}
+    cost_progs = costs.get("programmes")
+    if cost_progs is None:
+        cost_progs = tuple(ids)
+    for i, pid in enumerate(cost_progs):
+        programme(f"returns.costs.programmes[{i}]", pid)
+    if len(set(cost_progs)) != len(cost_progs):
+        ctx.bad("returns.costs.programmes", "each programme once", list(cost_progs), raw=True)
+    stream_names = []
+    for i, st in enumerate(r["streams"] or ()):
+        _by_year(ctx, f"returns.streams[{i}].values", st["values"], st["start"], start, end)
+        stream_names.append(st["name"])
+    activities = r["activities"] or {}
+    for name, a in activities.items():
+        _by_year(ctx, f"returns.activities.{name}.units", a["units"], a["start"], start, end)
+    names: dict[str, str] = {}
+    reserved = {**{pid: "a programme" for pid in ids},
+                **{ch: "a built-in channel" for ch in BUILT_IN_CHANNELS}}
+    for i, name in enumerate(stream_names):
+        taken = names.get(name) or reserved.get(name)
+        if taken:
+            ctx.bad(f"returns.streams[{i}].name", f"a name not used by {taken}", repr(name),
+                    raw=True)
+        names[name] = "another stream"
+    for name in activities:
+        taken = names.get(name) or reserved.get(name)
+        if taken:
+            ctx.bad(f"returns.activities.{name}", f"a name not used by {taken}", repr(name),
+                    raw=True)
+        names[name] = "a stream"
+    st = r["stunting"]
+    if st is not None:
+        key = "returns.stunting"
+        programme(f"{key}.programme", st["programme"])
+        effect = st["effect_starts"] if st["effect_starts"] is not None else start
+        if not start <= effect <= end:
+            ctx.bad(f"{key}.effect_starts", f"a year in {start}..{end} (the scenario's years)",
+                    effect, raw=True)
+        if st["health_cost_year"] is None and st["adult_earnings_year"] is None:
+            ctx.bad(key, "health_cost_year or adult_earnings_year (a channel to value)",
+                    "neither", raw=True)
+        if (st["adult_earnings_year"] is None) != (st["earnings_penalty"] is None):
+            missing = "earnings_penalty" if st["earnings_penalty"] is None else \
+                "adult_earnings_year"
+            ctx.bad(f"{key}.{missing}", "a value (adult_earnings_year and earnings_penalty go "
+                    "together)", "nothing", raw=True)
+        end_age = st["earnings_end_age"]
+        if end_age is not None and end_age <= st["earnings_start_age"]:
+            ctx.bad(f"{key}.earnings_end_age",
+                    f"an age > earnings_start_age ({st['earnings_start_age']})", end_age,
+                    raw=True)
+    m = r["consumption_multiplier"]
+    if m is not None:
+        progs = m["programmes"]
+        for i, pid in enumerate(ids if progs is None else progs):
+            programme(f"returns.consumption_multiplier.programmes[{i}]", pid)
+    mo = r["mortality"]
+    if mo is not None:
+        programme("returns.mortality.programme", mo["programme"])
+    declared = dict(sens["parameters"] or {}) if sens else {}
+    for path in declared:
+        if path in FLOW_PARAMETERS:
+            continue
+        if path.split(".")[0] not in v:  # a typo in the first part
+            ctx.bad(f"sensitivity.parameters.{path}", "a scenario key path or "
+                    "'costs'/'benefits'", repr(path),
+                    did_you_mean(path.split(".")[0], [*v, *FLOW_PARAMETERS]), raw=True)
+
+
+#: the cross-key checks of [returns] and [sensitivity]: ``check(v, ctx, programmes)``
+checks = (check_returns,)
