@@ -56,7 +56,10 @@ def admin_cost(prog: Programme, years: np.ndarray, transfers: np.ndarray,
             + (a.per_beneficiary_year * beneficiaries + fixed + setup) * price_index)
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` where ``den > 0``, NaN elsewhere (a share or a per-unit figure is
+    undefined without a positive denominator: no eligible people, no GDP); the one
+    ratio of the results layer (costing, fiscal space)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
@@ -128,11 +131,11 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Resul
         # coverage of the eligible: only the truly eligible among the beneficiaries count,
         # so it never exceeds 1; inclusion-error entrants are counted apart
         # (docs/methods.md, "Coverage and inclusion errors")
-        "coverage": _ratio(rightly, eligible),
+        "coverage": ratio(rightly, eligible),
         "beneficiaries_eligible": rightly,
         "beneficiaries_not_eligible": np.maximum(beneficiaries - rightly, 0.0),
-        "inclusion_error_rate": 1.0 - _ratio(rightly, beneficiaries),
-        "exclusion_error_rate": 1.0 - _ratio(rightly, eligible),
+        "inclusion_error_rate": 1.0 - ratio(rightly, beneficiaries),
+        "exclusion_error_rate": 1.0 - ratio(rightly, eligible),
         "transfers": transfers,
         "transfers_due": by_prog[:, :, TRANSFERS_DUE],
         "beneficiary_months": by_prog[:, :, BENEFICIARY_MONTHS],
@@ -143,7 +146,7 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Resul
         "cost_real": cost / pi[:, None],
         "cost_usd": cost / macro.exchange_rate[keep][:, None],
         "cost_pct_gdp": cost / gdp[:, None],
-        "cost_pct_revenue": _ratio(cost, revenue[:, None]),
+        "cost_pct_revenue": ratio(cost, revenue[:, None]),
         "total_cost": cost.sum(axis=1),
         "cost_by_component": np.column_stack([
             cost[:, [p.component == c for p in scenario.programmes]].sum(axis=1)
@@ -187,8 +190,8 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Resul
             "transfers_by_quintile": quint[..., 1],
             "persons_by_decile": totals.groups[keep],
             "persons_by_quintile": persons_q,
-            "share_to_poorest_quintile": _ratio(quint[:, :, 0, 1], transfers),
-            "coverage_poorest_quintile": _ratio(quint[:, :, 0, 0], persons_q[:, :1]),
+            "share_to_poorest_quintile": ratio(quint[:, :, 0, 1], transfers),
+            "coverage_poorest_quintile": ratio(quint[:, :, 0, 0], persons_q[:, :1]),
         })
         coords["decile"] = np.arange(1, 11)
         coords["quintile"] = np.arange(1, 6)
@@ -196,9 +199,9 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Resul
         persons = pov[..., POV_PERSONS]
         data.update({
             "poverty_line": np.full(len(years), prep.poverty_line),
-            "poverty_headcount": _ratio(pov[..., POV_POOR], persons),
-            "poverty_gap": _ratio(pov[..., POV_GAP], persons),
-            "poverty_severity": _ratio(pov[..., POV_SEVERITY], persons),
+            "poverty_headcount": ratio(pov[..., POV_POOR], persons),
+            "poverty_gap": ratio(pov[..., POV_GAP], persons),
+            "poverty_severity": ratio(pov[..., POV_SEVERITY], persons),
             "poor_persons": pov[..., POV_POOR],
             "gini": gini_from_histogram(totals.histogram[keep]),
         })

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import financing as fin_mod
+from .costing import ratio
 from .population.profiles import Profile
 from .prepared import MacroPath
 from .scenario import Scenario, YearPath
@@ -99,15 +100,6 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
 # Results
 # ---------------------------------------------------------------------------
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    num, den = np.broadcast_arrays(np.asarray(num, dtype=np.float64),
-                                   np.asarray(den, dtype=np.float64))
-    out = np.full(num.shape, np.nan)
-    ok = den > 0
-    out[ok] = num[ok] / den[ok]
-    return out
-
-
 def loans_of(fin: Mapping[str, Any], years: np.ndarray, gdp: np.ndarray) -> list[fin_mod.Loan]:
     """The declared loans (and DESIGN.md's ``borrowing_rate`` shorthand) with their terms."""
     loans = []
@@ -158,14 +150,14 @@ def fiscal_results(costing: Results, scenario: Scenario, macro: MacroPath) -> Re
     growth = macro.nominal_gdp_growth[at]
     put("nominal_gdp_growth", growth)
     put("gdp_usd", gdp / fx)
-    put("gdp_per_capita", _ratio(gdp, people))
+    put("gdp_per_capita", ratio(gdp, people))
 
     # fiscal space
-    put("cost_pct_expenditure", _ratio(cost, expenditure[:, None]))
-    put("cost_per_capita", _ratio(cost, people[:, None]))
-    put("total_cost_pct_revenue", _ratio(total, revenue))
-    put("total_cost_pct_expenditure", _ratio(total, expenditure))
-    put("total_cost_per_capita", _ratio(total, people))
+    put("cost_pct_expenditure", ratio(cost, expenditure[:, None]))
+    put("cost_per_capita", ratio(cost, people[:, None]))
+    put("total_cost_pct_revenue", ratio(total, revenue))
+    put("total_cost_pct_expenditure", ratio(total, expenditure))
+    put("total_cost_per_capita", ratio(total, people))
     envelope = None
     if fiscal.get("envelope_pct_gdp") is not None:
         envelope = fin_mod.path_at(fiscal["envelope_pct_gdp"], years) * gdp
@@ -174,8 +166,8 @@ def fiscal_results(costing: Results, scenario: Scenario, macro: MacroPath) -> Re
     if envelope is not None:
         put("envelope", envelope)
         put("envelope_headroom", envelope - total)
-        put("cost_pct_envelope", _ratio(cost, envelope[:, None]))
-        put("total_cost_pct_envelope", _ratio(total, envelope))
+        put("cost_pct_envelope", ratio(cost, envelope[:, None]))
+        put("total_cost_pct_envelope", ratio(total, envelope))
 
     # financing and the gap
     fin = fiscal.get("financing")
@@ -213,12 +205,12 @@ def fiscal_results(costing: Results, scenario: Scenario, macro: MacroPath) -> Re
         out.coord("source", sources, long_name="financing source")
         out.coord("source_label", [fin_mod.SOURCE_LABELS[s] for s in sources], "source")
         put("financing", table)
-        put("financing_pct_gdp", _ratio(table, gdp[:, None]))
+        put("financing_pct_gdp", ratio(table, gdp[:, None]))
         financed = table.sum(axis=1)
         gap = total - financed
         put("total_financing", financed)
         put("financing_gap", gap)
-        put("financing_gap_pct_gdp", _ratio(gap, gdp))
+        put("financing_gap_pct_gdp", ratio(gap, gdp))
         rbf = fin_mod.results_based_disbursements(fin, inputs)
         if rbf:
             out.coord("indicator", list(rbf), long_name="results-based financing indicator")
