@@ -23,7 +23,7 @@ drawn value, in the same fused pass over the households (common random numbers).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -101,9 +101,10 @@ def deviations(procs: Sequence[PathProcess], corr: np.ndarray, n: int, years: np
 
 
 def _doc_value(scenario: Scenario, key: str) -> Any:
-    node: Any = tomllib.loads(scenario.text)
+    # the resolved document (no TOML parse); a scenario built without one: its text
+    node: Any = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
     for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
+        if not isinstance(node, Mapping) or part not in node:
             return None
         node = node[part]
     return node
