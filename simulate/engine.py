@@ -92,8 +92,31 @@ def prepare(scenario: Scenario) -> Prepared:
         raise ScenarioError(Problem(scenario.where("scenario.currency"), "scenario.currency",
                                     f"{profile.currency!r} (the currency of profile "
                                     f"{profile.code!r})", repr(scenario.currency)))
+    return _with_parameters(scenario, *_population(scenario, profile))
+
+
+_Built = tuple[Profile, Population, Rates, Projection, np.ndarray]
+
+#: the last population built: (key, loaded profile, what it built); see :func:`_population`
+_POPULATION: list[tuple[tuple, Profile, _Built] | None] = [None]
+
+
+def _population(scenario: Scenario, loaded: Profile) -> _Built:
+    """The (rebased) profile, the population with its birth cohorts, the rates, the
+    projection and the disability prevalence of ``scenario``, remembered for the last
+    :func:`population_key` in this process (repeated runs and variants of one scenario
+    skip the build; nothing is written to disk).
+
+    The key adds what the scenario's keys do not say: the loaded profile object
+    (profiles are read once per process, ``profiles._load``) and, for microdata, the
+    file's size and modification time, so an edited file is read again. The arrays
+    are shared, never changed in place (a :class:`Population` is immutable)."""
+    key = (population_key(scenario), _source_stamp(scenario))
+    cached = _POPULATION[0]
+    if cached is not None and cached[1] is loaded and _same_key(cached[0], key):
+        return cached[2]
     # an earlier start year: the profile rebased from its [history] (population/history.py)
-    profile = profile_for_year(profile, scenario.start_year,
+    profile = profile_for_year(loaded, scenario.start_year,
                                scenario.population_source == "synthetic",
                                scenario.where("scenario.start_year"))
     pop = base_population(scenario, profile)
@@ -103,7 +126,40 @@ def prepare(scenario: Scenario) -> Prepared:
     pop, projection = add_birth_cohorts(pop, r, scenario.seed)
     # households contiguous, newborns with their mothers' households (stable: reproducible)
     pop = pop.take(np.argsort(pop.household_id, kind="stable"))
-    return _with_parameters(scenario, profile, pop, r, projection, disability)
+    built = (profile, pop, r, projection, disability)
+    _POPULATION[0] = (key, loaded, built)
+    return built
+
+
+def _source_stamp(scenario: Scenario) -> tuple:
+    """The microdata file's resolved path, size and modification time (``()`` for a
+    synthetic population or a file that cannot be read: then no reuse)."""
+    src = scenario.population_source
+    if src == "synthetic":
+        return ()
+    path = Path(src)
+    if not path.is_absolute():
+        path = scenario.base_dir / path
+    try:
+        st = path.stat()
+    except OSError:
+        return (object(),)  # never equal: the build reports the problem
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def _same_key(a: tuple, b: tuple) -> bool:
+    """``a == b``, False where a value cannot be compared as a whole."""
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):
+        return False
+
+
+def clear_population_cache() -> None:
+    """Forget the remembered population (:func:`_population`) and kernel inputs
+    (:func:`record_arrays`), e.g. to free their memory."""
+    _POPULATION[0] = None
+    _RECORDS[0] = None
 
 
 def population_key(scenario: Scenario) -> tuple:
