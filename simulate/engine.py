@@ -325,8 +325,9 @@ def sum_totals(parts: Iterable[Totals]) -> Totals:
 
 @dataclass(frozen=True)
 class RecordArrays:
-    """The kernel's per-record inputs derived from a population: welfare groups, columns
-    as int64, household starts and chunk boundaries."""
+    """The kernel's per-record inputs derived from a population: welfare groups (int8),
+    columns (the population's narrow integer dtypes, entry index int16), household
+    starts and chunk boundaries."""
 
     group: np.ndarray
     n_groups: int
@@ -350,13 +351,17 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     group, n_groups = welfare_group(welfare_percentile(pop))
     hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size,
                                           pop.entry_year <= pop.year)
+    # the population's own narrow integer columns, not widened (numba computes with
+    # int64 whatever the arrays' width: the same results, 46 B a record less held)
+    entry = pop.entry_year.astype(np.int64) - first_year
+    if entry.min(initial=0) < np.iinfo(np.int16).min or entry.max(initial=0) > np.iinfo(
+            np.int16).max:
+        raise ValueError("entry years too far from the first year")
     arrays = RecordArrays(
-        group, n_groups,
-        (pop.age.astype(np.int64), pop.months.astype(np.int64), pop.sex.astype(np.int64),
-         pop.entry_year.astype(np.int64) - first_year, pop.weight.astype(np.float64, copy=False),
-         record_key(pop)),
-        (pop.pregnant.astype(np.int64), pop.disabled.astype(np.int64),
-         pop.region.astype(np.int64)),
+        group.astype(np.int8), n_groups,
+        (pop.age, pop.months, pop.sex, entry.astype(np.int16),
+         pop.weight.astype(np.float64, copy=False), record_key(pop)),
+        (pop.pregnant, pop.disabled, pop.region),
         hh_start, chunk_hh)
     _RECORDS[0] = (pop, first_year, chunk_size, arrays)
     return arrays

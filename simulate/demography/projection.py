@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kernels.births import age_year
+from ..kernels.births import age_year, draw_mothers
 from ..population.profiles import Profile
 from ..population.records import FEMALE, MALE, Population, empty_arrays
 from . import lifetable
@@ -138,7 +138,7 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     age = np.zeros(cap, dtype=np.int64)
     weight = np.zeros(cap)
     entry = np.zeros(cap, dtype=np.int64)
-    mother_weight = np.zeros(cap)
+    mother_weight, cdf = np.zeros(cap), np.empty(cap)
     sex[:pop.n], age[:pop.n], weight[:pop.n] = pop.sex, pop.age, pop.weight
     entry[:pop.n] = pop.entry_year
     size = pop.n
@@ -158,7 +158,7 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
             continue
         n = max(2, int(round((b_male + b_female) / mean_weight)))
         n_male = min(n - 1, max(1, int(round(n * b_male / (b_male + b_female)))))
-        mothers = rng.choice(len(p), size=n, p=p / p.sum())
+        mothers = draw_mothers(rng, p, n, cdf)  # = rng.choice(size, n, p=p / p.sum())
         sexes = np.r_[np.full(n_male, MALE), np.full(n - n_male, FEMALE)].astype(np.int8)
         w = np.r_[np.full(n_male, b_male / n_male), np.full(n - n_male, b_female / (n - n_male))]
         mother_of.append(mothers)

@@ -53,3 +53,29 @@ def age_year_reference(sex: np.ndarray, age: np.ndarray, entry: np.ndarray,
     a_now = np.minimum(ag + (year - en), max_age)
     mother_weight[:size] = np.where(alive & (sx == female),
                                     wt * fertility[np.maximum(a_now, 0)], 0.0)
+
+
+@njit(cache=True, nogil=True)
+def cumulative_shares(p: np.ndarray, size: int, total: float, cdf: np.ndarray) -> None:
+    """``cdf[:size]``: the running sum of ``p[:size] / total``, divided by its last
+    value, as numpy's ``Generator.choice(size, n, p=p / total)`` computes it before
+    drawing (``cumsum`` is a sequential sum: the same additions in the same order).
+    ``size`` must be at least 1."""
+    s = 0.0
+    for i in range(size):
+        s += p[i] / total
+        cdf[i] = s
+    last = cdf[size - 1]
+    for i in range(size):
+        cdf[i] /= last
+
+
+def draw_mothers(rng: np.random.Generator, p: np.ndarray, n: int,
+                 cdf: np.ndarray) -> np.ndarray:
+    """``n`` indices into ``p`` drawn with probabilities ``p / p.sum()`` (``p >= 0``,
+    positive sum): the indices and random numbers of ``rng.choice(len(p), size=n,
+    p=p / p.sum())`` without its checks of ``p`` (``cdf`` a buffer of at least
+    ``len(p)``)."""
+    size = len(p)
+    cumulative_shares(p, size, p.sum(), cdf)
+    return np.searchsorted(cdf[:size], rng.random(n), side="right")

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulate.kernels.births import age_year, age_year_reference
+from simulate.kernels.births import age_year, age_year_reference, draw_mothers
 
 MAX_AGE = 100
 
@@ -57,3 +57,21 @@ def test_hand_computed_case() -> None:
     age_year(sex, age, entry, weight, 3, 2025, survival, fertility, MAX_AGE, 1, mother)
     assert weight.tolist() == [90.0, 25.0, 7.0]
     assert mother.tolist() == [90.0 * 0.1, 0.0, 0.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 3000), st.integers(1, 400),
+       st.sampled_from([1.0, 1e-200, 1e200]), st.floats(0.01, 1.0))
+def test_mothers_drawn_as_numpy_choice_draws_them(seed: int, m: int, n: int, scale: float,
+                                                  share: float) -> None:
+    """The same indices as ``Generator.choice(m, n, p=p / p.sum())`` and the generator
+    left in the same state (its next number equal)."""
+    g = np.random.default_rng(seed)
+    p = g.random(m) * (g.random(m) < share) * scale
+    if not p.sum() > 0:
+        p[g.integers(0, m)] = scale
+    a, b = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 1])
+    expected = a.choice(m, size=n, p=p / p.sum())
+    got = draw_mothers(b, p, n, np.empty(m + 3))
+    assert np.array_equal(got, expected)
+    assert a.random() == b.random()
