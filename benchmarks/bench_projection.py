@@ -22,7 +22,10 @@ Measured in one run, so that the ratios compare like with like:
 2. ``engine.project_totals(prep)`` warm, best of R (and the part of it spent
    in ``welfare_percentile``/``quintile_group``), and ``simulate.run`` end to
    end (prepare + kernel + Dataset), best of R; all methods are timed in
-   interleaved rounds so that other load on the machine hits them alike;
+   interleaved rounds so that other load on the machine hits them alike; the
+   runs reuse the population the checks built (``engine._population``, as a
+   repeated run in one process does), and ``simulate.run`` with the population
+   built again (a process's first run) is timed apart;
 3. compile time of the first ``project_totals`` call on a 1,000-record
    scenario in a fresh process, with an empty ``NUMBA_CACHE_DIR`` (cold) and
    again with the same directory (warm);
@@ -854,14 +857,22 @@ def main() -> None:
     # (1) setup timed, after the checks: population build, prepare of the three
     # variants in interleaved rounds
     fig["population_build"], _ = best_of(lambda: engine.base_population(s, profile), min(R, 2))
+    # the build included: the population remembered from an earlier run is forgotten
+    # first (engine._population), and restored after so that the runs below reuse it
+    remembered = engine._POPULATION[0], engine._RECORDS[0]
     prep_time = dict.fromkeys(VARIANTS, float("inf"))
     for _ in range(min(R, 2)):
         for v in VARIANTS:
+            engine.clear_population_cache()
             t, _ = best_of(lambda v=v: engine.prepare(scen[v]), 1)
             prep_time[v] = min(prep_time[v], t)
+    engine._POPULATION[0], engine._RECORDS[0] = remembered
     fig["prepare"] = prep_time["categorical"]
     for v in VARIANTS[1:]:
         fig[f"prepare_{v}"] = prep_time[v]
+    # prepare of a scenario whose population was built by an earlier run (a repeated
+    # run, a variant with the same population_key)
+    fig["prepare_reused"], _ = best_of(lambda: engine.prepare(s), min(R, 2))
 
     # (3) compile time, in fresh processes (cold, then warm cache), after the checks
     if not a.quick:
@@ -902,6 +913,15 @@ def main() -> None:
         fig[f"engine_{v}_in_kernel"] = in_kernel[f"engine_{v}"]
     fig["engine_percentile"] = time_inside(engine, WELFARE_GROUPING,
                                            lambda: engine.project_totals(prep), R)
+    # the whole run with the population built again (a first run in a process): the
+    # timed runs above reuse the population built by the checks (engine._population)
+    remembered = engine._POPULATION[0], engine._RECORDS[0]
+    fig["run_population_built"] = float("inf")
+    for _ in range(min(R, 2)):
+        engine.clear_population_cache()
+        t, _ = best_of(lambda: simulate.run(s), 1)
+        fig["run_population_built"] = min(fig["run_population_built"], t)
+    engine._POPULATION[0], engine._RECORDS[0] = remembered
     fig["load_after"] = os.getloadavg()
 
     # (4) memory
@@ -929,6 +949,7 @@ def main() -> None:
     fig["ratio_engine_minimal"] = fig["engine"] / fig["minimal"]
     fig["ratio_numpy_engine"] = fig["numpy"] / fig["engine"]
     fig["ratio_run_minimal"] = fig["run"] / fig["minimal"]
+    fig["ratio_run_built_minimal"] = fig["run_population_built"] / fig["minimal"]
     fig["ratio_numpy_run"] = fig["numpy"] / fig["run"]
     if "openfisca" in fig:
         fig["ratio_openfisca_run"] = fig["openfisca"] / fig["run"]
@@ -959,7 +980,9 @@ def main() -> None:
         (f"setup: engine.prepare, build included (best of {min(R, 2)})", fmt_s(d["prepare"])),
         (f"engine.project_totals warm (best of {R})", fmt_s(d["engine"])),
         ("  of which in welfare percentile and groups", fmt_s(d["engine_percentile"])),
-        (f"simulate.run end to end warm (best of {R})", fmt_s(d["run"])),
+        (f"simulate.run end to end warm, population reused (best of {R})", fmt_s(d["run"])),
+        ("simulate.run end to end, population built", fmt_s(d["run_population_built"])),
+        ("setup: engine.prepare, population reused", fmt_s(d["prepare_reused"])),
         (f"minimal fused numba kernel warm (best of {R})", fmt_s(d["minimal"])),
         ("numpy vectorised per year", fmt_s(d["numpy"])),
         ("ratio engine / minimal", f"{d['ratio_engine_minimal']:.2f}x"),

@@ -175,6 +175,7 @@ def tables(fig: dict) -> str:
     ]
     rm = pj.get("ratio_run_minimal")
     em = pj.get("ratio_engine_minimal")
+    rb = pj.get("ratio_run_built_minimal")
     rmm = pj.get("ratio_run_means_tested_minimal")
     emm = pj.get("ratio_engine_means_tested_minimal")
     of = pj.get("ratio_openfisca_run")
@@ -191,6 +192,8 @@ def tables(fig: dict) -> str:
     rows = [
         ("whole warm run (`simulate.run`) within 5x of the minimal kernel",
          f"{rm:.1f}x ({size})" if rm else "not measured", verdict(rm, 5, False)),
+        ("... the same run with the population built again (first run in a process)",
+         f"{rb:.1f}x" if rb else "not measured", verdict(rb, 5, False)),
         ("projection (`project_totals`) within 2x of the minimal kernel",
          f"{em:.1f}x" if em else "not measured", verdict(em, 2, False)),
         ("the same with a means-tested household top-up: run within 5x",
@@ -227,9 +230,11 @@ def tables(fig: dict) -> str:
             "| measure | wall |",
             "|---|---|",
             f"| records with birth cohorts | {pj.get('records', 0):,} |",
-            f"| `engine.prepare` | {_s(pj.get('prepare'))} |",
+            f"| `engine.prepare`, population built / reused | {_s(pj.get('prepare'))} / "
+            f"{_s(pj.get('prepare_reused'))} |",
             f"| `project_totals` | {_s(pj.get('engine'))} |",
-            f"| `simulate.run` | {_s(pj.get('run'))} |",
+            f"| `simulate.run`, population reused / built | {_s(pj.get('run'))} / "
+            f"{_s(pj.get('run_population_built'))} |",
             f"| minimal fused kernel | {_s(pj.get('minimal'))} |",
             f"| numpy per year | {_s(pj.get('numpy'))} |",
             f"| OpenFisca-Core (benchmarks/openfisca_sp) | {_s(pj.get('openfisca'))} |",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..kernels.births import age_year, draw_mothers
 from ..population.profiles import Profile
 from ..population.records import FEMALE, MALE, Population, empty_arrays
 from . import lifetable
@@ -137,6 +138,7 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     age = np.zeros(cap, dtype=np.int64)
     weight = np.zeros(cap)
     entry = np.zeros(cap, dtype=np.int64)
+    mother_weight, cdf = np.zeros(cap), np.empty(cap)
     sex[:pop.n], age[:pop.n], weight[:pop.n] = pop.sex, pop.age, pop.weight
     entry[:pop.n] = pop.entry_year
     size = pop.n
@@ -146,19 +148,17 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     new_year: list[np.ndarray] = []
     for k in range(1, len(r.years)):
         year = int(r.years[k])
-        # ages and weights at the start of `year` for everyone already in
-        sx, ag, en, wt = sex[:size], age[:size], entry[:size], weight[:size]
-        alive = en < year
-        a_prev = np.minimum(ag + (year - 1 - en), MAX_AGE)
-        wt[:] = np.where(alive, wt * r.survival[k - 1, sx, np.maximum(a_prev, 0)], wt)
-        a_now = np.minimum(ag + (year - en), MAX_AGE)
-        p = np.where(alive & (sx == FEMALE), wt * r.fertility[k, np.maximum(a_now, 0)], 0.0)
+        # weights at the start of `year` for everyone already in, and the mothers'
+        # weights (weight x fertility): one numba pass (kernels/births.py)
+        age_year(sex, age, entry, weight, size, year, r.survival[k - 1], r.fertility[k],
+                 MAX_AGE, FEMALE, mother_weight)
+        p = mother_weight[:size]
         b_male, b_female = projection.births[k]
         if p.sum() <= 0 or b_male + b_female <= 0:
             continue
         n = max(2, int(round((b_male + b_female) / mean_weight)))
         n_male = min(n - 1, max(1, int(round(n * b_male / (b_male + b_female)))))
-        mothers = rng.choice(len(p), size=n, p=p / p.sum())
+        mothers = draw_mothers(rng, p, n, cdf)  # = rng.choice(size, n, p=p / p.sum())
         sexes = np.r_[np.full(n_male, MALE), np.full(n - n_male, FEMALE)].astype(np.int8)
         w = np.r_[np.full(n_male, b_male / n_male), np.full(n - n_male, b_female / (n - n_male))]
         mother_of.append(mothers)

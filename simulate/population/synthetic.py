@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
+from ..kernels.raking import jacobian
 from ..kernels.rng import DISABILITY, uniform_units
 from .identity import record_key
 from .profiles import N_GROUPS, Profile
@@ -140,14 +141,9 @@ def rake(counts: np.ndarray, targets: np.ndarray, base: np.ndarray,
     n_house, n_cells = counts.shape
     h_idx, c_idx = np.nonzero(counts)  # row-major: grouped by household
     vals = counts[h_idx, c_idx]
-    # every ordered pair of a household's non-zero cells (the Jacobian's terms)
-    starts = np.flatnonzero(np.r_[True, h_idx[1:] != h_idx[:-1]])
-    lens = np.diff(np.r_[starts, len(h_idx)])
-    rep = np.repeat(lens, lens)
-    a = np.repeat(np.arange(len(h_idx)), rep)
-    b = np.repeat(np.repeat(starts, lens), rep) + (np.arange(len(a))
-                                                   - np.repeat(np.cumsum(rep) - rep, rep))
-    pair_h, pair_cell, pair_val = h_idx[a], c_idx[a] * n_cells + c_idx[b], vals[a] * vals[b]
+    # each household's non-zero cells: the Jacobian sums over their ordered pairs
+    # (kernels/raking.py, in the order of the former per-pair arrays)
+    starts = np.r_[np.flatnonzero(np.r_[True, h_idx[1:] != h_idx[:-1]]), len(h_idx)]
     lam = np.zeros(n_cells)
     for _ in range(max_iter):
         eta = np.bincount(h_idx, weights=lam[c_idx] * vals, minlength=n_house)
@@ -155,8 +151,7 @@ def rake(counts: np.ndarray, targets: np.ndarray, base: np.ndarray,
         resid = targets - np.bincount(c_idx, weights=w[h_idx] * vals, minlength=n_cells)
         if np.max(np.abs(resid) / np.maximum(targets, 1.0)) < tol:
             return w
-        jac = np.bincount(pair_cell, weights=w[pair_h] * pair_val,
-                          minlength=n_cells * n_cells).reshape(n_cells, n_cells)
+        jac = jacobian(starts, h_idx, c_idx, vals, w, n_cells)
         step = np.linalg.solve(jac + 1e-9 * np.eye(n_cells), resid)
         lam += np.clip(step, -1.0, 1.0)
     raise ValueError("raking did not converge")
