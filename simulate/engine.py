@@ -21,7 +21,7 @@ import xarray as xr
 
 from . import costing, returns
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
-from .errors import Problem, ScenarioError
+from .errors import InputWarning, Problem, ScenarioError, record, warn
 from .fiscal import fiscal_results, macro_path
 from .kernels.projection import (
     HIST_BINS,
@@ -83,8 +83,9 @@ def prepare(scenario: Scenario) -> Prepared:
 
 _Built = tuple[Profile, Population, Rates, Projection, np.ndarray]
 
-#: the last population built: (key, loaded profile, what it built); see :func:`_population`
-_POPULATION: list[tuple[tuple, Profile, _Built] | None] = [None]
+#: the last population built: (key, loaded profile, what it built, the warnings its build
+#: reported); see :func:`_population`
+_POPULATION: list[tuple[tuple, Profile, _Built, tuple[InputWarning, ...]] | None] = [None]
 
 
 def _population(scenario: Scenario, loaded: Profile) -> _Built:
@@ -100,20 +101,23 @@ def _population(scenario: Scenario, loaded: Profile) -> _Built:
     key = (population_key(scenario), _source_stamp(scenario))
     cached = _POPULATION[0]
     if cached is not None and cached[1] is loaded and _same_key(cached[0], key):
+        warn(*cached[3])  # what the build warned of (microdata rows...) holds for this run too
         return cached[2]
-    # an earlier start year: the profile rebased from its [history] (population/history.py)
-    profile = profile_for_year(loaded, scenario.start_year,
-                               scenario.population_source == "synthetic",
-                               scenario.where("scenario.start_year"))
-    pop = base_population(scenario, profile)
-    disability = disability_by_age(profile.disability_prevalence, pop.age, pop.weight)
-    years = np.arange(pop.year, scenario.end_year + 1)
-    r = rates(profile, years, scenario.mortality, scenario.births)
-    pop, projection = add_birth_cohorts(pop, r, scenario.seed)
-    # households contiguous, newborns with their mothers' households (stable: reproducible)
-    pop = pop.take(np.argsort(pop.household_id, kind="stable"))
+    with record() as noted:
+        # an earlier start year: the profile rebased from its [history]
+        # (population/history.py)
+        profile = profile_for_year(loaded, scenario.start_year,
+                                   scenario.population_source == "synthetic",
+                                   scenario.where("scenario.start_year"))
+        pop = base_population(scenario, profile)
+        disability = disability_by_age(profile.disability_prevalence, pop.age, pop.weight)
+        years = np.arange(pop.year, scenario.end_year + 1)
+        r = rates(profile, years, scenario.mortality, scenario.births)
+        pop, projection = add_birth_cohorts(pop, r, scenario.seed)
+        # households contiguous, newborns with their mothers' households (stable)
+        pop = pop.take(np.argsort(pop.household_id, kind="stable"))
     built = (profile, pop, r, projection, disability)
-    _POPULATION[0] = (key, loaded, built)
+    _POPULATION[0] = (key, loaded, built, tuple(noted))
     return built
 
 

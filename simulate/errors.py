@@ -135,9 +135,29 @@ def collect(strict: bool = False) -> Iterator[list[InputWarning]]:
         _ACTIVE.reset(token)
 
 
+#: blocks noting the warnings reported inside them (:func:`record`)
+_RECORDERS: ContextVar[tuple[list[InputWarning], ...]] = ContextVar(
+    "simulate_warning_recorders", default=())
+
+
+@contextmanager
+def record() -> Iterator[list[InputWarning]]:
+    """Note the warnings :func:`warn` reports while the block runs (they still reach the
+    run's collector as usual), so that a result kept for reuse can report them again
+    (``warn(*noted)``) when it is reused: a cached population warns as a fresh one."""
+    noted: list[InputWarning] = []
+    token = _RECORDERS.set((*_RECORDERS.get(), noted))
+    try:
+        yield noted
+    finally:
+        _RECORDERS.reset(token)
+
+
 def warn(*warnings: InputWarning) -> None:
     """Report warnings to the run collecting them (:func:`collect`); raise them as an
     error under ``strict``. Without a collector they are dropped (a variant's own run)."""
+    for noted in _RECORDERS.get():
+        noted.extend(w for w in warnings if w not in noted)
     active = _ACTIVE.get()
     if active is None or not warnings:
         return

@@ -67,3 +67,28 @@ def test_an_edited_microdata_file_is_read_again(tmp_path: Path) -> None:
     assert second.population is not first.population
     assert np.isclose(second.population.weight[second.population.entry_year == 2025].sum(),
                       70.0)
+
+
+def test_a_reused_population_reports_its_build_warnings_again(tmp_path: Path) -> None:
+    """A warning raised while the population was built (a microdata row) reaches every
+    run that reuses it, as it reached the first."""
+    from simulate.errors import collect
+
+    engine.clear_population_cache()
+    rows = "".join(f"1,{20 + i % 50},f,1\n" for i in range(150))  # one household of 150
+    csv = tmp_path / "people.csv"
+    csv.write_text("household_id,age,sex,weight\n" + rows + "2,70,m,5\n")
+    toml = tmp_path / "s.toml"
+    toml.write_text('[scenario]\nname = "cache"\ncountry = "lao"\nstart_year = 2025\n'
+                    'end_year = 2027\n[population]\nsource = "people.csv"\n'
+                    '[programmes.old]\neligibility = { age = [65, 200] }\n'
+                    'benefit = { amount = 100 }\n')
+    s = simulate.load_scenario(toml)
+    seen = []
+    for _ in range(2):
+        with collect() as found:
+            prep = engine.prepare(s)
+        seen.append([str(w) for w in found])
+    assert any("at most 100 members" in w for w in seen[0]), seen[0]
+    assert seen[1] == seen[0]
+    assert engine.prepare(s).population is prep.population  # it was reused
