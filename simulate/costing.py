@@ -2,7 +2,7 @@
 
 Administration costs are computed here from the totals (they are linear in
 transfers and beneficiaries). :func:`costing_results` returns the arrays as a
-:class:`~simulate.variables.Results` (every variable declared in
+:class:`~simulate.results.Results` (every variable declared in
 :mod:`simulate.variables`, which gives it its dims, ``units`` and ``long_name``
 when the Dataset is built, once, from all the steps' arrays).
 """
@@ -32,8 +32,8 @@ from .kernels.projection import (
     TRANSFERS_DUE,
 )
 from .provenance import provenance_attrs
+from .results import Results
 from .scenario import Programme, Scenario
-from .variables import Results
 
 if TYPE_CHECKING:
     from .prepared import Prepared, Totals

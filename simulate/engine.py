@@ -48,8 +48,8 @@ from .programmes.rules import (
     welfare_group,
     welfare_percentile,
 )
+from .results import Results, build_dataset
 from .scenario import Scenario
-from .variables import Results, build_dataset
 
 #: records per chunk; fixed so results do not depend on threads or batches
 CHUNK_SIZE = 4096

@@ -3,7 +3,7 @@
 Everything here works on plain numpy arrays over the scenario's years (index 0 =
 start_year) and nominal local currency; :mod:`simulate.fiscal` reads the scenario,
 calls these functions and returns their results as named arrays
-(:class:`simulate.variables.Results`). The formulas are in
+(:class:`simulate.results.Results`). The formulas are in
 docs/fiscal.md; the tests recompute them by hand.
 
 Sources come in two kinds:

@@ -23,8 +23,8 @@ from . import financing as fin_mod
 from .costing import ratio
 from .population.profiles import Profile
 from .prepared import MacroPath
+from .results import Results
 from .scenario import Scenario, YearPath
-from .variables import Results
 
 #: terms of the market loan implied by DESIGN.md's shorthand ``borrowing_rate``
 SHORTHAND_GRACE_YEARS = 0

@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("simulate.programmes", "simulate.kernel_cache", "simulate.prepared")),
     ("results", "arithmetic on the kernels' totals: costing, fiscal space, financing, "
      "returns, the fund, present values, the caseload transition, plausibility checks",
-     ("simulate.variables", "simulate.finance", "simulate.financing", "simulate.fiscal",
+     ("simulate.variables", "simulate.results", "simulate.finance", "simulate.financing", "simulate.fiscal",
       "simulate.costing", "simulate.present_values", "simulate.transition",
       "simulate.returns", "simulate.fund", "simulate.plausibility")),
     ("engine", "one scenario (or one block of draws) projected: prepare, kernel, results",

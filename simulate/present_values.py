@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .results import Results
 from .scenario import Scenario
-from .variables import Results
 
 
 def discount_rate(scenario: Scenario) -> float | None:

@@ -51,8 +51,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import Problem, ScenarioError
+from .results import Results
 from .scenario.paths import YearPath
-from .variables import Results
 
 if TYPE_CHECKING:
     from .prepared import Prepared

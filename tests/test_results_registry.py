@@ -16,7 +16,8 @@ import xarray as xr
 
 import simulate
 from simulate import variables as V
-from simulate.variables import VARIABLES, Results, build_dataset, build_draws
+from simulate.results import Results, build_dataset, build_draws
+from simulate.variables import VARIABLES
 from tests import expected as E
 
 ROOT = Path(__file__).resolve().parents[1]

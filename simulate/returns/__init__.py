@@ -1,7 +1,7 @@
 """Economic returns of a scenario: streams, channels, NPV, ERR, BCR, sensitivity cases.
 
 :func:`returns_results` computes from the costing's arrays (when the scenario has a
-``[returns]`` table), as named arrays (:class:`~simulate.variables.Results`): ``benefits`` (year, channel), ``economic_cost`` (year,
+``[returns]`` table), as named arrays (:class:`~simulate.results.Results`): ``benefits`` (year, channel), ``economic_cost`` (year,
 cost_item), ``net_benefits`` (year), and by ``sensitivity`` case (``"base"``
 first) ``npv``, ``err``, ``err_roots``, ``bcr``, ``pv_benefits``, ``pv_costs``;
 ``pv_benefits_by_channel``; the switching values; and the stunting channel's
@@ -19,7 +19,8 @@ import numpy as np
 import xarray as xr
 
 from .. import finance
-from ..variables import Results, build_dataset, units_of
+from ..results import Results, build_dataset
+from ..variables import units_of
 from .flows import Flows, compute_flows
 from .sensitivity import Indicators, all_cases
 from .settings import ReturnsSettings, read_settings

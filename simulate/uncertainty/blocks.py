@@ -15,9 +15,9 @@ from typing import Any
 
 from .. import engine
 from ..errors import Problem, ScenarioError
+from ..results import Results
 from ..scenario import Scenario
 from ..scenario.model import with_values
-from ..variables import Results
 
 #: welfare histogram bins of runs with draws (the Gini's resolution): 2048 / 8, so that
 #: every draw's histogram fits in memory; fixed, so results do not depend on the blocks

@@ -29,8 +29,8 @@ import xarray as xr
 
 from .. import engine
 from ..errors import InputError, Problem
+from ..results import Results
 from ..scenario import Scenario
-from ..variables import Results
 from .blocks import PreparedCache, draw_scenarios, run_block
 
 #: tasks per worker thread that a run is split into (so that slow workers do not stall it)

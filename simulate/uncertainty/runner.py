@@ -25,8 +25,9 @@ import xarray as xr
 from .. import engine
 from ..errors import Problem, ScenarioError
 from ..programmes.rules import structure_key
+from ..results import Results, build_draws, merge_draw_attrs
 from ..scenario import Scenario
-from ..variables import VARIABLES, Results, build_draws, merge_draw_attrs
+from ..variables import VARIABLES
 from .blocks import PreparedCache, draw_scenarios, run_block
 from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
 
@@ -112,7 +113,7 @@ def _run_here(p: Plan) -> Iterator[tuple[tuple[int, ...], list[Results]]]:
 
 def combine(scenario: Scenario, draws: Sequence[Results],
             values: Sequence[dict[str, Any]]) -> xr.Dataset:
-    """The draws' results in one Dataset along ``draw`` (:func:`variables.build_draws`),
+    """The draws' results in one Dataset along ``draw`` (:func:`results.build_draws`),
     with each parameter's drawn value (``parameter_value[draw, parameter]``) and the
     base scenario's provenance."""
     from .paths import is_path_value
@@ -138,7 +139,7 @@ def combine(scenario: Scenario, draws: Sequence[Results],
         extra.put("parameter_text", np.array([[str(v.get(k, "")) for k in keys]
                                               for v in values], dtype=object))
     ds = ds.assign_coords(extra.coords)
-    for name in extra.data:  # the registry's dims and attributes (variables.Results)
+    for name in extra.data:  # the registry's dims and attributes (results.Results)
         ds[name] = xr.Variable(VARIABLES[name].dims, extra[name],
                                attrs=extra.var_attributes(name))
     ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
@@ -148,7 +149,7 @@ def combine(scenario: Scenario, draws: Sequence[Results],
 
 def per_draw_attrs(name: str, datasets: Sequence[xr.Dataset]) -> dict[str, Any]:
     """The attributes of variable ``name`` over the draws' Datasets
-    (:func:`variables.merge_draw_attrs`)."""
+    (:func:`results.merge_draw_attrs`)."""
     return merge_draw_attrs([ds[name].attrs for ds in datasets])
 
 
