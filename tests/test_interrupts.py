@@ -22,21 +22,7 @@ from click.testing import CliRunner
 
 from simulate.cli import main
 from simulate.report.outfolder import MANIFEST, compare_manifest, read_manifest
-
-TINY = """\
-[scenario]
-name = "Tiny"
-id = "tiny"
-country = "lao"
-start_year = 2025
-end_year = 2027
-seed = 5
-[population]
-records = 200
-[programmes.pension]
-eligibility = { age = [65, 200] }
-benefit = { amount = 300_000 }
-"""
+from tests.tiny import TINY
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -19,23 +19,9 @@ import simulate.runs
 from simulate.cli import main
 from simulate.report import outfolder
 from simulate.report.outfolder import MANIFEST, PARTIAL, clean_stale, write_folder
+from tests.tiny import TINY
 
 ROOT = Path(__file__).resolve().parent.parent
-
-TINY = """\
-[scenario]
-name = "Tiny"
-id = "tiny"
-country = "lao"
-start_year = 2025
-end_year = 2027
-seed = 5
-[population]
-records = 200
-[programmes.pension]
-eligibility = { age = [65, 200] }
-benefit = { amount = 300_000 }
-"""
 
 
 @pytest.fixture
