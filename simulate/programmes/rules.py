@@ -7,12 +7,22 @@ compared with a threshold; take-up becomes a rate per programme and record.
 Everything that can be wrong about a rule given the population (a column the
 data do not have, a region that does not exist, poverty targeting without
 welfare) is reported here as a ScenarioError naming the scenario file and key.
+
+The per-draw parameter tables of a single key are declared at the key
+(``kernel=Kernel(...)`` in :mod:`simulate.scenario.keys.programmes`; :data:`DECLARED`)
+and built by one loop (:func:`declared_tables`): a new one is a field of
+:class:`RuleTables` with no edit here. The irregular ones, several keys or a shape of
+their own (take-up rates by group, targeting thresholds, equivalence weights,
+normative costs by size, region factors, income bands), are built by hand in
+:func:`_parameters`. :data:`PARAMETERS` is the kernel's own argument order.
 """
 
 from __future__ import annotations
 
+import inspect
 import zlib
 from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,10 +37,14 @@ from ..kernels.projection import (
     VAR_AGE_MONTHS,
     VAR_DISABLED,
     VAR_PREGNANT,
+    project_households,
 )
 from ..population.records import Population
-from ..scenario import Condition, Programme, Scenario
+from ..scenario import Condition, Programme, Scenario, YearPath
+from ..scenario.keys.programmes import PROGRAMME
 from ..scenario.model import conditions
+from ..scenario.specs import Table
+from ..scenario.typed import Kernel
 from ..timing import timing_tables
 
 N_QUINTILES = 5
@@ -51,9 +65,80 @@ RANDOM_PURPOSE = 101  # the draws' purpose key, apart from the kernel's (kernels
 KINDS = {"flat": KIND_FLAT, "top_up": KIND_TOP_UP, "utility": KIND_UTILITY}
 
 
+class Declared(NamedTuple):
+    """A key that fills a per-draw kernel table: its path below ``programmes.<name>``,
+    its :class:`~simulate.scenario.typed.Kernel`, and when it applies: the values of
+    its table's selector (path ``selector``, e.g. ``benefit.type``) it is read for
+    (``applies``; empty: always)."""
+
+    path: str
+    kernel: Kernel
+    applies: tuple[str, ...] = ()
+    selector: str = ""
+
+
+def declared(spec: Table = PROGRAMME) -> dict[str, tuple[Declared, ...]]:
+    """The per-draw kernel tables declared at the keys of a programme: table name ->
+    the keys that fill it, in registry order. Raises TypeError when keys filling one
+    table disagree on its ``per`` or ``fill``, or a key that fills one is not a
+    parameter (a draw would change a table the population-dependent structure was
+    built with)."""
+    out: dict[str, list[Declared]] = {}
+
+    def visit(table: Table, prefix: str, role: str) -> None:
+        for key, sub in table.fields.items():
+            path, sub_role = f"{prefix}{key}", sub.role or role
+            if isinstance(sub, Table):
+                visit(sub, f"{path}.", sub_role)
+            k = sub.kernel
+            if k is None:
+                continue
+            if sub_role != "parameter":
+                raise TypeError(f"programmes.<name>.{path}: a kernel table's key must have "
+                                f"role 'parameter', not {sub_role!r}")
+            same = out.setdefault(k.table, [])
+            if same and (same[0].kernel.per, same[0].kernel.fill) != (k.per, k.fill):
+                raise TypeError(f"programmes.<name>.{path}: table {k.table!r} is declared "
+                                f"with per={same[0].kernel.per!r}, "
+                                f"fill={same[0].kernel.fill!r} at {same[0].path}")
+            selector = f"{prefix}{table.selector}" if sub.applies else ""
+            if sub.applies and not table.selector:
+                raise TypeError(f"programmes.<name>.{path}: 'applies' in a table without "
+                                "a selector")
+            same.append(Declared(path, k, sub.applies, selector))
+
+    visit(spec, "", spec.role)
+    return {name: tuple(keys) for name, keys in out.items()}
+
+
+#: the per-draw tables declared at their keys (:func:`declared`); each is a field of
+#: :class:`RuleTables` built by :func:`declared_tables`
+DECLARED = declared()
+
+
+def _kernel_parameters() -> tuple[str, ...]:
+    """The kernel's parameter tables in the order of its arguments: those of
+    ``kernels.projection.project_households`` after the draw's ``price_index`` and
+    ``poverty_line`` and before its outputs (``out`` ...)."""
+    names = list(inspect.signature(project_households).parameters)
+    return tuple(names[names.index("poverty_line") + 1:names.index("out")])
+
+
+def _with_declared(cls: type) -> type:
+    """``cls`` with a field (an array) for every :data:`DECLARED` table it does not
+    write by hand."""
+    own = dict(cls.__dict__.get("__annotations__", {}))
+    cls.__annotations__ = {**own, **{name: "np.ndarray" for name in DECLARED
+                                     if name not in own}}
+    return cls
+
+
 @dataclass(frozen=True)
+@_with_declared
 class RuleTables:
-    """Kernel inputs describing the programmes (see kernels/projection.py)."""
+    """Kernel inputs describing the programmes (see kernels/projection.py); besides the
+    fields below, one per-draw table for each table declared at a key
+    (:data:`DECLARED`: ``amount``, ``rollout``, ``taper``, ...)."""
 
     prog_group_start: np.ndarray
     group_cond_start: np.ndarray
@@ -68,21 +153,14 @@ class RuleTables:
     kind: np.ndarray
     take_up_code: np.ndarray  # [programme, record]: row of take_up_rate (0 default, k+1 group k)
     take_up_rate: np.ndarray  # [programme, code]
-    rollout: np.ndarray
-    amount: np.ndarray  # flat amount or top-up guarantee, annual nominal [programme, year]
     once: np.ndarray
     target_row: np.ndarray
     target_threshold: np.ndarray
     target_value: np.ndarray  # [row, record]
-    exclusion: np.ndarray
-    inclusion: np.ndarray
     stream: np.ndarray
     income_row: np.ndarray
     income: np.ndarray  # [row, record], annual, start_year prices
     income_from: np.ndarray
-    disregard: np.ndarray
-    taper: np.ndarray
-    cap: np.ndarray
     eq_first: np.ndarray
     eq_other: np.ndarray
     eq_child: np.ndarray
@@ -123,10 +201,10 @@ STRUCTURE = ("prog_group_start", "group_cond_start", "cond_var", "cond_kind", "c
              "cond_hi", "cond_mask", "static", "static_names", "unit", "kind", "take_up_code",
              "once", "target_row", "target_value", "stream", "income_row", "income",
              "income_from", "monthly", "pay_every", "preg_reg", "enrol_lo", "enrol_hi")
-#: RuleTables fields a parameter draw may change (per programme, year, size, band, region)
-PARAMETERS = ("take_up_rate", "rollout", "amount", "target_threshold", "exclusion",
-              "inclusion", "disregard", "taper", "cap", "eq_first", "eq_other", "eq_child",
-              "child_age", "norm_cost", "region_factor", "band_upper", "band_share")
+#: RuleTables fields a parameter draw may change (per programme, year, size, band, region),
+#: in the order the kernel takes them (:func:`_kernel_parameters`): the declared tables
+#: (:data:`DECLARED`) and the irregular ones of :func:`_parameters`
+PARAMETERS = _kernel_parameters()
 
 
 def structure_key(scenario: Scenario) -> str:
@@ -416,13 +494,11 @@ def _structure(scenario: Scenario, pop: Population,
 
 def _parameters(scenario: Scenario, pop: Population, years: np.ndarray,
                 price_index: np.ndarray) -> dict[str, np.ndarray]:
-    """The tables a parameter draw may change: rates, amounts, thresholds (no records)."""
+    """The tables a parameter draw may change: rates, amounts, thresholds (no records);
+    those of one key each from their declarations (:func:`declared_tables`), the
+    irregular ones here."""
     progs = scenario.programmes
     n_prog, n_years = len(progs), len(years)
-    amount = np.zeros((n_prog, n_years))
-    disregard = np.zeros((n_prog, n_years))
-    cap = np.full((n_prog, n_years), np.inf)
-    taper = np.ones(n_prog)
     eq = np.ones((n_prog, 3))
     child_age = np.full(n_prog, 18, dtype=np.int64)
     max_sizes = max([len(p.benefit.normative_cost) for p in progs] + [1])
@@ -438,19 +514,12 @@ def _parameters(scenario: Scenario, pop: Population, years: np.ndarray,
         take_up_rate[p, :len(rates[p])] = rates[p]
         target_threshold[p] = _target_threshold(prog, pop, price_index[0])
         b = prog.benefit
-        per_year = b.payments_per_year * _index(b, years, scenario.start_year, price_index)
         key = f"programmes.{prog.id}.benefit"
-        if b.type == "flat":
-            amount[p] = b.amount * per_year
-            continue
         if b.type == "top_up":
-            amount[p] = b.guaranteed_minimum * per_year
             eq[p] = b.equivalence[:3]
             child_age[p] = b.equivalence[3]
-            taper[p] = b.taper
-            if b.maximum is not None:
-                cap[p] = b.maximum * per_year
-        else:
+        elif b.type == "utility":
+            per_year = b.payments_per_year * _index(b, years, scenario.start_year, price_index)
             sizes = list(b.normative_cost)
             sizes += [sizes[-1]] * (max_sizes - len(sizes))  # larger households: the last cost
             norm_cost[p] = per_year[:, None] * np.asarray(sizes)[None, :]
@@ -467,17 +536,9 @@ def _parameters(scenario: Scenario, pop: Population, years: np.ndarray,
             uppers += [np.inf] * (max_bands - len(uppers))
             band_share[p] = shares
             band_upper[p] = uppers
-        disregard[p] = b.disregard * per_year
     return dict(
         take_up_rate=take_up_rate,
-        rollout=np.vstack([p.rollout.at(years) for p in progs]),
-        amount=amount,
         target_threshold=target_threshold,
-        exclusion=np.array([p.targeting.exclusion_error for p in progs]),
-        inclusion=np.array([p.targeting.inclusion_error for p in progs]),
-        disregard=disregard,
-        taper=taper,
-        cap=cap,
         eq_first=np.ascontiguousarray(eq[:, 0]),
         eq_other=np.ascontiguousarray(eq[:, 1]),
         eq_child=np.ascontiguousarray(eq[:, 2]),
@@ -486,7 +547,49 @@ def _parameters(scenario: Scenario, pop: Population, years: np.ndarray,
         region_factor=region_factor,
         band_upper=band_upper,
         band_share=band_share,
+        **declared_tables(progs, years, scenario.start_year, price_index),
     )
+
+
+def declared_tables(progs: tuple[Programme, ...], years: np.ndarray, start_year: int,
+                    price_index: np.ndarray,
+                    tables: dict[str, tuple[Declared, ...]] | None = None,
+                    ) -> dict[str, np.ndarray]:
+    """The per-draw tables declared at their keys (``tables``, default
+    :data:`DECLARED`), float64: each programme's typed value at the key's path where the
+    key applies (see :class:`simulate.scenario.typed.Kernel` for ``per`` and ``fill``).
+    ``price_index[k]``: consumer prices in ``years[k]`` relative to start_year."""
+    n_prog, n_years = len(progs), len(years)
+    per_year = [p.benefit.payments_per_year * _index(p.benefit, years, start_year, price_index)
+                for p in progs]
+    out: dict[str, np.ndarray] = {}
+    for name, keys in (DECLARED if tables is None else tables).items():
+        first = keys[0].kernel
+        table = np.full((n_prog,) if first.per == "programme" else (n_prog, n_years),
+                        float(first.fill))
+        for path, k, applies, selector in keys:
+            for p, prog in enumerate(progs):
+                if applies and _value_at(prog, selector) not in applies:
+                    continue
+                value = _value_at(prog, path)
+                if value is None:
+                    continue
+                if k.per == "programme":
+                    table[p] = value
+                elif k.per == "year":
+                    table[p] = YearPath.from_value(value).at(years)
+                else:  # an amount per period: annual, nominal
+                    table[p] = value * per_year[p]
+        out[name] = table
+    return out
+
+
+def _value_at(prog: Programme, path: str) -> Any:
+    """The typed programme's value at a key path below ``programmes.<name>``."""
+    value: Any = prog
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
 
 
 def _target_value(prog: Programme, pop: Population, pct: np.ndarray,

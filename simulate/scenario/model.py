@@ -18,8 +18,7 @@ from ..timing import timing_of
 from . import keys, plausible, schema
 from .fund import FundSettings, fund_settings
 from .loader import apply_overrides, origin_of, resolve, to_toml
-from .paths import YearPath
-from .programme import Admin, Benefit, Condition, Programme, Targeting
+from .programme import Admin, Benefit, Condition, Programme, Targeting  # noqa: F401 (re-exported)
 from .renamed import rename_keys
 from .specs import affected
 
@@ -134,39 +133,11 @@ def conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition,
 
 def _programme(pid: str, d: Mapping[str, Any]) -> Programme:
     """The typed programme of a validated table (its checks ran before:
-    :mod:`simulate.scenario.keys.programmes`)."""
-    key = f"programmes.{pid}"
-    t = d["targeting"]
-    b = d["benefit"]
-    a = d["admin"]
-    eq = b["equivalence"] or {}
-    return Programme(
-        id=pid,
-        label=d["label"] or pid,
-        unit=d["unit"],
-        eligibility=conditions(d["eligibility"] or [{}], f"{key}.eligibility"),
-        benefit=Benefit(
-            b["amount"], b["period"], b["indexation"], b["type"], b["guaranteed_minimum"],
-            (eq.get("first", 1.0), eq.get("other_adult", 1.0), eq.get("child", 1.0),
-             eq.get("child_age", 18)),
-            tuple(b["income"]), tuple(b["income_from"]), b["disregard"], b["taper"],
-            b["maximum"], tuple(b["normative_cost"] or ()), dict(b["region_factor"] or {}),
-            tuple(b["income_bands"] or ()),
-            tuple(b["band_shares"] or ((b["share_of_income"],) if b["share_of_income"]
-                                       is not None else ())),
-        ),
-        take_up=d["take_up"],
-        targeting=Targeting(
-            t["method"], t["welfare_percentile_max"], t["poverty_line"],
-            t["exclusion_error"], t["inclusion_error"], t["intercept"],
-            dict(t["coefficients"] or {}), t["cutoff"], t["column"], tuple(t["levels"] or ()),
-        ),
-        rollout=YearPath.from_value(d["rollout"]),
-        admin=Admin(
-            a["share_of_transfers"], a["per_beneficiary_year"],
-            YearPath.from_value(a["fixed_year"]),
-            tuple(sorted((a["setup"] or {}).items())),
-        ),
+    :mod:`simulate.scenario.keys.programmes`): every key's typed value
+    (``Programme.from_table``, fields from the registry) and the fields derived here."""
+    return Programme.from_table(
+        d, id=pid, label=d["label"] or pid,
+        eligibility=conditions(d["eligibility"] or [{}], f"programmes.{pid}.eligibility"),
         timing=timing_of(d.get("timing")),
     )
 

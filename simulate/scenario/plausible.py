@@ -15,20 +15,21 @@ from typing import Any
 
 from . import schema
 
-#: keys of [programmes.<name>.benefit] that each benefit type uses; any other key set
-#: in the file is an error (it would be ignored)
-BENEFIT_KEYS = {
-    "flat": ("type", "amount", "period", "indexation"),
-    "top_up": ("type", "guaranteed_minimum", "equivalence", "income", "income_from",
-               "disregard", "taper", "maximum", "period", "indexation"),
-    "utility": ("type", "normative_cost", "region_factor", "share_of_income", "income_bands",
-                "band_shares", "income", "income_from", "disregard", "period", "indexation"),
-}
-#: keys of [programmes.<name>.targeting] that only one method uses
-TARGETING_KEYS = {
-    "intercept": "pmt", "coefficients": "pmt", "cutoff": "pmt",
-    "column": "registry", "levels": "registry",
-}
+
+def keys_by_selector(table: schema.Table) -> dict[str, tuple[str, ...]]:
+    """The keys of ``table`` read for each value of its ``selector`` key (the choices of
+    the selector, in order), from the keys' declared ``applies`` (empty: every value)."""
+    choices = getattr(table.fields[table.selector], "choices", ())
+    return {c: tuple(k for k, spec in table.fields.items()
+                     if not spec.applies or c in spec.applies) for c in choices}
+
+
+#: keys of [programmes.<name>.benefit] that each benefit type uses (their ``applies``
+#: in the registry); any other key set in the file is an error (it would be ignored)
+BENEFIT_KEYS = keys_by_selector(schema.PROGRAMME.fields["benefit"])
+#: keys of [programmes.<name>.targeting] that only some methods use (their ``applies``)
+TARGETING_KEYS = {k: spec.applies for k, spec in
+                  schema.PROGRAMME.fields["targeting"].fields.items() if spec.applies}
 MICRODATA_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
@@ -110,11 +111,11 @@ def check_ignored_keys(doc: Mapping[str, Any], v: Mapping[str, Any],
         if isinstance(targeting, Mapping) and isinstance(raw_targeting, Mapping):
             method = targeting.get("method")
             for k in raw_targeting:
-                if k in TARGETING_KEYS and method is not None and TARGETING_KEYS[k] != method:
+                if k in TARGETING_KEYS and method is not None and method not in TARGETING_KEYS[k]:
+                    users = " or ".join(repr(m) for m in TARGETING_KEYS[k])
                     ctx.bad(f"programmes.{pid}.targeting.{k}",
                             f"no {k} with targeting method {method!r} (it is used by method "
-                            f"{TARGETING_KEYS[k]!r})", f"{k} = {schema._show(raw_targeting[k])}",
-                            raw=True)
+                            f"{users})", f"{k} = {schema._show(raw_targeting[k])}", raw=True)
 
 
 def _visit(spec: schema.Spec, value: Any, key: str) -> Iterator[tuple[str, schema.Spec, Any]]:

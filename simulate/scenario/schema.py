@@ -96,7 +96,9 @@ def reference_markdown() -> str:
         "Role: what a change of the key invalidates (docs/architecture.md, \"Scenario "
         "builds\"): `population` the population and its projection, `structure` the "
         "rule tables built from the population, `parameter` neither, `analysis` a key "
-        "that declares an analysis.",
+        "that declares an analysis; `kernel table` names the per-draw parameter table of "
+        "the projection kernel the key fills (docs/architecture.md, \"Where each kind of "
+        "change goes\").",
         "",
         "| key | type | unit | default | role | description |",
         "|---|---|---|---|---|---|",
@@ -109,6 +111,8 @@ def reference_markdown() -> str:
         else:
             default = f"`{spec.default!r}`"
         unit = spec.unit if spec.unit not in ("", "1") else ""
+        if spec.kernel is not None:  # a per-draw table of the kernel (scenario/typed.py)
+            role = f"{role}, kernel table `{spec.kernel.table}`"
         lines.append(
             f"| `{path}` | {spec.type_name()} | {unit} | {default} | {role} | "
             f"{spec.description} |"

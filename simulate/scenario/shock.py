@@ -54,7 +54,7 @@ def _vertical(prog: Programme, d: Mapping[str, Any], years: list[int], key: str,
     return replace(
         prog, id=f"{prog.id}_{VERTICAL}",
         label=d["label"] or f"{prog.label}: shock top-up",
-        benefit=Benefit(d["amount"], d["period"], b.indexation),
+        benefit=Benefit(amount=d["amount"], period=d["period"], indexation=b.indexation),
         rollout=_in_years(years, prog.rollout, start, end),
         admin=Admin(share_of_transfers=share),
         component=VERTICAL, parent=prog.id, draws_of=prog.id,
@@ -89,8 +89,9 @@ def _horizontal(prog: Programme, d: Mapping[str, Any], years: list[int], key: st
     elif second == "welfare_shock":
         targeting = replace(t, welfare_shock=d["welfare_shock"], **errors)
     else:
-        targeting = Targeting("poverty", d["welfare_percentile_max"], d["poverty_line"],
-                              **errors)
+        targeting = Targeting(method="poverty",
+                              welfare_percentile_max=d["welfare_percentile_max"],
+                              poverty_line=d["poverty_line"], **errors)
     b = prog.benefit
     amount = d["amount"]
     if amount is None:
@@ -109,7 +110,7 @@ def _horizontal(prog: Programme, d: Mapping[str, Any], years: list[int], key: st
         prog, id=f"{prog.id}_{HORIZONTAL}",
         label=d["label"] or f"{prog.label}: shock expansion",
         eligibility=tuple((*group, not_regular) for group in prog.eligibility),
-        benefit=Benefit(amount, d["period"], b.indexation),
+        benefit=Benefit(amount=amount, period=d["period"], indexation=b.indexation),
         take_up=take_up, targeting=targeting,
         rollout=_in_years(years, YearPath.constant(d["reach"]), start, end),
         admin=Admin(share_of_transfers=share),

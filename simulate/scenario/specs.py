@@ -138,6 +138,12 @@ class Spec:
     default: Any = None
     #: population / structure / parameter / analysis; "" inherits the table's (see ROLES)
     role: str = ""
+    #: the per-draw kernel parameter table the key fills, if any: a ``Kernel``
+    #: (simulate/scenario/typed.py, which imports this module)
+    kernel: Any = None
+    #: the values of its table's ``selector`` key for which the key is read (empty:
+    #: always), e.g. a benefit key read by type "top_up" only; set otherwise, an error
+    applies: tuple[str, ...] = ()
 
     def parse(self, value: Any, ctx: Context, key: str) -> Any:
         raise NotImplementedError
@@ -379,6 +385,9 @@ class Table(Spec):
     #: cross-key checks of this table, run after its keys: ``check(out, ctx, key, raw)``
     #: with the parsed table ``out`` and the document's ``raw`` value
     checks: tuple[Callable[[dict, Context, str, Any], None], ...] = ()
+    #: the key whose value says which keys are read (the keys' ``applies``), e.g. a
+    #: benefit's ``type``
+    selector: str = ""
 
     def type_name(self) -> str:
         return "a table"

@@ -5,8 +5,11 @@ and the checks across them.
 Roles: a programme's figures are parameters (a draw reuses the population and the rule
 tables); what decides who can be a beneficiary (unit, eligibility, benefit type and
 period, income columns, targeting method and PMT formula, take-up groups, months) is
-structure. :data:`THRESHOLDS` are parameters that become structure when a programme's
-eligibility tests another's targeting (a shock response's horizontal expansion).
+structure. A key declared with ``kernel=Kernel(...)`` becomes a per-draw parameter
+table of the projection kernel (``programmes/rules.py`` builds it from the declaration;
+see :class:`simulate.scenario.typed.Kernel`). :data:`THRESHOLDS` are parameters that
+become structure when a programme's eligibility tests another's targeting (a shock
+response's horizontal expansion).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from ..specs import (
     Text,
     YearAmounts,
 )
+from ..typed import Kernel
 
 SHARE = {"min": 0.0, "max": 1.0, "unit": "1"}
 
@@ -53,7 +57,7 @@ PROGRAMME = Table(role="parameter",
             "list of such tables of which any suffices; omitted: everyone.",
         ),
         "benefit": Table(
-            default=REQUIRED,
+            default=REQUIRED, selector="type",
             description="The benefit paid to each beneficiary.",
             fields={
                 "type": Text(role="structure",
@@ -66,14 +70,16 @@ PROGRAMME = Table(role="parameter",
                 ),
                 "amount": Number(
                     min=0, default=None, unit="currency per period",
+                    applies=("flat",), kernel=Kernel("amount", per="period"),
                     description="Amount per period in start_year prices (type flat).",
                 ),
                 "guaranteed_minimum": Number(
                     min=0, default=None, unit="currency per period per equivalent adult",
+                    applies=("top_up",), kernel=Kernel("amount", per="period"),
                     description="Income guaranteed per equivalent adult (type top_up).",
                 ),
                 "equivalence": Table(
-                    default=None,
+                    default=None, applies=("top_up",),
                     description="Equivalence scale of a top-up: the first adult, each other "
                     "adult, each child.",
                     fields={
@@ -88,50 +94,53 @@ PROGRAMME = Table(role="parameter",
                                             description="Children are younger than this."),
                     },
                 ),
-                "income": Names(role="structure",
+                "income": Names(applies=("top_up", "utility"), role="structure",
                     default=("income",),
                     description="Columns of the population summed over members as the "
                     "household's income (annual, start_year prices).",
                 ),
-                "income_from": Names(role="structure",
+                "income_from": Names(applies=("top_up", "utility"), role="structure",
                     default=(),
                     description="Earlier programmes whose benefits count as income in this "
                     "means test (declaration order).",
                 ),
                 "disregard": Number(
                     min=0, default=0.0, unit="currency per period",
+                    applies=("top_up", "utility"), kernel=Kernel("disregard", per="period"),
                     description="Income ignored by the means test.",
                 ),
                 "taper": Number(
                     min=0, max=1, default=1.0, unit="1",
+                    applies=("top_up",), kernel=Kernel("taper", fill=1.0),
                     description="Withdrawal rate: benefit lost per unit of counted income "
                     "(1 = full top-up).",
                 ),
                 "maximum": Number(
                     min=0, default=None, unit="currency per period",
+                    applies=("top_up",), kernel=Kernel("cap", per="period", fill=float("inf")),
                     description="Largest benefit a household can receive.",
                 ),
-                "normative_cost": NumberList(
+                "normative_cost": NumberList(applies=("utility",),
                     default=None, unit="currency per period",
                     description="Utility: normative cost for households of 1, 2, ... persons "
                     "(the last value for larger households).",
                 ),
-                "region_factor": NumberMap(
+                "region_factor": NumberMap(applies=("utility",),
                     min=0, default=None, unit="1",
                     description="Utility: multiplier of the normative cost by region name "
                     "(1 where not named).",
                 ),
-                "share_of_income": Number(
+                "share_of_income": Number(applies=("utility",),
                     min=0, max=1, default=None, unit="1",
                     description="Utility: share of household income the household pays "
                     "itself.",
                 ),
-                "income_bands": NumberList(
+                "income_bands": NumberList(applies=("utility",),
                     increasing=True, default=None, unit="currency per person per period",
                     description="Utility: upper limits of income per person for the bands of "
                     "band_shares (the last band has no upper limit).",
                 ),
-                "band_shares": NumberList(
+                "band_shares": NumberList(applies=("utility",),
                     default=None, unit="1",
                     description="Utility: share of income paid by households in each band "
                     "(one more than income_bands).",
@@ -155,7 +164,7 @@ PROGRAMME = Table(role="parameter",
             "group whose conditions hold).",
         ),
         "targeting": Table(
-            default={},
+            default={}, selector="method",
             description="Poverty targeting, applied after the eligibility conditions.",
             fields={
                 "method": Text(role="structure",
@@ -164,16 +173,16 @@ PROGRAMME = Table(role="parameter",
                     'percentile or poverty line; "pmt": a proxy-means-test score below a '
                     'cut-off; "registry": a registry column with one of the given levels.',
                 ),
-                "intercept": Number(role="structure", default=0.0, description="PMT: the score's constant."),
-                "coefficients": NumberMap(role="structure",
+                "intercept": Number(applies=("pmt",), role="structure", default=0.0, description="PMT: the score's constant."),
+                "coefficients": NumberMap(applies=("pmt",), role="structure",
                     default=None,
                     description="PMT: column = coefficient; the score is intercept + sum of "
                     "coefficient x the household's first record's value (household_size is "
                     "available as a column).",
                 ),
-                "cutoff": Number(default=None, description="PMT: eligible when score < cutoff."),
-                "column": Text(role="structure", default=None, description="Registry: the column holding levels."),
-                "levels": NumberList(role="structure", min=None, default=None,
+                "cutoff": Number(applies=("pmt",), default=None, description="PMT: eligible when score < cutoff."),
+                "column": Text(applies=("registry",), role="structure", default=None, description="Registry: the column holding levels."),
+                "levels": NumberList(applies=("registry",), role="structure", min=None, default=None,
                                      description="Registry: the levels that are eligible."),
                 "welfare_percentile_max": Number(
                     min=0, max=100, unit="percent", default=None, warn_below=1,
@@ -188,19 +197,19 @@ PROGRAMME = Table(role="parameter",
                     "(start_year prices).",
                 ),
                 "exclusion_error": Number(
-                    **SHARE, default=0.0,
+                    **SHARE, default=0.0, kernel=Kernel("exclusion"),
                     description="Share of eligible poor wrongly left out (random draw per "
                     "person, fixed over years).",
                 ),
                 "inclusion_error": Number(
-                    **SHARE, default=0.0,
+                    **SHARE, default=0.0, kernel=Kernel("inclusion"),
                     description="Share of the categorically eligible non-poor wrongly "
                     "included (random draw per person, fixed over years).",
                 ),
             },
         ),
         "rollout": Path(
-            **SHARE, default=1.0,
+            **SHARE, default=1.0, kernel=Kernel("rollout", per="year"),
             description="Share of eligible units reached by the programme, by year "
             "(geographic or phased expansion).",
         ),
