@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 
 from .. import engine
+from ..costing import with_provenance
 from ..errors import Problem, ScenarioError
 from ..programmes.rules import structure_key
 from ..results import Results, build_draws, merge_draw_attrs
@@ -115,7 +116,8 @@ def combine(scenario: Scenario, draws: Sequence[Results],
             values: Sequence[dict[str, Any]]) -> xr.Dataset:
     """The draws' results in one Dataset along ``draw`` (:func:`results.build_draws`),
     with each parameter's drawn value (``parameter_value[draw, parameter]``) and the
-    base scenario's provenance."""
+    base scenario's provenance (the draws' results carry none:
+    :func:`.blocks.run_block`)."""
     from .paths import is_path_value
 
     ds = build_draws(list(draws))
@@ -142,8 +144,8 @@ def combine(scenario: Scenario, draws: Sequence[Results],
     for name in extra.data:  # the registry's dims and attributes (results.Results)
         ds[name] = xr.Variable(VARIABLES[name].dims, extra[name],
                                attrs=extra.var_attributes(name))
-    ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
-                     "draws": len(draws)})
+    ds.attrs = with_provenance(ds.attrs, scenario)  # the base's, once for all draws
+    ds.attrs["draws"] = len(draws)
     return ds
 
 
