@@ -65,3 +65,63 @@ def test_every_bookkeeping_column_at_once_with_the_file_named(tmp_path: Path) ->
         f"{path}: programmes.a.eligibility.weight {BAD}'weight'",
         f"{path}: programmes.b.eligibility.entry_year {BAD}'entry_year'"]
 
+
+
+UNCERTAIN = {"draws": 4, "parameters": {
+    "programmes.cg.take_up": {"distribution": "uniform", "low": 0.5, "high": 0.9},
+    "macro.inflation": {"distribution": "uniform", "low": 0.01, "high": 0.05}}}
+PROGRAMME = {"cg": {"eligibility": {"age": [0, 5]}, "benefit": {"amount": 100.0}}}
+
+
+def builds() -> Any:
+    """A patch that counts the typed Scenarios built."""
+    from unittest import mock
+
+    from simulate.scenario import model
+
+    return mock.patch.object(model, "build", wraps=model.build)
+
+
+def test_uncertain_keys_are_checked_over_their_range_by_the_build() -> None:
+    bad = {"draws": 4, "parameters": {
+        "programmes.cg.take_up": {"distribution": "uniform", "low": 0.5, "high": 1.5},
+        "programmes.cg.takeup": {"distribution": "uniform", "low": 0.5, "high": 0.9}}}
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict({**BASE, "programmes": PROGRAMME, "uncertainty": bad})
+    assert [str(p) for p in err.value.problems] == [
+        '<scenario>: uncertainty.parameters."programmes.cg.take_up" expected a number in '
+        "[0, 1], found 1.5 (at its highest value)",
+        '<scenario>: uncertainty.parameters."programmes.cg.takeup" expected a known key, '
+        "found an unknown key (did you mean 'take_up'?)"]
+
+
+def test_tornado_values_are_checked_by_the_build() -> None:
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict({**BASE, "programmes": PROGRAMME, "returns": {"discount_rate": 0.06},
+                            "sensitivity": {"parameters": {
+                                "programmes.cg.take_up": [0.5, 1.5], "costs": [0.8, 1.2]}}})
+    assert [str(p) for p in err.value.problems] == [
+        "<scenario>: sensitivity.parameters.programmes.cg.take_up expected a number in "
+        "[0, 1], found 1.5"]
+
+
+def test_variants_keep_the_verdict_of_the_checks_that_build_variants() -> None:
+    from simulate.scenario.model import with_overrides, with_values
+
+    doc = {**BASE, "programmes": PROGRAMME, "uncertainty": UNCERTAIN,
+           "returns": {"discount_rate": 0.06},
+           "sensitivity": {"parameters": {"programmes.cg.benefit.amount": [50.0, 150.0]}}}
+    with builds() as built:
+        sc = scenario_from_dict(doc)
+    # the scenario, 2 uncertain keys x 4 values, 1 tornado key x 2 values
+    assert built.call_count == 1 + 2 * 4 + 2
+    with builds() as built:
+        with_values(sc, {"programmes.cg.take_up": 0.6}, "uncertainty.parameters")  # a draw
+        with_values(sc, {"programmes.cg.benefit.amount": 50.0}, "sensitivity.parameters")
+        with_overrides(sc, {"uncertainty.draws": 32})  # spsim run --draws
+    assert built.call_count == 3
+    with builds() as built:  # a changed declaration is checked again
+        with_overrides(sc, {"uncertainty.parameters": {
+            **UNCERTAIN["parameters"], "macro.inflation": {
+                "distribution": "uniform", "low": 0.01, "high": 0.06}}})
+    assert built.call_count == 1 + 2 * 4

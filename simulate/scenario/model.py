@@ -200,6 +200,10 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
           changed: tuple[str, ...] | None = None) -> Scenario:
     """Validate a resolved document and build the Scenario; every problem at once.
 
+    Last, on the built Scenario, ``keys.VARIANT_CHECKS``: the checks that build variants
+    of it (each uncertain parameter over its range, each tornado value). The Scenario's
+    rerunnable text is not written here (:attr:`Scenario.text`, on first access).
+
     ``changed``: the key paths a variant (:func:`with_values`) changed from a valid
     scenario; a cross-key check that reads none of them (``specs.reads``) keeps the
     base's verdict and is skipped.
@@ -241,7 +245,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")
     doc = plain(doc)
-    return Scenario(
+    out = Scenario(
         id=sid,
         name=s["name"],
         description=s["description"],
@@ -264,6 +268,12 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
         doc=MappingProxyType(doc),
         text_dir=path.parent if path else FsPath.cwd(),
     )
+    for variant_check in keys.VARIANT_CHECKS:  # keys set one at a time on the built one
+        if affected(variant_check, changed):
+            variant_check(out, ctx, with_values)
+    if ctx.problems:
+        raise ScenarioError(ctx.problems)
+    return out
 
 
 def plain(value: Any) -> Any:

@@ -30,7 +30,7 @@ from ..results import Results, build_draws, merge_draw_attrs
 from ..scenario import Scenario
 from ..variables import VARIABLES
 from .blocks import PreparedCache, draw_scenarios, run_block
-from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
+from .sampling import UncertaintySpec, read_uncertainty, sample
 
 #: draws evaluated together in one kernel pass (memory grows with it; results do not)
 DRAW_BLOCK = 128
@@ -176,13 +176,11 @@ def run_uncertain(scenario: Scenario, progress: DrawProgress | None = None,
 
 
 def uncertainty_of(scenario: Scenario) -> UncertaintySpec:
-    """The scenario's ``[uncertainty]``, its key paths checked; an error without one."""
+    """The scenario's ``[uncertainty]``; an error without one. Its parameters were
+    checked over their ranges when the Scenario was built
+    (``scenario.keys.uncertainty.check_ranges``), the tornado's too."""
     spec = read_uncertainty(scenario)
     if spec is None:
         raise ScenarioError(Problem(scenario.where("uncertainty"), "uncertainty",
                                     "an [uncertainty] table with parameters", "nothing"))
-    check_keys(scenario, spec)
-    from .. import returns
-
-    returns.check(scenario)
     return spec
