@@ -13,15 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import Problem, ScenarioError
 from .analysis_specs import lognormal_log_params
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Scenario
 
 #: ``with_values(scenario, values, section, quote=...)``: how a variant is made
 #: (:func:`simulate.scenario.model.with_values`, passed in: the model imports this module)
@@ -153,9 +150,10 @@ def distributions(section: Mapping[str, Any] | None) -> tuple[Distribution, ...]
     )
 
 
-def range_problems(scenario: Scenario, parameters: Iterable[Distribution],
+def range_problems(scenario: Any, parameters: Iterable[Distribution],
                    variant: Variant) -> list[Problem]:
-    """The problems of ``scenario`` with each parameter set, one at a time, to its
+    """The problems of ``scenario`` (a built :class:`~simulate.scenario.model.Scenario`;
+    this module is below the model, which imports it) with each parameter set, one at a time, to its
     median, then its lowest and highest values (the 0.1th / 99.9th percentiles when
     unbounded) and a value in between; for a discrete distribution to each of its
     values (:func:`check_points`). The first value of a parameter that fails is
