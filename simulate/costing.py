@@ -9,8 +9,9 @@ when the Dataset is built, once, from all the steps' arrays).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -92,12 +93,16 @@ def combination_labels(programmes: list[str], n_combos: int) -> list[str]:
     return labels
 
 
-def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Results:
+def costing_results(scenario: Scenario, prep: Prepared, totals: Totals,
+                    provenance: bool = True) -> Results:
     """The costing's result arrays for start_year..end_year from the kernel's totals
     (with the coordinates and the Dataset's attributes).
 
     Totals cover the simulated years ``prep.macro.years`` (which may start before
-    start_year); only the scenario's years are kept.
+    start_year); only the scenario's years are kept. ``provenance``: whether the
+    attributes carry the scenario's provenance (:func:`provenance_of`); a Monte Carlo
+    draw's and a tornado bar's results do not (the draws' Dataset takes the base
+    scenario's: :func:`with_provenance`), so no variant writes its scenario's text.
     """
     macro = prep.macro
     keep = macro.years >= scenario.start_year
@@ -228,10 +233,37 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals) -> Resul
         "seed": scenario.seed,
         "population_source": prep.population.source,
         "records": prep.population.n,
+    })
+    if provenance:
+        out.attrs.update(provenance_of(scenario))
+    return out
+
+
+#: the attributes of :func:`costing_results` that name the run, before its provenance
+RUN_ATTRS = ("title", "scenario_id", "description", "country", "currency", "start_year",
+             "end_year", "seed", "population_source", "records")
+
+
+def provenance_of(scenario: Scenario) -> dict[str, Any]:
+    """The attributes that trace results to ``scenario``: its rerunnable text
+    (``scenario``, :attr:`Scenario.text`) and the text's sha256, the program version, the
+    time (ISO 8601, seconds, UTC) and the scenario files as written
+    (:func:`simulate.provenance.provenance_attrs`)."""
+    return {
         "scenario": scenario.text,
         "scenario_sha256": scenario.sha256,
         "simulate_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **provenance_attrs(scenario.path),
-    })
-    return out
+    }
+
+
+def with_provenance(attrs: Mapping[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """``attrs`` (of results built with ``provenance=False``) with ``scenario``'s
+    provenance (:func:`provenance_of`) where :func:`costing_results` puts it: after the
+    run's own attributes (:data:`RUN_ATTRS`), before those of the later steps; a
+    provenance attribute already in ``attrs`` is replaced."""
+    prov = provenance_of(scenario)
+    head = {k: attrs[k] for k in RUN_ATTRS if k in attrs}
+    return {**head, **prov, **{k: v for k, v in attrs.items()
+                               if k not in head and k not in prov}}

@@ -390,20 +390,25 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
 
 
 def run_local(scenario: Scenario, progress: Progress | None = None,
-              strict: bool = False) -> xr.Dataset:
+              strict: bool = False, provenance: bool = True) -> xr.Dataset:
     """Results of ``scenario`` at its own values, in this process: :func:`project` with
     the plausibility checks before, during and after (:mod:`simulate.plausibility`; the
     warnings in ``ds.attrs["warnings"]``, errors under ``strict``).
 
-    What an analysis re-runs for one variant (a tornado bar) and where
-    :func:`simulate.runs.run` sends a run without draws or cluster.
+    What an analysis re-runs for one variant (a tornado bar, with ``provenance=False``:
+    see :func:`results`) and where :func:`simulate.runs.run` sends a run without draws
+    or cluster.
     """
     from .plausibility import run_checked
 
+    if not provenance:
+        return run_checked(scenario, strict,
+                           lambda: project(scenario, progress, provenance=False))
     return run_checked(scenario, strict, lambda: project(scenario, progress))
 
 
-def project(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
+def project(scenario: Scenario, progress: Progress | None = None,
+            provenance: bool = True) -> xr.Dataset:
     """Project one scenario at its own values in this process: prepare, run the kernel,
     build the results (:func:`finish`) and the fund's plan (no plausibility checks:
     :func:`run_local` adds them)."""
@@ -411,25 +416,29 @@ def project(scenario: Scenario, progress: Progress | None = None) -> xr.Dataset:
 
     returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     prep = prepare(scenario)
-    return add_fund(finish(prep, project_totals(prep, progress)), scenario)
+    return add_fund(finish(prep, project_totals(prep, progress), provenance), scenario)
 
 
-def finish(prep: Prepared, totals: Totals) -> xr.Dataset:
+def finish(prep: Prepared, totals: Totals, provenance: bool = True) -> xr.Dataset:
     """The results Dataset of a prepared scenario from the kernel's totals (one build
     from :func:`results`)."""
-    return build_dataset(results(prep, totals))
+    return build_dataset(results(prep, totals, provenance))
 
 
-def results(prep: Prepared, totals: Totals) -> Results:
+def results(prep: Prepared, totals: Totals, provenance: bool = True) -> Results:
     """The named result arrays of a prepared scenario from the kernel's totals: costing,
     fiscal space and financing, caseload transition, present values, economic returns
-    (each step arrays in, named arrays out; :mod:`simulate.variables`)."""
+    (each step arrays in, named arrays out; :mod:`simulate.variables`).
+
+    ``provenance``: whether the attributes carry the scenario's text, its sha256 and
+    its files (:func:`simulate.costing.provenance_of`); a variant's results (a draw, a
+    tornado bar) leave them out, and the scenario's text is never written for it."""
     scenario = prep.scenario
     if scenario.currency is None:
         scenario = replace(scenario, currency=prep.profile.currency)
     from .transition import transition_results  # [transition]: post-kernel caseload funnel
 
-    out = costing.costing_results(scenario, prep, totals)
+    out = costing.costing_results(scenario, prep, totals, provenance)
     out.merge(fiscal_results(out, scenario, prep.macro))
     out.merge(transition_results(out, scenario, prep))
     out.merge(present_value_results(out, scenario))

@@ -1,5 +1,5 @@
 """How much work a run repeats (issue 13 item 6): scenario builds, fiscal validations,
-TOML round trips and Datasets built, in one ``spsim run`` and in a run with draws.
+TOML texts written and Datasets built, in one ``spsim run`` and in a run with draws.
 
     python tools/counts.py                       # this tree
     python tools/counts.py --root /path/to/tree  # another checkout (before/after)
@@ -13,8 +13,9 @@ name whatever module imported it under which name. What is counted:
   file read, resolved and built);
 * ``fiscal validations``: ``simulate/scenario/keys/fiscal.py:check_fiscal`` (the
   [macro]/[fiscal] cross-key check; it ran in ``simulate/fiscal.py`` before);
-* ``TOML round trips``: ``simulate/scenario/loader.py:to_toml`` (a scenario written
-  back to TOML text, to be parsed again);
+* ``TOML texts written``: ``simulate/scenario/loader.py:to_toml`` (a scenario written
+  back to TOML text: ``Scenario.text``, written when first read, for the results'
+  provenance; nothing parses it again);
 * ``Datasets built``: ``xarray.Dataset.__init__`` (every Dataset constructed, the
   results and the report's intermediate ones; derived Datasets (``assign``, ``sel``)
   are not constructed this way and are not counted).
@@ -40,7 +41,7 @@ COUNTED = (
     ("scenario builds", "simulate/scenario/model.py", "build"),
     ("scenario file loads", "simulate/scenario/model.py", "load_scenario"),
     ("fiscal validations", "simulate/scenario/keys/fiscal.py", "check_fiscal"),
-    ("TOML round trips", "simulate/scenario/loader.py", "to_toml"),
+    ("TOML texts written", "simulate/scenario/loader.py", "to_toml"),
     ("Datasets built", "xarray/core/dataset.py", "__init__"),
 )
 

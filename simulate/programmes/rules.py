@@ -277,9 +277,6 @@ def _column(pop: Population, name: str, key: str, scenario: Scenario,
     if name.startswith(TARGETED):
         return _targeted(pop, scenario.programme(name[len(TARGETED):]), scenario,
                          pop_year_prices)
-    if name in ("weight", "entry_year", "household_id"):
-        raise ScenarioError(Problem(scenario.where(key), key,
-                                    "a condition on a person attribute", repr(name)))
     if name == HOUSEHOLD_SIZE:
         return household_size(pop)
     try:

@@ -44,17 +44,12 @@ _COORDS = ("channel", "cost_item", "sensitivity")
 
 
 def check(scenario: Scenario) -> ReturnsSettings | None:
-    """The scenario's returns settings, with each declared tornado parameter checked at
-    its low and high values (a variant built for each; every problem raised at once).
-    [returns] and [sensitivity] against the rest of the scenario (programme names,
-    years, lengths) were checked when the Scenario was built
-    (:func:`simulate.scenario.keys.returns.check_returns`)."""
-    settings = read_settings(scenario)
-    if settings is not None and settings.parameters_declared:
-        from .variants import variants
-
-        variants(scenario, settings)  # builds each one-way scenario: checks the values
-    return settings
+    """The scenario's returns settings. Everything about them was checked when the
+    Scenario was built: [returns] and [sensitivity] against the rest of the scenario
+    (:func:`simulate.scenario.keys.returns.check_returns`) and each declared tornado
+    parameter at its low and high values (``keys.returns.check_tornado``, a variant
+    built for each)."""
+    return read_settings(scenario)
 
 
 def survival_from_rates(survival: np.ndarray, rate_years: np.ndarray, scenario: Scenario,

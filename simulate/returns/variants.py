@@ -1,9 +1,9 @@
-"""The tornado's one-way scenario variants, built and checked with the scenario.
+"""The tornado's one-way scenario variants.
 
 ``[sensitivity.parameters]`` entries ``"key.path" = [low, high]`` name the scenario
-keys a tornado bar varies (docs/sensitivity.md). Building each variant here, beside
-the ``[returns]`` settings, lets :func:`simulate.returns.check` report a bad value
-before any run; the bars themselves (which re-run the engine) are computed by
+keys a tornado bar varies (docs/sensitivity.md). Each value was checked when the
+Scenario was built (``scenario.keys.returns.check_tornado`` builds the same variants);
+the bars themselves (which re-run the engine) are computed by
 :mod:`simulate.uncertainty.tornado`, in the analyses layer above the engine.
 """
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Any
@@ -25,7 +25,9 @@ from .specs import affected
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario. ``text`` is the resolved scenario as TOML (provenance)."""
+    """A validated scenario. ``text`` is the resolved scenario as TOML (provenance),
+    written from ``doc`` when first read (a variant that is never asked for it never
+    writes it)."""
 
     id: str
     name: str
@@ -43,7 +45,6 @@ class Scenario:
     fiscal: Mapping[str, Any]
     programmes: tuple[Programme, ...]
     path: FsPath | None
-    text: str
     origins: Mapping[str, str]
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: what validation found allowed but probably not meant (docs/validation.md)
@@ -51,7 +52,11 @@ class Scenario:
     #: the resolved document as plain tables, file paths as written (``text`` is it made
     #: rerunnable from anywhere); variants are made from it (:func:`with_values`);
     #: read-only
-    doc: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    doc: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False,
+                                   compare=False)
+    #: the folder that ``text`` makes relative file paths absolute against: the
+    #: scenario file's, or the working folder when the scenario was built (in memory)
+    text_dir: FsPath | None = field(default=None, repr=False, compare=False)
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A validated top-level table (defaults filled in), e.g. ``section("fiscal")``.
@@ -65,9 +70,19 @@ class Scenario:
         """Calendar years of the projection, start_year..end_year inclusive."""
         return np.arange(self.start_year, self.end_year + 1)
 
-    @property
+    @cached_property
+    def text(self) -> str:
+        """The resolved scenario as TOML, rerunnable from anywhere (``doc`` with file paths
+        made absolute and the id written out: :func:`simulate.provenance.rerunnable`);
+        the results' ``scenario`` attribute and the output folder's ``scenario.toml``.
+        Written on first access and kept (the object stays immutable: only this cache
+        is set); a ``dataclasses.replace`` copy writes it again from the same ``doc``."""
+        base = self.text_dir if self.text_dir is not None else self.base_dir
+        return to_toml(rerunnable(self.doc, base, self.id))
+
+    @cached_property
     def sha256(self) -> str:
-        """Hash of the resolved scenario text."""
+        """Hex sha256 of :attr:`text` (UTF-8); computed on first access and kept."""
         return hashlib.sha256(self.text.encode()).hexdigest()
 
     @property
@@ -92,20 +107,30 @@ class Scenario:
                 return p
         raise KeyError(pid)
 
-    def __reduce__(self) -> tuple[Callable[..., Scenario], tuple[dict[str, Any], tuple[str, ...]]]:
+    def __reduce__(self) -> tuple[Callable[..., Scenario],
+                                  tuple[dict[str, Any], tuple[str, ...], dict[str, str]]]:
         """Pickled as it is (a cluster task carries the typed Scenario): its read-only
         tables travel as plain dicts (a ``MappingProxyType`` does not pickle) and are
-        read-only again when loaded; nothing is parsed or validated again."""
+        read-only again when loaded; nothing is parsed or validated again. ``text`` and
+        ``sha256`` travel when they were computed (and are not computed to travel)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         proxied = tuple(k for k, v in values.items() if isinstance(v, MappingProxyType))
+        cached = {k: self.__dict__[k] for k in _CACHED if k in self.__dict__}
         return _unpickle, ({k: dict(v) if k in proxied else v for k, v in values.items()},
-                           proxied)
+                           proxied, cached)
 
 
-def _unpickle(values: dict[str, Any], proxied: tuple[str, ...]) -> Scenario:
+#: the properties a Scenario computes once and keeps (``functools.cached_property``)
+_CACHED = ("text", "sha256")
+
+
+def _unpickle(values: dict[str, Any], proxied: tuple[str, ...],
+              cached: dict[str, str] | None = None) -> Scenario:
     """The Scenario that :meth:`Scenario.__reduce__` packed."""
-    return Scenario(**{k: MappingProxyType(v) if k in proxied else v
-                       for k, v in values.items()})
+    out = Scenario(**{k: MappingProxyType(v) if k in proxied else v
+                      for k, v in values.items()})
+    out.__dict__.update(cached or {})
+    return out
 
 
 def conditions(groups: list[dict[str, Any]], key: str) -> tuple[tuple[Condition, ...], ...]:
@@ -145,6 +170,10 @@ def _programme(pid: str, d: Mapping[str, Any]) -> Programme:
 def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
           changed: tuple[str, ...] | None = None) -> Scenario:
     """Validate a resolved document and build the Scenario; every problem at once.
+
+    Last, on the built Scenario, ``keys.VARIANT_CHECKS``: the checks that build variants
+    of it (each uncertain parameter over its range, each tornado value). The Scenario's
+    rerunnable text is not written here (:attr:`Scenario.text`, on first access).
 
     ``changed``: the key paths a variant (:func:`with_values`) changed from a valid
     scenario; a cross-key check that reads none of them (``specs.reads``) keeps the
@@ -187,7 +216,7 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
         raise ScenarioError(ctx.problems)
     sid = s["id"] or (path.stem if path else "scenario")
     doc = plain(doc)
-    return Scenario(
+    out = Scenario(
         id=sid,
         name=s["name"],
         description=s["description"],
@@ -204,12 +233,18 @@ def build(doc: dict[str, Any], origins: dict[str, str], path: FsPath | None,
         fiscal=MappingProxyType({k: x for k, x in v["fiscal"].items() if x is not None}),
         programmes=programmes,
         path=path,
-        text=to_toml(rerunnable(doc, path.parent if path else FsPath.cwd(), sid)),
         origins=MappingProxyType(dict(origins)),
         settings=MappingProxyType(v),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
         doc=MappingProxyType(doc),
+        text_dir=path.parent if path else FsPath.cwd(),
     )
+    for variant_check in keys.VARIANT_CHECKS:  # keys set one at a time on the built one
+        if affected(variant_check, changed):
+            variant_check(out, ctx, with_values)
+    if ctx.problems:
+        raise ScenarioError(ctx.problems)
+    return out
 
 
 def plain(value: Any) -> Any:
@@ -259,7 +294,7 @@ def with_values(scenario: Scenario, values: Mapping[str, Any], section: str, *,
                                     repr(parts[1]), did_you_mean(parts[1], ids)))
     if problems:
         raise ScenarioError(problems)
-    doc = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
+    doc = scenario.doc
     origins = dict(scenario.origins)
     try:
         doc = apply_overrides(doc, origins, {k: plain(v) for k, v in values.items()})
@@ -317,7 +352,7 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, Any],
     document (``Scenario.doc``): no file is read and no TOML is parsed; only the checks
     that read a changed key run again. For options that change one setting of a loaded
     scenario (``spsim run --draws``, ``spsim fund --draws``)."""
-    doc = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
+    doc = scenario.doc
     origins = dict(scenario.origins)
     doc = apply_overrides(doc, origins, overrides)
     out = build(doc, origins, scenario.path, tuple(overrides))

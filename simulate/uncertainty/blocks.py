@@ -64,9 +64,10 @@ def run_block(scenarios: Sequence[Scenario], cache: PreparedCache | None = None
               ) -> list[Results]:
     """The results of draws that share a population and rule structure: one kernel pass;
     each draw's named arrays (no Dataset: :func:`.runner.combine` builds one for all
-    draws)."""
+    draws), without provenance (no draw writes its scenario's text: the draws' Dataset
+    takes the base scenario's)."""
     cache = cache or PreparedCache()
     preps = [cache.get(sc) for sc in scenarios]
     params = [engine.draw_parameters(p) for p in preps]
     totals = engine.project_draws(preps[0], params, hist_bins=DRAW_HIST_BINS)
-    return [engine.results(p, totals.draw(d)) for d, p in enumerate(preps)]
+    return [engine.results(p, totals.draw(d), provenance=False) for d, p in enumerate(preps)]

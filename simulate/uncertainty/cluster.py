@@ -115,10 +115,11 @@ def _cache(key: str) -> Any:
         return _CACHES[key]
 
 
-def _draw_task(base: Scenario, values: list[dict[str, Any]]) -> list[Results]:
-    """On a worker: the named result arrays of one block of draws."""
+def _draw_task(base: Scenario, values: list[dict[str, Any]], key: str) -> list[Results]:
+    """On a worker: the named result arrays of one block of draws (``key``: the base
+    scenario's sha256, which names the worker's prepared population)."""
     scenarios = draw_scenarios(base, values)
-    return run_block(scenarios, _cache(base.sha256))
+    return run_block(scenarios, _cache(key))
 
 
 def _task_size(client: Any, n: int) -> int:
@@ -139,8 +140,9 @@ def run_blocks(scenario: Scenario, plan: Any, address: str
         size = _task_size(client, len(plan.scenarios))
         blocks = [b[i:i + size] for b in plan.blocks for i in range(0, len(b), size)]
         futures = {}
+        key = scenario.sha256  # once, here (the draws' Dataset carries it too)
         for block in blocks:
-            fut = client.submit(_draw_task, scenario, [plan.values[d] for d in block],
+            fut = client.submit(_draw_task, scenario, [plan.values[d] for d in block], key,
                                 pure=False)
             futures[fut] = block
         for fut in as_completed(futures, loop=client.loop):
@@ -149,9 +151,10 @@ def run_blocks(scenario: Scenario, plan: Any, address: str
         client.close()
 
 
-def _batch_task(sc: Scenario, batches: Sequence[int]) -> list[engine.Totals]:
-    """On a worker: the totals of each of ``batches`` (engine.batch_totals)."""
-    prep = _cache(sc.sha256).get(sc)
+def _batch_task(sc: Scenario, batches: Sequence[int], key: str) -> list[engine.Totals]:
+    """On a worker: the totals of each of ``batches`` (engine.batch_totals); ``key``:
+    the scenario's sha256, which names the worker's prepared population."""
+    prep = _cache(key).get(sc)
     return list(engine.batch_totals(prep, [engine.draw_parameters(prep)], range(*batches)))
 
 
@@ -165,7 +168,8 @@ def run_on_cluster(scenario: Scenario, address: str,
     client = connect(address)
     try:
         size = _task_size(client, n)
-        futures = {client.submit(_batch_task, scenario, (start, min(n, start + size)),
+        key = scenario.sha256  # once, here, not on every task
+        futures = {client.submit(_batch_task, scenario, (start, min(n, start + size)), key,
                                  pure=False): start for start in range(0, n, size)}
         parts: dict[int, list[engine.Totals]] = {}
         for fut in as_completed(futures, loop=client.loop):

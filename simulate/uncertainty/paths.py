@@ -22,7 +22,6 @@ drawn value, in the same fused pass over the households (common random numbers).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -101,8 +100,7 @@ def deviations(procs: Sequence[PathProcess], corr: np.ndarray, n: int, years: np
 
 
 def _doc_value(scenario: Scenario, key: str) -> Any:
-    # the resolved document (no TOML parse); a scenario built without one: its text
-    node: Any = scenario.doc if scenario.doc is not None else tomllib.loads(scenario.text)
+    node: Any = scenario.doc  # the resolved document (no TOML parse)
     for part in key.split("."):
         if not isinstance(node, Mapping) or part not in node:
             return None

@@ -23,13 +23,14 @@ import numpy as np
 import xarray as xr
 
 from .. import engine
+from ..costing import with_provenance
 from ..errors import Problem, ScenarioError
 from ..programmes.rules import structure_key
 from ..results import Results, build_draws, merge_draw_attrs
 from ..scenario import Scenario
 from ..variables import VARIABLES
 from .blocks import PreparedCache, draw_scenarios, run_block
-from .sampling import UncertaintySpec, check_keys, read_uncertainty, sample
+from .sampling import UncertaintySpec, read_uncertainty, sample
 
 #: draws evaluated together in one kernel pass (memory grows with it; results do not)
 DRAW_BLOCK = 128
@@ -115,7 +116,8 @@ def combine(scenario: Scenario, draws: Sequence[Results],
             values: Sequence[dict[str, Any]]) -> xr.Dataset:
     """The draws' results in one Dataset along ``draw`` (:func:`results.build_draws`),
     with each parameter's drawn value (``parameter_value[draw, parameter]``) and the
-    base scenario's provenance."""
+    base scenario's provenance (the draws' results carry none:
+    :func:`.blocks.run_block`)."""
     from .paths import is_path_value
 
     ds = build_draws(list(draws))
@@ -142,8 +144,8 @@ def combine(scenario: Scenario, draws: Sequence[Results],
     for name in extra.data:  # the registry's dims and attributes (results.Results)
         ds[name] = xr.Variable(VARIABLES[name].dims, extra[name],
                                attrs=extra.var_attributes(name))
-    ds.attrs.update({"scenario": scenario.text, "scenario_sha256": scenario.sha256,
-                     "draws": len(draws)})
+    ds.attrs = with_provenance(ds.attrs, scenario)  # the base's, once for all draws
+    ds.attrs["draws"] = len(draws)
     return ds
 
 
@@ -174,13 +176,11 @@ def run_uncertain(scenario: Scenario, progress: DrawProgress | None = None,
 
 
 def uncertainty_of(scenario: Scenario) -> UncertaintySpec:
-    """The scenario's ``[uncertainty]``, its key paths checked; an error without one."""
+    """The scenario's ``[uncertainty]``; an error without one. Its parameters were
+    checked over their ranges when the Scenario was built
+    (``scenario.keys.uncertainty.check_ranges``), the tornado's too."""
     spec = read_uncertainty(scenario)
     if spec is None:
         raise ScenarioError(Problem(scenario.where("uncertainty"), "uncertainty",
                                     "an [uncertainty] table with parameters", "nothing"))
-    check_keys(scenario, spec)
-    from .. import returns
-
-    returns.check(scenario)
     return spec

@@ -18,16 +18,16 @@ Conventions (docs/uncertainty.md):
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from ..errors import Problem, ScenarioError
-from ..scenario.schema import lognormal_log_params, rank_to_pearson
+from ..errors import ScenarioError
+from ..scenario.distributions import Distribution, distributions, range_problems
+from ..scenario.schema import rank_to_pearson
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..scenario import Scenario
@@ -41,118 +41,6 @@ SAMPLING_STREAM = 0x5A3B1E
 #: uniforms are kept in [_TINY, 1 - 2**-53]: strictly inside (0, 1)
 _TINY = 2.0**-54
 _TOP = 1.0 - 2.0**-53
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """One uncertain scenario key and its distribution.
-
-    ``kind`` and ``params`` (floats unless said otherwise):
-
-    * ``uniform``: low, high;
-    * ``triangular``: low, mode, high;
-    * ``normal``: mean, sd; optional low, high truncate it;
-    * ``lognormal``: mean, sd of the variable itself (not of its log); optional low,
-      high truncate it (a low <= 0 truncates nothing);
-    * ``beta``: alpha, beta; low, high (0, 1 by default) rescale it to [low, high];
-    * ``discrete``: values (a tuple of numbers, strings, lists or tables), weights (a tuple
-      summing to 1).
-
-    A truncated distribution's mean and sd are those of the untruncated one.
-    """
-
-    key: str
-    kind: str
-    params: Mapping[str, Any]
-
-    @property
-    def numeric(self) -> bool:
-        """True unless a discrete distribution has a value that is not a number."""
-        if self.kind != "discrete":
-            return True
-        return all(isinstance(v, int | float) and not isinstance(v, bool)
-                   for v in self.params["values"])
-
-    def support(self) -> tuple[float, float]:
-        """The smallest and largest values it can take (-inf / inf when unbounded);
-        for a discrete distribution of numbers their min and max."""
-        p = self.params
-        if self.kind == "discrete":
-            if not self.numeric:
-                raise ValueError(f"{self.key}: a discrete distribution of non-numbers")
-            return float(min(p["values"])), float(max(p["values"]))
-        lo, hi = p.get("low"), p.get("high")
-        lo = -math.inf if lo is None else float(lo)
-        hi = math.inf if hi is None else float(hi)
-        if self.kind == "lognormal":
-            lo = max(lo, 0.0)
-        return lo, hi
-
-    def index(self, u: np.ndarray) -> np.ndarray:
-        """Discrete only: the index of the value drawn at each uniform u (value i when
-        w_0 + ... + w_(i-1) <= u < w_0 + ... + w_i)."""
-        cum = np.cumsum(np.asarray(self.params["weights"], dtype=float))
-        cum[-1] = 1.0
-        idx = np.searchsorted(cum, np.asarray(u, dtype=float), side="right")
-        return np.minimum(idx, len(cum) - 1)
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        """The inverse CDF at ``u`` in (0, 1): a float array, or for a discrete
-        distribution an array of its values (float when all are numbers, else object).
-
-        A truncated normal is ``scipy.stats.truncnorm``; a truncated lognormal is exp of
-        a truncated normal on log X between log(low) and log(high).
-        """
-        u = np.asarray(u, dtype=float)
-        p = self.params
-        kind = self.kind
-        if kind == "uniform":
-            return p["low"] + u * (p["high"] - p["low"])
-        if kind == "triangular":
-            lo, mode, hi = p["low"], p["mode"], p["high"]
-            c = (mode - lo) / (hi - lo)
-            left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
-            right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mode))
-            return np.where(u < c, left, right)
-        if kind in ("normal", "lognormal"):
-            if kind == "normal":
-                mu, sigma = p["mean"], p["sd"]
-                lo, hi = p.get("low"), p.get("high")
-            else:
-                mu, sigma = lognormal_log_params(p["mean"], p["sd"])
-                lo = p.get("low")
-                lo = None if lo is None or lo <= 0 else math.log(lo)
-                hi = None if p.get("high") is None else math.log(p["high"])
-            if lo is None and hi is None:
-                z = mu + sigma * special.ndtri(u)
-            else:
-                a = -np.inf if lo is None else (lo - mu) / sigma
-                b = np.inf if hi is None else (hi - mu) / sigma
-                z = mu + sigma * stats.truncnorm.ppf(u, a, b)
-                z = np.clip(z, -np.inf if lo is None else lo, np.inf if hi is None else hi)
-            return np.exp(z) if kind == "lognormal" else z
-        if kind == "beta":
-            x = special.betaincinv(p["alpha"], p["beta"], u)
-            return p["low"] + x * (p["high"] - p["low"])
-        if kind == "discrete":
-            values = np.empty(len(p["values"]), dtype=float if self.numeric else object)
-            for i, v in enumerate(p["values"]):  # one by one: a value may be a list
-                values[i] = v
-            return values[self.index(u)]
-        raise ValueError(f"unknown distribution {kind!r}")
-
-    def median(self) -> Any:
-        """The value at u = 0.5: a float, or for a discrete distribution one of its values."""
-        if self.kind == "discrete":
-            return self.params["values"][int(self.index(np.array([0.5]))[0])]
-        return float(self.ppf(np.array([0.5]))[0])
-
-    def values_at(self, u: np.ndarray) -> list[Any]:
-        """:meth:`ppf` as Python values: floats, or the declared discrete values."""
-        if self.kind == "discrete":
-            vals = self.params["values"]
-            return [vals[i] for i in self.index(u).tolist()]
-        return [float(x) for x in self.ppf(u)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,10 +73,7 @@ def read_uncertainty(scenario: Scenario) -> UncertaintySpec | None:
     sec = scenario.section("uncertainty")
     if not sec:
         return None
-    params = tuple(
-        Distribution(key, d["distribution"], {k: v for k, v in d.items() if k != "distribution"})
-        for key, d in (sec["parameters"] or {}).items()
-    )
+    params = distributions(sec)
     index = {d.key: i for i, d in enumerate(params)}
     corr = np.eye(len(params))
     for c in sec["correlations"] or ():
@@ -196,26 +81,6 @@ def read_uncertainty(scenario: Scenario) -> UncertaintySpec | None:
         corr[i, j] = corr[j, i] = c["rank"]
     seed = sec["seed"] if sec["seed"] is not None else scenario.seed
     return UncertaintySpec(int(sec["draws"]), int(seed), sec["sampling"], params, corr)
-
-
-def _points(d: Distribution) -> list[tuple[Any, str]]:
-    """The values of ``d`` checked against the scenario: the median first, then its
-    extremes (bounds, or the 0.1th and 99.9th percentiles) and one value in between."""
-    if d.kind == "discrete":
-        return [(d.median(), "")] + [(v, "at one of its values") for v in d.params["values"]]
-    lo, hi = d.support()
-
-    def at(q: float) -> float:  # a percentile, to 6 digits for the message
-        return float(f"{d.values_at(np.array([q]))[0]:.6g}")
-
-    out: list[tuple[Any, str]] = [(d.median(), "")]
-    bounded_below = math.isfinite(lo) and (d.kind != "lognormal" or lo > 0)
-    out.append((lo, "at its lowest value") if bounded_below
-               else (at(0.001), "at its 0.1th percentile; truncate it with low"))
-    out.append((hi, "at its highest value") if math.isfinite(hi)
-               else (at(0.999), "at its 99.9th percentile; truncate it with high"))
-    out.append((at(0.37), "at its 37th percentile"))
-    return out
 
 
 def check_keys(scenario: Scenario, spec: UncertaintySpec) -> None:
@@ -226,22 +91,13 @@ def check_keys(scenario: Scenario, spec: UncertaintySpec) -> None:
     in between; for a discrete distribution to each of its values. The first value that
     fails is reported, as ``uncertainty.parameters."<key>" expected ..., found ...`` with
     the schema's did-you-mean hints. Raises :class:`ScenarioError` with every problem.
+
+    The build runs the same check on the scenario's own [uncertainty] table
+    (``scenario.keys.uncertainty.check_ranges``): a built Scenario has passed it.
     """
     from ..scenario.model import with_values
 
-    problems: list[Problem] = []
-    for d in spec.parameters:
-        for value, label in _points(d):
-            try:
-                with_values(scenario, {d.key: value}, "uncertainty.parameters", quote=True)
-            except ScenarioError as exc:
-                for p in exc.problems:
-                    if label:  # which value of the distribution it was
-                        hint = "; ".join(h for h in (p.hint, label) if h)
-                        p = Problem(p.where, p.key, p.expected, p.found, hint)
-                    if p not in problems:
-                        problems.append(p)
-                break
+    problems = range_problems(scenario, spec.parameters, with_values)
     if problems:
         raise ScenarioError(problems)
 

@@ -82,7 +82,7 @@ def one_way(scenario: Scenario, ds: xr.Dataset, survival: np.ndarray | None = No
                 survival = survival_for(scenario)
             out = compute(ds, s2, survival)
         else:
-            out = run_local(sc)
+            out = run_local(sc, provenance=False)  # a bar: only its NPV is kept
         results[(path, side)] = float(out["npv"].sel(sensitivity="base"))
     if progress is not None:
         progress(total, total, "")

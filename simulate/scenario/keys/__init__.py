@@ -12,6 +12,9 @@ order of the scenario file and of ``docs/scenario-reference.md``; the build
 3. :data:`CHECKS` once the programmes are built (shock responses included);
 4. :data:`VALID_CHECKS` once everything else is valid ([macro], [fiscal] and
    [fiscal.financing]; they name generated programmes).
+5. :data:`VARIANT_CHECKS` on the built Scenario: checks of keys only that build
+   variants of it ([uncertainty.parameters] over their ranges, the tornado's values);
+   a variant that leaves what they read as it was keeps the verdict.
 
 Roles (``population``, ``structure``, ``parameter``, ``analysis``; see
 :mod:`simulate.scenario.specs`) say what a change of the key invalidates;
@@ -70,6 +73,9 @@ PROGRAMME_CHECKS = programmes.checks
 CHECKS = (*fund.checks, *transition.checks, *returns.checks)
 #: checks once everything else is valid: ``check(v, ctx, programmes)``
 VALID_CHECKS = fiscal.checks
+#: checks on the built Scenario that build variants of it (keys set one at a time):
+#: ``check(scenario, ctx, variant)``, ``variant`` being ``model.with_values``
+VARIANT_CHECKS = (*uncertainty.variant_checks, *returns.variant_checks)
 
 
 def walk(spec: Spec, prefix: str = "", role: str = "") -> list[tuple[str, Spec, str]]:
@@ -90,4 +96,4 @@ def walk(spec: Spec, prefix: str = "", role: str = "") -> list[tuple[str, Spec, 
 
 
 __all__ = ["CHECKS", "MODULES", "PROGRAMME_CHECKS", "ROLES", "SCENARIO", "VALID_CHECKS",
-           "walk"]
+           "VARIANT_CHECKS", "walk"]

@@ -448,6 +448,41 @@ def check_programmes(v: Mapping[str, Any], ctx: Context) -> None:
         check_targeting(pid, p, ctx)
 
 
+
+#: the population's bookkeeping columns: no condition, income, PMT formula or registry
+#: targeting may read them (a record's weight is not a person's attribute)
+BOOKKEEPING = ("weight", "entry_year", "household_id")
+
+
+def check_columns(v: Mapping[str, Any], ctx: Context) -> None:
+    """No rule reads a bookkeeping column (:data:`BOOKKEEPING`): eligibility and take-up
+    group conditions, a means-tested benefit's income columns, a PMT formula's columns,
+    a registry targeting's column. Keys only: whether another column exists is the
+    population's (``programmes.rules``, when the rule tables are built)."""
+    for pid, p in (v["programmes"] or {}).items():
+        key = f"programmes.{pid}"
+        named: list[tuple[str, str]] = []  # (key, column)
+        groups = p["eligibility"] or [{}]
+        for i, group in enumerate(groups):
+            gkey = f"{key}.eligibility[{i}]" if len(groups) > 1 else f"{key}.eligibility"
+            named += [(f"{gkey}.{col}", col) for col, x in group.items() if x is not None]
+        if isinstance(p["take_up"], dict):
+            for k, (conds, _share) in enumerate(p["take_up"]["groups"]):
+                named += [(f"{key}.take_up.groups[{k}].{col}", col)
+                          for col, x in conds.items() if x is not None]
+        if p["benefit"]["type"] != "flat":
+            named += [(f"{key}.benefit.income", col) for col in p["benefit"]["income"]]
+        t = p["targeting"]
+        if t["method"] == "pmt":
+            named += [(f"{key}.targeting.coefficients.{col}", col)
+                      for col in t["coefficients"] or {}]
+        elif t["method"] == "registry" and t["column"]:
+            named.append((f"{key}.targeting.column", t["column"]))
+        for k, col in named:
+            if col in BOOKKEEPING:
+                ctx.bad(k, "a condition on a person attribute", col)
+
+
 #: the cross-key checks of [programmes], run on the validated document before the
 #: programmes are built: ``check(v, ctx)``
-checks = (check_programmes,)
+checks = (check_programmes, check_columns)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...errors import Problem, did_you_mean
+from ...errors import Problem, ScenarioError, did_you_mean
 from ..specs import (
     REQUIRED,
     Boolean,
@@ -387,3 +387,28 @@ def check_returns(v: Mapping[str, Any], ctx: Context, programmes: Sequence[Any])
 
 #: the cross-key checks of [returns] and [sensitivity]: ``check(v, ctx, programmes)``
 checks = (check_returns,)
+
+
+@reads("sensitivity.parameters")
+def check_tornado(scenario: Any, ctx: Context, variant: Any) -> None:
+    """Each declared tornado parameter (``[sensitivity.parameters]``, with [returns]) is
+    valid at its low and at its high value: the scenario built with it set (``costs``
+    and ``benefits`` scale the flows: nothing to build). Keys only; it builds variants,
+    so it runs on the built Scenario, and a variant that leaves the declaration as it
+    was (a tornado bar, a draw) keeps the verdict. Problems name
+    ``sensitivity.parameters.<key>``."""
+    if not scenario.section("returns"):
+        return
+    declared = (scenario.section("sensitivity") or {}).get("parameters") or {}
+    for path, pair in declared.items():
+        if path in FLOW_PARAMETERS:
+            continue
+        for value in pair:
+            try:
+                variant(scenario, {path: value}, "sensitivity.parameters")
+            except ScenarioError as exc:
+                ctx.problems.extend(p for p in exc.problems if p not in ctx.problems)
+
+
+#: checks that build variants of the built Scenario: ``check(scenario, ctx, variant)``
+variant_checks = (check_tornado,)

@@ -15,7 +15,8 @@ from ..analysis_specs import (
     quote_key,
     rank_to_pearson,
 )
-from ..specs import REQUIRED, Context, KeyPair, ListOf, Number, Table, Text, _num
+from ..distributions import Variant, distributions, range_problems
+from ..specs import REQUIRED, Context, KeyPair, ListOf, Number, Table, Text, _num, reads
 
 CORRELATION = Table(
     description="A rank correlation between two uncertain parameters.",
@@ -230,3 +231,22 @@ UNCERTAINTY = Table(
 
 #: [uncertainty]'s checks run inside the table (UNCERTAINTY.checks); none after it
 checks = ()
+
+
+@reads("uncertainty.parameters")
+def check_ranges(scenario: Any, ctx: Context, variant: Variant) -> None:
+    """Each uncertain parameter is a key the scenario accepts over its whole range: the
+    scenario built with it set, one at a time, to its median, its lowest and highest
+    values (0.1th / 99.9th percentiles when unbounded) and a value between; a discrete
+    one to each of its values (:func:`simulate.scenario.distributions.range_problems`).
+    Keys only; it builds variants, so it runs on the built Scenario, and a variant that
+    leaves [uncertainty.parameters] as it was (a draw, a tornado bar, ``--draws``)
+    keeps the verdict."""
+    for p in range_problems(scenario, distributions(scenario.section("uncertainty")),
+                            variant):
+        if p not in ctx.problems:
+            ctx.problems.append(p)
+
+
+#: checks that build variants of the built Scenario: ``check(scenario, ctx, variant)``
+variant_checks = (check_ranges,)
