@@ -414,7 +414,6 @@ def project(scenario: Scenario, progress: Progress | None = None,
     :func:`run_local` adds them)."""
     from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
 
-    returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     prep = prepare(scenario)
     return add_fund(finish(prep, project_totals(prep, progress), provenance), scenario)
 

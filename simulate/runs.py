@@ -74,7 +74,6 @@ def _run_away(way: Way, scenario: Scenario, progress: Progress | None,
               scheduler: str | None) -> xr.Dataset:
     """The results of a run with draws or on a cluster (without the checks of
     :func:`run`)."""
-    from . import returns
     from .fund import add_fund  # the fund's Monte Carlo runs once, on the whole result
 
     if way == "draws":
@@ -86,7 +85,6 @@ def _run_away(way: Way, scenario: Scenario, progress: Progress | None,
     from .uncertainty.cluster import run_on_cluster
 
     assert scheduler is not None
-    returns.check(scenario)  # before the kernel: bad [returns] input fails fast
     return add_fund(run_on_cluster(scenario, scheduler, progress), scenario)
 
 
