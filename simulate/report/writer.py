@@ -17,6 +17,7 @@ import xarray as xr
 from . import runtables
 from .draws import central, has_draws
 from .fund import fund_writers, has_fund
+from .netcdf import write_netcdf
 from .outfolder import Writer, write_folder
 from .outputs import provenance_files, report_files
 from .risk import risk_writers
@@ -35,7 +36,7 @@ def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = 
 
 def _netcdf(ds: xr.Dataset) -> Writer:
     def write(path: Path) -> None:
-        ds.to_netcdf(path, engine="h5netcdf")
+        write_netcdf(ds, path)  # without importing dask (netcdf.py)
 
     return write
 
