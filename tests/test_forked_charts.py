@@ -94,3 +94,26 @@ def test_write_run_charts_same_as_drawn_here(ds, tmp_path, monkeypatch) -> None:
         if name.endswith((".png", ".html")):
             assert (tmp_path / "ahead" / name).read_bytes() == \
                 (tmp_path / "here" / name).read_bytes(), name
+
+
+def test_stuck_child_times_out_and_is_killed() -> None:
+    stuck = forked.Forked(lambda: time.sleep(60))
+    pid = stuck.pid
+    t0 = time.monotonic()
+    assert stuck.result(timeout=0.5) is None and time.monotonic() - t0 < 10
+    assert _no_children()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_no_child_when_fork_fails(ds, monkeypatch) -> None:
+    """No memory or processes for a child: the charts are drawn here, nothing fails."""
+    def refuse():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(forked.os, "fork", refuse)
+    failed = forked.Forked(lambda: 1)
+    assert failed.pid is None and failed.result() is None
+    with drawing_ahead():
+        charts = ChartSet(ds)
+        assert charts.all()[0].png.startswith(b"\x89PNG")

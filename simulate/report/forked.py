@@ -4,7 +4,8 @@ charts while its other files are written: :func:`simulate.report.charts.drawing_
 A :class:`Forked` forks at once; the child computes ``work()``, sends the pickled result
 through a pipe and exits (``os._exit``: no atexit handlers, no buffers of the parent
 flushed twice). :meth:`Forked.result` returns it, or None when the child failed or was
-killed, so the caller does the work itself and reports any error as it would have.
+killed, or sent nothing within :data:`TIMEOUT` seconds, so the caller does the work
+itself and reports any error as it would have.
 Ctrl-C, SIGTERM and SIGHUP end the child at once (their default action: it writes
 nothing but the pipe); :meth:`Forked.cancel` kills and reaps a child no longer wanted.
 
@@ -18,12 +19,17 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+#: seconds a caller waits for a child's result before doing the work itself (a child
+#: that never answers, e.g. stuck on a lock inherited from another thread)
+TIMEOUT = 300.0
 #: signals that end the child with their default action (as an interrupt of the run)
 _SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP")
                  if hasattr(signal, n))
@@ -48,7 +54,10 @@ class Forked:
         self._fd: int | None = None
         if not available():
             return
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no file descriptors left: the work is done by the caller
+            return
         # no interrupt between the fork and the child's own handlers: a Ctrl-C there
         # would unwind the child into the caller's code
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
@@ -56,10 +65,12 @@ class Forked:
             with warnings.catch_warnings():  # Python 3.12+ warns of forking with threads
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
-        except BaseException:
+        except BaseException as exc:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             os.close(read)
             os.close(write)
+            if isinstance(exc, OSError):  # no memory or processes for a child
+                return
             raise
         if pid == 0:  # the child: never returns
             code = 1
@@ -84,14 +95,17 @@ class Forked:
             self.cancel()
             raise
 
-    def result(self) -> Any | None:
-        """The child's result (waits for it), or None when it failed, was killed, or
-        none was started. Collected once; an interrupt while waiting kills the child."""
+    def result(self, timeout: float = TIMEOUT) -> Any | None:
+        """The child's result (waits for it, at most ``timeout`` seconds), or None when
+        it failed, was killed, took longer or none was started. Collected once; an
+        interrupt while waiting kills the child."""
         if self.pid is None or self._fd is None:
             return None
         try:
-            with os.fdopen(self._fd, "rb", closefd=False) as pipe:
-                data = pipe.read()
+            data = self._read(timeout)
+            if data is None:  # no answer in time (a child stuck): the caller does it
+                self.cancel()
+                return None
             status = self._wait()
         except BaseException:
             self.cancel()
@@ -111,6 +125,21 @@ class Forked:
                 os.kill(self.pid, signal.SIGKILL)
             self._wait()
         self._close()
+
+    def _read(self, timeout: float) -> bytes | None:
+        """Everything the child writes until it closes the pipe; None after ``timeout``
+        seconds without the end."""
+        assert self._fd is not None
+        deadline = time.monotonic() + timeout
+        parts: list[bytes] = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+                return None
+            part = os.read(self._fd, 1 << 20)
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
 
     def _close(self) -> None:
         if self._fd is not None:
