@@ -13,9 +13,17 @@ Not part of the test suite. From the repository root:
 * projection: benchmarks/bench_projection.py (the engine, the minimal kernel, numpy
   and OpenFisca-Core, totals asserted equal before any timing; ``--quick`` passes
   ``--quick``);
+* Monte Carlo: benchmarks/bench_uncertainty.py (1,000 draws fused against 1,000
+  separate runs, 200,000 base records; ``--quick`` times the first 10 separate runs and
+  extrapolates, and the table says so);
 * memory at scale: benchmarks/bench_memory.py (10,000,000 base records over 30 years)
   only with ``--memory`` (minutes and several GB: run it once); otherwise its last
-  figures are read from benchmarks/results/memory.json when present.
+  figures are read from benchmarks/results/memory.json when present, and the table
+  gives the date and commit they were measured at (from the JSON's ``measured`` stamp,
+  else from the commit that last changed the file), with how many commits ago.
+
+Each target's row says, when it is missed, the measured cause (from the same JSON
+figures: the share of the time or memory that the largest part takes).
 
 Every figure goes to benchmarks/results/<name>.json and all of them, with the machine
 (CPU, cores, memory, versions), the command, the date and the load average, to
@@ -75,15 +83,41 @@ def startup(repeat: int = 5) -> dict:
     return out
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True,
+                          cwd=ROOT).stdout.strip()
+
+
 def run_json(name: str, argv: list[str], reuse: bool) -> dict | None:
-    """Run a benchmark script that writes --json, or reuse its last figures."""
+    """Run a benchmark script that writes --json, or reuse its last figures; a new
+    run's JSON is stamped with ``measured``: the date (UTC) and the commit."""
     path = RESULTS / f"{name}.json"
     if reuse and path.exists():
         return json.loads(path.read_text())
     cmd = [sys.executable, *argv, "--json", str(path)]
     print("$", shlex.join(cmd), flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
-    return json.loads(path.read_text())
+    fig = json.loads(path.read_text())
+    fig["measured"] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+                       "commit": _git("rev-parse", "--short", "HEAD")}
+    path.write_text(json.dumps(fig, indent=2) + "\n")
+    return fig
+
+
+def measured(name: str, fig: dict) -> dict:
+    """When ``fig`` (benchmarks/results/<name>.json) was measured: its ``measured``
+    stamp, else the date and commit of the last commit that changed the file; with
+    ``behind``, the commits since then (None when unknown)."""
+    stamp = dict(fig.get("measured") or {})
+    if not stamp:
+        line = _git("log", "-1", "--format=%h %ad", "--date=format:%Y-%m-%d %H:%M", "--",
+                    f"benchmarks/results/{name}.json")
+        if line:
+            commit, date = line.split(" ", 1)
+            stamp = {"commit": commit, "date": date, "from": "git"}
+    behind = _git("rev-list", "--count", f"{stamp['commit']}..HEAD") if stamp else ""
+    stamp["behind"] = int(behind) if behind.isdigit() else None
+    return stamp
 
 
 def machine() -> dict:
@@ -110,8 +144,7 @@ def machine() -> dict:
         versions["openfisca-core"] = version("openfisca-core")
     except ImportError:
         versions["openfisca-core"] = None
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=ROOT).stdout.strip()
+    commit = _git("rev-parse", "--short", "HEAD")
     return {"cpu": cpu, "cpus": os.cpu_count(), "memory_gib": mem / 2**30,
             "python": platform.python_version(), **versions, "commit": commit}
 
@@ -148,9 +181,85 @@ def _startup_verdict(t: dict) -> str:
     return verdict(wall, 0.5, False)
 
 
+def _share(part, whole) -> str:
+    if not part or not whole or part != part or whole != whole:
+        return "?"
+    return f"{part / whole:.0%}"
+
+
+def _cpu(phase: dict, key: str) -> float | None:
+    return (phase.get(key) or {}).get("cpu")
+
+
+def causes(fig: dict) -> dict[str, str]:
+    """The measured cause of each target (by key), from the benchmarks' figures: what
+    takes the largest share of the time or memory. Shown only for missed targets."""
+    pj, fr, mem, mc = (fig.get(k) or {} for k in ("projection", "first_run", "memory",
+                                                  "uncertainty"))
+    out: dict[str, str] = {}
+    mini = pj.get("minimal")
+    if pj and mini:
+        run, eng, ink = pj.get("run"), pj.get("engine"), pj.get("engine_in_kernel")
+        out["run"] = (f"`project_totals` {_share(eng, run)} of the run; the kernel "
+                      f"itself {ink / mini:.1f}x the minimal kernel" if ink else "")
+        built, prep = pj.get("run_population_built"), pj.get("prepare")
+        out["run_built"] = (f"the population's build (`prepare` {_s(prep)}) "
+                            f"{_share(prep, built)} of the run")
+        out["engine"] = (f"the kernel itself {_share(ink, eng)} of `project_totals`, "
+                         f"{ink / mini:.1f}x the minimal kernel" if ink else "")
+        rmt, emt = pj.get("run_means_tested"), pj.get("engine_means_tested")
+        imt = pj.get("engine_means_tested_in_kernel")
+        out["run_means"] = f"`project_totals` {_share(emt, rmt)} of the run"
+        out["engine_means"] = (f"the kernel itself {_share(imt, emt)} of `project_totals`, "
+                               f"{imt / mini:.1f}x the minimal kernel" if imt else "")
+        of, npy = pj.get("openfisca"), pj.get("numpy")
+        if of and npy and run:
+            out["openfisca"] = (f"OpenFisca {of / npy:.1f}x numpy per year; 20x needs "
+                                f"`simulate.run` at {_s(of / 20)} ({of / 20 / mini:.1f}x "
+                                f"the minimal kernel), it is {_s(run)}")
+    cold, warm = fr.get("cold") or {}, fr.get("warm") or {}
+    if cold:
+        first, second = _cpu(cold, "project_totals_first"), _cpu(cold, "project_totals_second")
+        total = sum(_cpu(cold, k) or 0.0 for k in PHASES)
+        compile_cpu = first - second if first and second else None
+        extra_prep = ((_cpu(cold, "prepare") or 0.0) - (_cpu(warm, "prepare") or 0.0)
+                      if warm else None)
+        out["first_run"] = (f"the projection kernel's compile {_s(compile_cpu)} CPU "
+                            f"({_share(compile_cpu, total)}); writing the outputs "
+                            f"{_s(_cpu(cold, 'write_run'))}, `prepare` "
+                            f"{_s(_cpu(cold, 'prepare'))} (of which the small kernels' "
+                            f"compile {_s(extra_prep)}), imports {_s(_cpu(cold, 'imports'))}")
+    if mem:
+        n = mem.get("records") or 1
+        rest = mem["held_beyond_outputs_per_record"] - mem["population_per_record"] \
+            - mem["record_arrays_per_record"]
+        out["memory"] = (f"held: the population {mem['population_per_record']:.0f} B and "
+                         f"the kernel inputs {mem['record_arrays_per_record']:.0f} B a "
+                         f"record; {rest:.0f} B transient at the peak ({n:,} records)")
+    if mc:
+        draws, fused = mc.get("draws") or 1, mc.get("fused_cpu")
+        kernel, each, join = (mc.get(k) for k in ("fused_kernel_cpu", "fused_results_cpu",
+                                                  "fused_join_cpu"))
+        if fused and kernel is not None:
+            out["uncertainty"] = (f"the fused run is the kernel: {_share(kernel, fused)} of "
+                                  f"its CPU ({_s(kernel / draws)} a draw); each draw's "
+                                  f"results {_share(each, fused)}, the join "
+                                  f"{_share(join, fused)}; a separate run "
+                                  f"{_s(mc['separate_cpu'] / draws)} CPU")
+    return out
+
+
+#: the phases of a run that bench_first_run.py times (the second `project_totals` is
+#: not part of a run: it measures the compile by difference)
+PHASES = ("imports", "load_scenario", "prepare", "project_totals_first", "dataset",
+          "write_run")
+
+
 def tables(fig: dict) -> str:
-    m, st, fr, pj, mem = (fig.get(k) or {} for k in
-                          ("machine", "startup", "first_run", "projection", "memory"))
+    m, st, fr, pj, mem, mc = (fig.get(k) or {} for k in ("machine", "startup", "first_run",
+                                                          "projection", "memory",
+                                                          "uncertainty"))
+    why = causes(fig)
     lines = [
         "These tables are written by `benchmarks/run_all.py --write-docs` from "
         "`benchmarks/results/all.json`; do not edit them by hand.",
@@ -170,8 +279,8 @@ def tables(fig: dict) -> str:
         "",
         "### Targets of issue 15",
         "",
-        "| target | measured | met? |",
-        "|---|---|---|",
+        "| target | measured | met? | measured cause, when missed |",
+        "|---|---|---|---|",
     ]
     rm = pj.get("ratio_run_minimal")
     em = pj.get("ratio_engine_minimal")
@@ -182,46 +291,59 @@ def tables(fig: dict) -> str:
     size = (f"{pj.get('base_records', 0):,} base records, {pj.get('years')} years"
             + (", `--quick`" if pj.get("quick") else ""))
     cold = fr.get("cold", {})
-    cold_total = sum(cold[k]["wall"] for k in ("imports", "load_scenario", "prepare",
-                                               "project_totals_first", "dataset",
-                                               "write_run") if k in cold)
-    cold_cpu = sum(cold[k]["cpu"] for k in ("imports", "load_scenario", "prepare",
-                                            "project_totals_first", "dataset", "write_run")
-                   if k in cold)
+    cold_total = sum(cold[k]["wall"] for k in PHASES if k in cold)
+    cold_cpu = sum(cold[k]["cpu"] for k in PHASES if k in cold)
     h, v = st.get("--help", {}), st.get("--version", {})
     rows = [
         ("whole warm run (`simulate.run`) within 5x of the minimal kernel",
-         f"{rm:.1f}x ({size})" if rm else "not measured", verdict(rm, 5, False)),
+         f"{rm:.1f}x ({size})" if rm else "not measured", verdict(rm, 5, False), "run"),
         ("... the same run with the population built again (first run in a process)",
-         f"{rb:.1f}x" if rb else "not measured", verdict(rb, 5, False)),
+         f"{rb:.1f}x" if rb else "not measured", verdict(rb, 5, False), "run_built"),
         ("projection (`project_totals`) within 2x of the minimal kernel",
-         f"{em:.1f}x" if em else "not measured", verdict(em, 2, False)),
+         f"{em:.1f}x" if em else "not measured", verdict(em, 2, False), "engine"),
         ("the same with a means-tested household top-up: run within 5x",
-         f"{rmm:.1f}x" if rmm else "not measured", verdict(rmm, 5, False)),
+         f"{rmm:.1f}x" if rmm else "not measured", verdict(rmm, 5, False), "run_means"),
         ("... and projection within 2x", f"{emm:.1f}x" if emm else "not measured",
-         verdict(emm, 2, False)),
+         verdict(emm, 2, False), "engine_means"),
         ("at least 20x faster than OpenFisca-Core (OpenFisca / `simulate.run`)",
-         f"{of:.2f}x" if of else "OpenFisca not installed", verdict(of, 20, True)),
+         f"{of:.2f}x" if of else "OpenFisca not installed", verdict(of, 20, True),
+         "openfisca"),
         ("cold first run of the default scenario under 10 s",
          f"{_s(cold_total)} wall, {_s(cold_cpu)} CPU; compile "
          f"{_s(cold.get('compile'))} wall, "
          f"{_s(cold.get('project_totals_first', {}).get('cpu'))} CPU"
          if cold else "not measured",
-         verdict(cold_cpu or None, 10, False)),
+         verdict(cold_cpu or None, 10, False), "first_run"),
         ("`spsim --help` under 0.5 s", f"{_s(h.get('wall'))} wall, {_s(h.get('cpu'))} CPU",
-         _startup_verdict(h)),
+         _startup_verdict(h), "startup"),
         ("`spsim --version` under 0.5 s", f"{_s(v.get('wall'))} wall, {_s(v.get('cpu'))} CPU",
-         _startup_verdict(v)),
+         _startup_verdict(v), "startup"),
     ]
+    why["startup"] = f"heavy modules imported: {st.get('heavy_modules_loaded')}"
     if mem:
         per = mem["held_beyond_outputs_per_record"]
+        when = _stamp_text(fig.get("memory_measured") or {})
         rows.append((
             f"{mem['base_records']:,} base records over {mem['years']} years complete",
             f"{mem['records']:,} records; {_s(mem['wall'])} wall, {_s(mem['cpu'])} CPU; "
-            f"peak {mem['peak_rss'] / 2**30:.2f} GiB", "**met**"))
+            f"peak {mem['peak_rss'] / 2**30:.2f} GiB; {when}", "**met**", ""))
         rows.append(("held memory under 100 bytes per record beyond the outputs",
-                     f"{per:.0f} B/record", verdict(per, 100, False)))
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+                     f"{per:.0f} B/record (the same run)", verdict(per, 100, False),
+                     "memory"))
+    if mc:
+        ratio = mc.get("ratio")
+        timed = mc.get("separate_timed")
+        how = (f"{mc['draws']:,} draws, {mc['records']:,} base records, {mc['years']} years"
+               + ("" if timed == mc["draws"] else
+                  f"; separate runs: the first {timed:,} timed, extrapolated to "
+                  f"{mc['draws']:,}"))
+        rows.append((f"{mc['draws']:,} Monte Carlo draws at least 30x faster than "
+                     f"{mc['draws']:,} separate runs (separate / fused)",
+                     f"{ratio:.1f}x wall, {mc.get('ratio_cpu', float('nan')):.1f}x CPU "
+                     f"({how})" if ratio else "not measured", verdict(ratio, 30, True),
+                     "uncertainty"))
+    lines += [f"| {a} | {b} | {c} | {why.get(k, '') if 'missed' in c else ''} |"
+              for a, b, c, k in rows]
     if pj:
         lines += [
             "",
@@ -268,8 +390,31 @@ def tables(fig: dict) -> str:
                   f"* `python -X importtime -c 'import simulate.cli'`: "
                   f"{(st.get('import_simulate_cli_us') or 0) / 1000:.0f} ms cumulative; "
                   f"heavy modules loaded: {st.get('heavy_modules_loaded') or 'none'}."]
+    if mc:
+        lines += ["", f"### Monte Carlo (`benchmarks/bench_uncertainty.py`, "
+                  f"`scenarios/lao_mecg_uncertainty.toml`, {mc['records']:,} base records, "
+                  f"{mc['years']} years)", "", "| measure | wall | CPU |", "|---|---|---|",
+                  f"| fused: {mc['draws']:,} draws in one run | {_s(mc['fused_s'])} | "
+                  f"{_s(mc.get('fused_cpu'))} |",
+                  f"| ... of which the kernel (`engine.project_draws`) | | "
+                  f"{_s(mc.get('fused_kernel_cpu'))} |",
+                  f"| ... each draw's results (`engine.results`) | | "
+                  f"{_s(mc.get('fused_results_cpu'))} |",
+                  f"| ... the join along `draw` (`runner.combine`) | {_s(mc.get('fused_join_s'))}"
+                  f" | {_s(mc.get('fused_join_cpu'))} |",
+                  f"| separate: {mc['draws']:,} runs"
+                  + ("" if mc.get("separate_timed") == mc["draws"] else
+                     f" (the first {mc.get('separate_timed'):,} timed, extrapolated)")
+                  + f" | {_s(mc['separate_s'])} | {_s(mc.get('separate_cpu'))} |",
+                  f"| separate / fused | {mc['ratio']:.1f}x | "
+                  f"{mc.get('ratio_cpu', float('nan')):.1f}x |",
+                  f"| load average (1 / 5 / 15 min) | before {_load(mc.get('load_before'))}; "
+                  f"after {_load(mc.get('load_after'))} | |",
+                  "", "Every separate run's `total_cost` is asserted equal to its fused "
+                  "draw's, bit for bit, before the ratio is reported."]
     if mem:
         lines += ["", "### Memory at scale (`benchmarks/bench_memory.py`, run once)", "",
+                  f"{_stamp_text(fig.get('memory_measured') or {})}.", "",
                   "| measure | value |", "|---|---|",
                   f"| records (base -> with birth cohorts) | {mem['base_records']:,} -> "
                   f"{mem['records']:,} |",
@@ -286,6 +431,16 @@ def tables(fig: dict) -> str:
                   f"| load average (1 / 5 / 15 min) | before {_load(mem['load_before'])}; "
                   f"after {_load(mem['load_after'])} |"]
     return "\n".join(lines)
+
+
+def _stamp_text(stamp: dict) -> str:
+    """``measured 2026-11-29 19:54 at commit baadcf0 (12 commits before this table)``."""
+    if not stamp:
+        return "when measured: unknown"
+    behind = stamp.get("behind")
+    since = ("" if behind is None else " (this commit)" if behind == 0 else
+             f" (**{behind} commits before this table**: re-run with `--memory` to refresh)")
+    return f"measured {stamp.get('date')} at commit `{stamp.get('commit')}`{since}"
 
 
 def write_docs(fig: dict) -> None:
@@ -319,11 +474,16 @@ def main() -> None:
     fig["projection"] = run_json("projection", ["benchmarks/bench_projection.py",
                                                 *(["--quick"] if a.quick else []),
                                                 "--no-ablation"], a.reuse)
+    fig["uncertainty"] = run_json("uncertainty", ["benchmarks/bench_uncertainty.py",
+                                                  *(["--separate", "10"] if a.quick else [])],
+                                  a.reuse)
     mem = RESULTS / "memory.json"
     if a.memory:
         fig["memory"] = run_json("memory", ["benchmarks/bench_memory.py"], False)
     elif mem.exists():
         fig["memory"] = json.loads(mem.read_text())
+    if fig.get("memory"):
+        fig["memory_measured"] = measured("memory", fig["memory"])
     fig["load_after"] = os.getloadavg()
     (RESULTS / "all.json").write_text(json.dumps(fig, indent=2, default=float) + "\n")
     print(tables(fig))

@@ -20,14 +20,21 @@ from __future__ import annotations
 
 from typing import Any
 
-#: seconds to compile each kernel with an empty cache, measured on the 2-core
-#: development machine (benchmarks/bench_first_run.py; docs/performance.md)
+#: seconds to compile each kernel with an empty cache on an idle machine
+#: (benchmarks/bench_first_run.py; docs/performance.md, "Round 6 (cold)")
 COMPILE_SECONDS = {
-    # the default scenario's specialisation: 13 s of CPU at load 5.5 (round 4); the
-    # previous round's quiet/loaded ratio puts it near 6 s idle, means tests larger
-    "project_households": 8.0,
-    "reduce_chunks": 1.0,
+    # the default scenario's specialisation: 15.9 s of CPU, 14.9 s wall at load 1.0
+    # (docs/performance.md's generated table, d32aa6a); means tests compile larger ones
+    "project_households": 15.0,
+    "reduce_chunks": 0.2,
     "simulate_fund": 10.0,
+    # the population's small kernels: 2.4 s together (prepare cold 3.3 s against warm
+    # 0.9 s at load 1.0), shared out by each one's compile time under load
+    "jacobian": 0.8,
+    "record_keys": 0.5,
+    "uniform_units": 0.5,
+    "age_year": 0.45,
+    "cumulative_shares": 0.2,
 }
 
 
@@ -51,11 +58,22 @@ def scenario_flags(scenario: Any) -> tuple[bool, ...]:
 def scenario_kernels(scenario: Any) -> list[Any]:
     """The numba dispatchers a run of ``scenario`` calls: the projection kernel
     specialised to its structure (its generated module is written if missing) and the
-    reduction always, the fund's Monte Carlo only with ``[fund]``."""
+    reduction always, the population's kernels (the birth cohorts' yearly pass and
+    mothers' draw, the records' keys; for a synthetic population also the raking's
+    Jacobian and the counter-based uniforms), the fund's Monte Carlo only with
+    ``[fund]``."""
+    from .kernels.births import age_year, cumulative_shares
     from .kernels.projection import reduce_chunks
+    from .kernels.rng import record_keys
     from .kernels.specialise import kernel
 
-    kernels = [kernel(scenario_flags(scenario)), reduce_chunks]
+    kernels = [kernel(scenario_flags(scenario)), reduce_chunks, age_year, cumulative_shares,
+               record_keys]
+    if getattr(scenario, "population_source", "synthetic") == "synthetic":
+        from .kernels.raking import jacobian
+        from .kernels.rng import uniform_units
+
+        kernels += [jacobian, uniform_units]
     if getattr(scenario, "fund", None) is not None:
         from .kernels.fund import simulate_fund
 

@@ -56,11 +56,43 @@ def test_is_cached_follows_numbas_cache(tmp_path: Path) -> None:
     assert _probe(tmp_path, cache) == [False, True]
 
 
+POPULATION_KERNELS = ["age_year", "cumulative_shares", "record_keys"]
+SYNTHETIC_KERNELS = ["jacobian", "uniform_units"]
+
+
 def test_scenario_kernels_fund_only_with_fund() -> None:
     names = [k.__name__ for k in kernel_cache.scenario_kernels(SimpleNamespace(fund=None))]
-    assert names == ["project_households", "reduce_chunks"]
+    assert names == ["project_households", "reduce_chunks", *POPULATION_KERNELS,
+                     *SYNTHETIC_KERNELS]
     with_fund = kernel_cache.scenario_kernels(SimpleNamespace(fund=object()))
     assert [k.__name__ for k in with_fund][-1] == "simulate_fund"
+
+
+def test_scenario_kernels_population_kernels_by_source() -> None:
+    """The raking and the synthetic draws only for a synthetic population; every kernel
+    named has an idle-machine compile time of its own in the estimate."""
+    micro = SimpleNamespace(fund=None, population_source="households.csv")
+    names = [k.__name__ for k in kernel_cache.scenario_kernels(micro)]
+    assert names == ["project_households", "reduce_chunks", *POPULATION_KERNELS]
+    everything = kernel_cache.scenario_kernels(SimpleNamespace(fund=object()))
+    assert {k.__name__ for k in everything} <= set(kernel_cache.COMPILE_SECONDS)
+
+
+def test_estimate_counts_the_small_kernels_when_cold(monkeypatch) -> None:
+    """Only the population's kernels cold (the projection kernel warm): a notice whose
+    estimate is the sum of theirs; all cold: the projection kernel's added."""
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    sc = SimpleNamespace(fund=None)
+    small = POPULATION_KERNELS + SYNTHETIC_KERNELS
+    monkeypatch.setattr(kernel_cache, "is_cached", lambda k: k.__name__ not in small)
+    assert kernel_cache.cold_kernels(sc) == small
+    seconds = sum(kernel_cache.COMPILE_SECONDS[n] for n in small)
+    notice = kernel_cache.compile_notice(sc)
+    assert notice is not None and f"about {seconds:.0f} s;" in notice
+    monkeypatch.setattr(kernel_cache, "is_cached", lambda k: False)
+    total = seconds + kernel_cache.COMPILE_SECONDS["project_households"] \
+        + kernel_cache.COMPILE_SECONDS["reduce_chunks"]
+    assert kernel_cache.estimate_seconds(kernel_cache.cold_kernels(sc)) == pytest.approx(total)
 
 
 def test_compile_notice_names_cold_kernels_and_time(monkeypatch) -> None:

@@ -135,7 +135,10 @@ def test_chart_text_is_readable(khm: Path) -> None:
     cost = next(s for s in svgs if "Cost by programme" in s)
     assert "Cash transfer for older persons (60+)" in cost  # label, not the id "elderly"
     assert re.search(r">\d[\d.,]* (bn|tn)<", cost)
-    assert "1e" not in re.sub(r"<[^>]+>", " ", cost).replace("1e-", "")  # no offset text
+    # no offset text (the source line's hash, which depends on the checkout's path in
+    # the scenario's extends, may hold "1e": not a number)
+    text = re.sub(r"sha256 [0-9a-f]{12}", " ", re.sub(r"<[^>]+>", " ", cost))
+    assert "1e" not in text.replace("1e-", "")
     digest = hashlib.sha256((khm / "scenario.original.toml").read_bytes()).hexdigest()
     for svg in svgs:
         assert "khm_family_package_financing_small.toml" in svg

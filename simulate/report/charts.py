@@ -4,7 +4,9 @@
 each decides from the Dataset whether its data are present (:func:`available`).
 :class:`ChartSet` renders each chart once, as PNG (a file of the run folder) and SVG
 (embedded in report.html). A run with draws is charted by the mean over its draws,
-plus the fan charts of the draws.
+plus the fan charts of the draws. Inside :func:`drawing_ahead` (``write_run``) a new
+ChartSet draws its charts in a forked child process (forked.py) while the run's other
+files are written, the same bytes as drawn here.
 
 Programmes and financing sources are named by their labels, not their ids; money
 axes read ``bn``/``tn``; shares are shown as percentages.
@@ -12,7 +14,8 @@ axes read ``bn``/``tn``; shares are shown as percentages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -276,6 +279,25 @@ class Rendered:
     svg: str
 
 
+#: ChartSets made inside :func:`drawing_ahead` (innermost last), to stop their children
+_AHEAD: list[list[ChartSet]] = []
+
+
+@contextlib.contextmanager
+def drawing_ahead() -> Iterator[None]:
+    """A ChartSet made inside the block starts drawing every chart at once in a forked
+    child process (:class:`simulate.report.forked.Forked`); a child still running when
+    the block ends (an error, an interrupt) is killed."""
+    made: list[ChartSet] = []
+    _AHEAD.append(made)
+    try:
+        yield
+    finally:
+        _AHEAD.remove(made)
+        for charts in made:
+            charts.cancel()
+
+
 class ChartSet:
     """The charts of one run, each drawn once on first use (PNG and SVG)."""
 
@@ -284,16 +306,44 @@ class ChartSet:
         self.mean = central(ds) if has_draws(ds) else ds
         self.charts = available(ds)
         self._done: dict[str, Rendered] = {}
+        self._ahead: Any = None
+        if _AHEAD and self.charts:
+            from .forked import Forked
+
+            self._ahead = Forked(self._draw_all)
+            _AHEAD[-1].append(self)
+
+    def _draw(self, chart: Chart) -> tuple[bytes, str]:
+        fig = chart.draw(self.ds if chart.draws else self.mean, chart.title)
+        try:
+            return style.png_bytes(fig), style.svg_text(fig)
+        finally:
+            style.close(fig)
+
+    def _draw_all(self) -> dict[str, tuple[bytes, str]]:
+        return {c.file: self._draw(c) for c in self.charts}
+
+    def _collect(self) -> None:
+        """The charts drawn by the child, if one was started (drawn here if it failed)."""
+        ahead, self._ahead = self._ahead, None
+        drawn = ahead.result() or {}
+        for c in self.charts:
+            if c.file in drawn and c.file not in self._done:
+                png, svg = drawn[c.file]
+                self._done[c.file] = Rendered(c, png, svg)
+
+    def cancel(self) -> None:
+        """Stop a child still drawing (its charts are then drawn here when asked for)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.cancel()
 
     def get(self, chart: Chart) -> Rendered:
         """The chart drawn (drawn now if not yet)."""
+        if self._ahead is not None:
+            self._collect()
         if chart.file not in self._done:
-            fig = chart.draw(self.ds if chart.draws else self.mean, chart.title)
-            try:
-                self._done[chart.file] = Rendered(chart, style.png_bytes(fig),
-                                                  style.svg_text(fig))
-            finally:
-                style.close(fig)
+            self._done[chart.file] = Rendered(chart, *self._draw(chart))
         return self._done[chart.file]
 
     def all(self) -> list[Rendered]:

@@ -74,7 +74,8 @@ def report_files(ds: xr.Dataset) -> dict[str, Writer]:
     from .xlsx import write_workbook
 
     charts = ChartSet(ds)
-    out: dict[str, Writer] = {c.file: charts.writer(c) for c in charts.charts}
-    out["tables.xlsx"] = lambda p: write_workbook(ds, p)
+    # the workbook first: charts drawn ahead (charts.drawing_ahead) have time to finish
+    out: dict[str, Writer] = {"tables.xlsx": lambda p: write_workbook(ds, p)}
+    out.update({c.file: charts.writer(c) for c in charts.charts})
     out["report.html"] = lambda p: write_report(ds, p, charts)
     return out

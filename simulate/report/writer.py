@@ -15,8 +15,10 @@ from pathlib import Path
 import xarray as xr
 
 from . import runtables
+from .charts import drawing_ahead
 from .draws import central, has_draws
 from .fund import fund_writers, has_fund
+from .netcdf import write_netcdf
 from .outfolder import Writer, write_folder
 from .outputs import provenance_files, report_files
 from .risk import risk_writers
@@ -35,7 +37,7 @@ def write_atomically(target: Path, writers: dict[str, Writer], *, force: bool = 
 
 def _netcdf(ds: xr.Dataset) -> Writer:
     def write(path: Path) -> None:
-        ds.to_netcdf(path, engine="h5netcdf")
+        write_netcdf(ds, path)  # without importing dask (netcdf.py)
 
     return write
 
@@ -53,6 +55,12 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
     (outputs.py); with draws also uncertainty.csv and uncertainty.png (the tables show
     the draws' means); with a fund plan also its files (:func:`fund_writers`: fund.txt
     and its CSV; its charts come with the run's charts, its sheets in tables.xlsx)."""
+    with drawing_ahead():  # the charts drawn in a child process meanwhile (charts.py)
+        return _write_run(ds, target)
+
+
+def _write_run(ds: xr.Dataset, target: Path) -> Path:
+    reports = report_files(ds)  # first: the charts start drawing (drawing_ahead)
     table = central(ds) if has_draws(ds) else ds
     writers = {
         "results.nc": _netcdf(ds),
@@ -63,7 +71,7 @@ def write_run(ds: xr.Dataset, target: Path) -> Path:
         "summary.txt": _text(run_summary(ds)),
         "scenario.toml": _text(ds.attrs["scenario"].rstrip("\n")),
         **provenance_files(ds),
-        **report_files(ds),
+        **reports,
     }
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_table_csv(runtables.uncertainty(ds), p)

@@ -1,0 +1,162 @@
+"""Work done in a forked child process while this process does other work (the run's
+charts while its other files are written: :func:`simulate.report.charts.drawing_ahead`).
+
+A :class:`Forked` forks at once; the child computes ``work()``, sends the pickled result
+through a pipe and exits (``os._exit``: no atexit handlers, no buffers of the parent
+flushed twice). :meth:`Forked.result` returns it, or None when the child failed or was
+killed, or sent nothing within :data:`TIMEOUT` seconds, so the caller does the work
+itself and reports any error as it would have.
+Ctrl-C, SIGTERM and SIGHUP end the child at once (their default action: it writes
+nothing but the pipe); :meth:`Forked.cancel` kills and reaps a child no longer wanted.
+
+Only where it pays and is safe: Linux (``fork`` without re-importing), and more than
+one CPU available to this process; elsewhere nothing is forked and :meth:`result` is
+None.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+#: seconds a caller waits for a child's result before doing the work itself (a child
+#: that never answers, e.g. stuck on a lock inherited from another thread)
+TIMEOUT = 300.0
+#: signals that end the child with their default action (as an interrupt of the run)
+_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP")
+                 if hasattr(signal, n))
+
+
+def available() -> bool:
+    """Whether work may be forked here: Linux, and at least two CPUs for this process."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus > 1
+
+
+class Forked:
+    """``work()`` computed in a forked child (module doc); ``result()`` to collect it."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.pid: int | None = None
+        self._fd: int | None = None
+        if not available():
+            return
+        try:
+            read, write = os.pipe()
+        except OSError:  # no file descriptors left: the work is done by the caller
+            return
+        # no interrupt between the fork and the child's own handlers: a Ctrl-C there
+        # would unwind the child into the caller's code
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns of forking with threads
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except BaseException as exc:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            os.close(read)
+            os.close(write)
+            if isinstance(exc, OSError):  # no memory or processes for a child
+                return
+            raise
+        if pid == 0:  # the child: never returns
+            code = 1
+            try:
+                os.close(read)
+                for s in _SIGNALS:
+                    signal.signal(s, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            except BaseException:  # the parent does the work itself and reports it
+                pass
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self._fd = pid, read
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a held Ctrl-C: now
+        except BaseException:
+            self.cancel()
+            raise
+
+    def result(self, timeout: float = TIMEOUT) -> Any | None:
+        """The child's result (waits for it, at most ``timeout`` seconds), or None when
+        it failed, was killed, took longer or none was started. Collected once; an
+        interrupt while waiting kills the child."""
+        if self.pid is None or self._fd is None:
+            return None
+        try:
+            data = self._read(timeout)
+            if data is None:  # no answer in time (a child stuck): the caller does it
+                self.cancel()
+                return None
+            status = self._wait()
+        except BaseException:
+            self.cancel()
+            raise
+        self._close()
+        if status != 0 or not data:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:
+            return None
+
+    def cancel(self) -> None:
+        """Kill and reap the child if it still runs; the result is dropped."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._wait()
+        self._close()
+
+    def _read(self, timeout: float) -> bytes | None:
+        """Everything the child writes until it closes the pipe; None after ``timeout``
+        seconds without the end."""
+        assert self._fd is not None
+        deadline = time.monotonic() + timeout
+        parts: list[bytes] = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+                return None
+            part = os.read(self._fd, 1 << 20)
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def _wait(self) -> int | None:
+        """Reap the child: its exit code (negative: the signal that ended it)."""
+        while self.pid is not None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                self.pid = None
+                return None
+            except InterruptedError:
+                continue
+            self.pid = None
+            return os.waitstatus_to_exitcode(status)
+        return None

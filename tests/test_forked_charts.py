@@ -1,0 +1,119 @@
+"""The run's charts drawn in a forked child while the other files are written
+(simulate/report/forked.py, charts.drawing_ahead): the same bytes as drawn in the
+process, the child reaped, a failed or killed child replaced by drawing here."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import simulate
+from simulate.report import charts as charts_mod
+from simulate.report import forked
+from simulate.report.charts import ChartSet, drawing_ahead
+from simulate.report.writer import write_run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not forked.available(), reason="no fork or a single CPU")
+
+
+@pytest.fixture(scope="module")
+def ds():
+    sc = simulate.load_scenario(ROOT / "scenarios" / "lao_mecg.toml")
+    return simulate.run(replace(sc, records=2000, end_year=sc.start_year + 4))
+
+
+def _no_children() -> bool:
+    """No child process of this one, running or unreaped."""
+    try:
+        os.waitpid(-1, os.WNOHANG)  # (0, 0): one running; (pid, status): one unreaped
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_drawn_ahead_same_bytes_and_child_reaped(ds) -> None:
+    here = ChartSet(ds)
+    assert here._ahead is None  # outside drawing_ahead: nothing forked
+    expected = {r.chart.file: (r.png, r.svg) for r in here.all()}
+    with drawing_ahead():
+        ahead = ChartSet(ds)
+        assert ahead._ahead is not None and ahead._ahead.pid is not None
+        got = {r.chart.file: (r.png, r.svg) for r in ahead.all()}
+    assert got == expected and len(got) >= 4
+    assert _no_children()
+
+
+def test_failed_child_drawn_here(ds, monkeypatch) -> None:
+    """A child that fails (here: its drawing raises) gives no result: drawn here."""
+    real = ChartSet._draw_all
+    monkeypatch.setattr(ChartSet, "_draw_all", lambda self: 1 / 0)
+    with drawing_ahead():
+        charts = ChartSet(ds)
+        monkeypatch.setattr(ChartSet, "_draw_all", real)
+        first = charts.all()[0]
+    assert first.png.startswith(b"\x89PNG") and first.svg.startswith("<svg")
+    assert _no_children()
+
+
+def test_child_killed_when_the_block_ends(ds, monkeypatch) -> None:
+    """An error while writing: the child still drawing is killed and reaped."""
+    monkeypatch.setattr(ChartSet, "_draw_all", lambda self: time.sleep(60))
+    with pytest.raises(RuntimeError), drawing_ahead():
+        charts = ChartSet(ds)
+        pid = charts._ahead.pid
+        raise RuntimeError("a writer failed")
+    assert charts._ahead is None and _no_children()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_forked_result_and_signals() -> None:
+    assert forked.Forked(lambda: {"a": b"x"}).result() == {"a": b"x"}
+    assert forked.Forked(lambda: 1 / 0).result() is None
+    slow = forked.Forked(lambda: time.sleep(60))
+    os.kill(slow.pid, signal.SIGINT)  # Ctrl-C ends the child quietly: no result
+    assert slow.result() is None and _no_children()
+
+
+def test_write_run_charts_same_as_drawn_here(ds, tmp_path, monkeypatch) -> None:
+    write_run(ds, tmp_path / "ahead")
+    monkeypatch.setattr(charts_mod, "_AHEAD", [])
+    monkeypatch.setattr("simulate.report.writer.drawing_ahead",
+                        lambda: __import__("contextlib").nullcontext())
+    write_run(ds, tmp_path / "here")
+    names = sorted(p.name for p in (tmp_path / "here").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "ahead").iterdir())
+    for name in names:
+        if name.endswith((".png", ".html")):
+            assert (tmp_path / "ahead" / name).read_bytes() == \
+                (tmp_path / "here" / name).read_bytes(), name
+
+
+def test_stuck_child_times_out_and_is_killed() -> None:
+    stuck = forked.Forked(lambda: time.sleep(60))
+    pid = stuck.pid
+    t0 = time.monotonic()
+    assert stuck.result(timeout=0.5) is None and time.monotonic() - t0 < 10
+    assert _no_children()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_no_child_when_fork_fails(ds, monkeypatch) -> None:
+    """No memory or processes for a child: the charts are drawn here, nothing fails."""
+    def refuse():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(forked.os, "fork", refuse)
+    failed = forked.Forked(lambda: 1)
+    assert failed.pid is None and failed.result() is None
+    with drawing_ahead():
+        charts = ChartSet(ds)
+        assert charts.all()[0].png.startswith(b"\x89PNG")
