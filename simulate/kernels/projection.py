@@ -112,6 +112,8 @@ HIST_BINS = 2048
 HIST_LOG_MIN = -8.0
 HIST_LOG_MAX = 8.0
 MAX_AGE = 100
+#: a bound beyond any age in years (the age windows' "unbounded")
+WINDOW_INF = 1 << 40
 
 # Structure flags of the generic kernel: every structure compiled in. A kernel
 # specialised to a scenario (kernels/specialise.py) has each replaced by a literal, so
@@ -211,6 +213,45 @@ def _enrolled_from(age, birth_month, lo, hi, u_roll, rollout_p, y, d):
 
 
 @njit(cache=True)
+def _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi):
+    """Per programme, ages in years ``[lo, hi)`` outside which a member meets none of its
+    groups in any month of the year: the hull over its groups of each group's age and
+    age-in-months ranges, widened by a year on each side (so that it holds for ages in
+    completed months ``12 age + m``, ``m`` in -11..11, as well as in years). A programme
+    without groups has an empty window; one with a group without an age range, none."""
+    n_prog = prog_group_start.shape[0] - 1
+    win = np.empty((n_prog, 2), dtype=np.int64)
+    for p in range(n_prog):
+        lo_p = WINDOW_INF
+        hi_p = -WINDOW_INF
+        for g in range(prog_group_start[p], prog_group_start[p + 1]):
+            glo = -WINDOW_INF
+            ghi = WINDOW_INF
+            for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                var = cond_var[q]
+                if cond_kind[q] != 0 or (var != VAR_AGE and var != VAR_AGE_MONTHS):
+                    continue
+                lo = cond_lo[q]
+                hi = cond_hi[q]
+                if lo != lo or hi != hi:  # NaN: the condition never holds
+                    glo = WINDOW_INF
+                    continue
+                lo = min(max(lo, -1e6), 1e6)
+                hi = min(max(hi, -1e6), 1e6)
+                if var == VAR_AGE:
+                    glo = max(glo, int(np.floor(lo)) - 1)
+                    ghi = min(ghi, int(np.ceil(hi)) + 1)
+                else:
+                    glo = max(glo, int(np.floor((lo - 11.0) / 12.0)) - 1)
+                    ghi = min(ghi, int(np.ceil((hi + 11.0) / 12.0)) + 1)
+            lo_p = min(lo_p, glo)
+            hi_p = max(hi_p, ghi)
+        win[p, 0] = lo_p
+        win[p, 1] = hi_p
+    return win
+
+
+@njit(cache=True)
 def _bin(x, n_bins=HIST_BINS):
     if x <= 0.0:
         return 0
@@ -263,6 +304,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         need_take[p] = take_up_rate[p].min() < 1.0
         need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
+    win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
+                       cond_hi)
     m_max = max_members
     w = np.empty(m_max)
     ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
@@ -322,6 +365,10 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 static_ok[m, g] = ok
         grp_h = group[first]
         welfare_h = welfare[first]
+        # the bin and gap of welfare before transfers, for the line they were computed at
+        z_binned = np.nan
+        b0 = 0
+        gap0 = 0.0
         for y in range(n_years):
             # population and the household's expected composition
             size = 0.0
@@ -351,6 +398,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     age = ages[m]
                     a = min(age, MAX_AGE)
                     mo = months[i] if months[i] >= 0 else 0
+                    windowed = mo <= 11  # the age windows assume months 0..11
                     preg_known = False
                     preg = False
                     dis = False
@@ -363,6 +411,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     month_this = 0
                     month_next = 0
                     for p in range(n_prog):
+                        if windowed and (age < win[p, 0] or age >= win[p, 1]):
+                            continue  # outside the programme's age window: not eligible
                         if S_MONTHLY and monthly[p]:
                             # months within the year: a 12-bit mask per group
                             mp = 0
@@ -697,8 +747,10 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     # welfare before transfers: its bin and gap are the same in every
                     # draw with the same line (computed once)
                     z0 = poverty_line[y, 0]
-                    b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
-                    gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
+                    if z0 != z_binned:  # the same line as last year: the same bin
+                        z_binned = z0
+                        b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
+                        gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
                     for d in range(n_draws):
                         z = poverty_line[y, d]
                         if z <= 0.0:
