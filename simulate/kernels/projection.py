@@ -261,9 +261,11 @@ def _bin(x, n_bins=HIST_BINS):
 
 @njit(cache=True)
 def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
-                    settings):
+                    settings, slot):
     """Accumulate the households of chunk ``c`` (``chunk_hh[c]`` to ``chunk_hh[c + 1]``)
     into ``outs[k][c]``; the named bundles are those of :func:`project_households`.
+    ``slot`` (``n_years * 2 * n_bins``, all -1 on entry and on return) is the calling
+    thread's map from a histogram cell to its row in the chunk's compact histogram.
 
     Blocks under a structure flag (``S_...``, True here) are removed from the source of
     a kernel specialised to a scenario without that structure (kernels/specialise.py);
@@ -278,12 +280,13 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
      inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
      region_factor, band_upper, band_share) = params
     out, pop_out, pov_out, hist_out, overlap_out, group_out = outs
-    first_active, has_pregnant_data, has_disabled_data, seed, max_members = settings
+    hist_key, hist_value, hist_count = hist_out
+    first_active, has_pregnant_data, has_disabled_data, seed, max_members, n_bins = settings
     n_years = years.shape[0]
     n_prog = unit.shape[0]
     n_groups = group_cond_start.shape[0] - 1
     n_draws = price_index.shape[1]
-    n_bins = hist_out.shape[3]
+    n_cells = 0  # rows of the chunk's compact histogram in use
     do_overlap = overlap_out.shape[2] > 1
     useed = np.uint64(seed)
     # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
@@ -766,8 +769,23 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 pov_out[c, y, k, POV_GAP, d] += persons * gap
                                 pov_out[c, y, k, POV_SEVERITY, d] += persons * gap * gap
                             b = b0 if same else _bin(x / z, n_bins)
-                            hist_out[c, y, k, b, 0, d] += persons
-                            hist_out[c, y, k, b, 1, d] += persons * x
+                            # the cell's row in the chunk's compact histogram (made,
+                            # zero, at its first use: each row is the chunk's sum
+                            # from zero, in household order, as a dense one would be)
+                            cell = (y * 2 + k) * n_bins + b
+                            r = slot[cell]
+                            if r < 0:
+                                r = n_cells
+                                if r >= hist_key.shape[1]:
+                                    raise ValueError("histogram rows of a chunk exhausted")
+                                n_cells += 1
+                                slot[cell] = r
+                                hist_key[c, r] = cell
+                                for hj in range(2):
+                                    for hd in range(n_draws):
+                                        hist_value[c, r, hj, hd] = 0.0
+                            hist_value[c, r, 0, d] += persons
+                            hist_value[c, r, 1, d] += persons * x
                 if do_overlap:
                     for m in range(n_mem):
                         if ages[m] < 0 or not might[m]:
@@ -783,6 +801,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
             for m in range(n_mem):
                 if ages[m] >= 0:
                     w[m] *= survival[y, sex[first + m], min(ages[m], MAX_AGE)]
+    hist_count[c] = n_cells
+    for r in range(n_cells):  # the thread's map back to all -1 for its next chunk
+        slot[hist_key[c, r]] = -1
 
 
 
@@ -796,11 +817,13 @@ def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, 
     in the order :func:`household_chunk` unpacks them): ``records`` per record,
     ``demography`` (survival, fertility, disability, years), ``rules`` (the programmes'
     structure tables), ``params`` (parameter tables, draws on the last axis), ``outs``
-    (the six outputs) and ``settings`` (first_active, has_pregnant_data,
-    has_disabled_data, seed, max_members)."""
+    (the six outputs, the histogram as its compact (keys, values, counts): see
+    :func:`project_households`) and ``settings`` (first_active, has_pregnant_data,
+    has_disabled_data, seed, max_members, n_bins)."""
+    slot = np.full(demography[3].shape[0] * 2 * settings[5], -1, dtype=np.int32)
     for c in range(first, chunk_hh.shape[0] - 1, step):
         household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
-                        settings)
+                        settings, slot)
 
 
 def run_threads(kernel, n_chunks: int, threads: int, *args) -> None:
@@ -836,7 +859,8 @@ def project_households(
     per chunk of households and per parameter draw d (the last axis):
     ``out[chunk, year, programme, group, measure, d]``, ``pop_out[chunk, year, sex, age]``,
     ``pov_out[chunk, year, before/after, measure, d]``,
-    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]``,
+    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]`` (dense here; the
+    kernel itself writes each chunk's histogram compactly, :func:`histogram_rows`),
     ``overlap_out[chunk, year, combination, eligible/receiving, d]`` (persons;
     combinations as bit masks of programmes, when there are at most 12) and
     ``group_out[chunk, year, group]`` (persons by welfare group).
@@ -848,8 +872,10 @@ def project_households(
     evaluated on them (common random numbers). The engine calls the kernel specialised
     to the scenario's structure instead (kernels/specialise.py): same arithmetic.
     """
+    n_chunks, n_bins = chunk_hh.shape[0] - 1, hist_out.shape[3]
+    compact = histogram_rows(n_chunks, years.shape[0] * 2 * n_bins, hist_out.shape[-1])
     run_threads(
-        project_chunks, chunk_hh.shape[0] - 1, numba.get_num_threads(), hh_start, chunk_hh,
+        project_chunks, n_chunks, numba.get_num_threads(), hh_start, chunk_hh,
         (age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
          static, welfare, target_value, income, region),
         (survival, fertility, disability, years),
@@ -859,8 +885,9 @@ def project_households(
         (price_index, poverty_line, take_up_rate, rollout, amount, target_threshold,
          exclusion, inclusion, disregard, taper, cap, eq_first, eq_other, eq_child,
          child_age, norm_cost, region_factor, band_upper, band_share),
-        (out, pop_out, pov_out, hist_out, overlap_out, group_out),
-        (first_active, has_pregnant_data, has_disabled_data, seed, max_members))
+        (out, pop_out, pov_out, compact, overlap_out, group_out),
+        (first_active, has_pregnant_data, has_disabled_data, seed, max_members, n_bins))
+    expand_histogram(*compact, hist_out.reshape(n_chunks, -1, 2, hist_out.shape[-1]))
 
 
 @njit(cache=True)
@@ -871,3 +898,44 @@ def reduce_chunks(chunks, total):
         flat = chunks[c].reshape(-1)
         for j in range(flat.shape[0]):
             flat_total[j] += flat[j]
+
+
+def histogram_rows(n_chunks: int, rows: int, n_draws: int) -> tuple[np.ndarray, ...]:
+    """The kernel's compact per-chunk welfare histogram: ``keys[chunk, row]`` (the cell
+    ``(year * 2 + before/after) * n_bins + bin``), ``values[chunk, row, weight/welfare,
+    d]`` and ``counts[chunk]`` (rows in use). A chunk writes only the cells its
+    households reach, each row its sum from zero in household order; ``rows`` must be
+    at least the cells a chunk can reach (``n_years * 2 * min(n_bins, households x
+    draws)``; the kernel raises if not). Left uninitialised: the kernel writes every
+    row it counts."""
+    return (np.empty((n_chunks, rows), dtype=np.int32),
+            np.empty((n_chunks, rows, 2, n_draws)),
+            np.zeros(n_chunks, dtype=np.int64))
+
+
+@njit(cache=True)
+def reduce_histogram(keys, values, counts, total):
+    """Add each chunk's compact histogram rows into ``total[cell, weight/welfare, d]``,
+    in chunk order. Bit-identical to adding dense per-chunk histograms in chunk order
+    (:func:`reduce_chunks`): a cell's total is the same sums in the same order, and the
+    cells a chunk does not reach would only have added +0.0 (``total`` starts at +0.0
+    and is never -0.0, so adding +0.0 leaves it unchanged)."""
+    for c in range(keys.shape[0]):
+        for r in range(counts[c]):
+            cell = keys[c, r]
+            for j in range(values.shape[2]):
+                for d in range(values.shape[3]):
+                    total[cell, j, d] += values[c, r, j, d]
+
+
+@njit(cache=True)
+def expand_histogram(keys, values, counts, dense):
+    """Write each chunk's compact histogram into ``dense[chunk, cell, weight/welfare,
+    d]`` (zero where the chunk reaches no household): the per-chunk layout of
+    :func:`project_households`'s ``hist_out``."""
+    for c in range(keys.shape[0]):
+        for r in range(counts[c]):
+            cell = keys[c, r]
+            for j in range(values.shape[2]):
+                for d in range(values.shape[3]):
+                    dense[c, cell, j, d] = values[c, r, j, d]
