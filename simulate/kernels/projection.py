@@ -392,6 +392,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 # shrinking as the expected size falls below one
                 w_hh = w_h * min(1.0, size)
                 # conditions (shared by the draws): person-level eligibility
+                any_elig = False  # a member eligible for some programme this year
                 for m in range(n_mem):
                     for p in range(n_prog):
                         elig[m, p] = False
@@ -476,6 +477,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             m_preg[m, p] = mp
                             m_other[m, p] = mo_
                             elig[m, p] = (mp | mo_) != 0
+                            any_elig = any_elig or elig[m, p]
                             continue
                         if not S_YEARLY:
                             continue
@@ -512,6 +514,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     break
                             if ok:
                                 elig[m, p] = True
+                                any_elig = True
                                 break
                 # members who may be in a programme in some draw: their combinations
                 # of programmes are kept per draw; the others' are none in every draw
@@ -526,7 +529,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     if ages[m] < 0:
                         continue
                     may = hh_any
-                    for p in range(n_prog):
+                    for p in range(n_prog if any_elig else 0):
                         if elig[m, p]:
                             may = True
                     might[m] = may
@@ -538,8 +541,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                         w_none += w[m]
                 for d in range(n_draws):
                     total[d] = 0.0
-                # programmes in declaration order, every draw
-                for p in range(n_prog):
+                # programmes in declaration order, every draw (none to evaluate when no
+                # member is eligible and no monthly programme carries last year's cash)
+                for p in range(n_prog if any_elig or need_month else 0):
                     bit = np.int64(1) << np.int64(p)
                     for d in range(n_draws):
                         hh_benefit[p, d] = 0.0
