@@ -8,7 +8,9 @@ Records are sorted by household (``hh_start[h]`` is the first record of
 household h). Households are split into fixed chunks (``chunk_hh``, independent
 of the thread count); each chunk accumulates into its own slice of the outputs
 and :func:`reduce_chunks` adds the chunks in order, so results are bit-identical
-whatever the number of threads or batches.
+whatever the number of threads or batches. The welfare histogram, the one large
+output, is written compactly: a chunk's rows hold only the cells its households
+reach (:func:`histogram_rows`), added in chunk order by :func:`reduce_histogram`.
 
 Parameter draws: the programme parameters (take-up rates, roll-out, amounts,
 thresholds, errors, caps, scales, normative costs, prices, poverty line) carry a
@@ -32,6 +34,9 @@ Per household and year y, for each member i alive (entry year reached):
   ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
 * eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
   integer codes as a bit mask).
+  A member outside a programme's age window (:func:`_age_windows`, the hull of
+  its groups' age conditions widened by a year) is not eligible and is not
+  evaluated; a household-year with no member eligible skips the programmes.
 
 Programmes are evaluated in declaration order. A person programme's unit is
 the member; a household programme's unit is the household, eligible when any
