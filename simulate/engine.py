@@ -27,7 +27,9 @@ from .kernels.projection import (
     HIST_BINS,
     N_MEASURES,
     N_POV,
+    histogram_rows,
     reduce_chunks,
+    reduce_histogram,
     run_threads,
 )
 from .kernels.specialise import kernel as specialised_kernel
@@ -55,6 +57,10 @@ from .scenario import Scenario
 CHUNK_SIZE = 4096
 #: chunks per kernel call (a progress step)
 CHUNKS_PER_BATCH = 16
+#: the position of the welfare histogram among the kernel's outputs
+HIST = 3
+#: chunks per thread in one kernel call (results do not depend on it)
+CHUNKS_PER_THREAD = 2
 
 Progress = Callable[[int, int], None]
 
@@ -357,7 +363,7 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
              t.income_row, t.income_from, t.take_up_code, t.monthly, t.pay_every, t.preg_reg,
              t.enrol_lo, t.enrol_hi)
     settings = (first_active, bool(pop.has_pregnant), bool(pop.has_disabled),
-                np.uint64(sc.seed), max_members)
+                np.uint64(sc.seed), max_members, hist_bins)
     parameters = _stack(draws)
     # compiled for the scenario's structure only (kernels/specialise.py)
     project = specialised_kernel(structure_flags(t.unit, t.kind, once, t.target_row,
@@ -365,10 +371,18 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),
               (n_years, 2, N_POV, n_draws), (n_years, 2, hist_bins, 2, n_draws),
               (n_years, n_combos, 2, n_draws), (n_years, n_groups))
-    per_chunk = 8 * sum(int(np.prod(s)) for s in shapes)
+    # the histogram is written compactly per chunk (kernels/projection.py,
+    # histogram_rows): at most 2 cells per household, year and draw, and at most the
+    # dense histogram's cells
+    rows = n_years * 2 * min(hist_bins, int(np.diff(chunk_hh).max(initial=1)) * n_draws)
+    per_chunk = 8 * sum(int(np.prod(s)) for i, s in enumerate(shapes) if i != HIST) + \
+        rows * (4 + 16 * n_draws)
     threads = numba.get_num_threads()
-    # a batch's chunks in one call when memory allows (the threads share them out)
-    per_call = max(1, min(CHUNKS_PER_BATCH, CALL_MEMORY // per_chunk))
+    # two chunks a thread per call (the threads share them out; more only held more
+    # output memory: 212 -> 91 B/record at 100,000 base records, the same time), fewer
+    # when draws make the outputs large
+    per_call = max(1, min(CHUNKS_PER_BATCH, CHUNKS_PER_THREAD * threads,
+                          CALL_MEMORY // per_chunk))
     n_chunks = len(chunk_hh) - 1
     todo = range(-(-n_chunks // CHUNKS_PER_BATCH)) if batches is None else batches
     for done, batch in enumerate(todo):
@@ -376,12 +390,17 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
         first, last = batch * CHUNKS_PER_BATCH, min(n_chunks, (batch + 1) * CHUNKS_PER_BATCH)
         for start in range(first, last, per_call):
             stop = min(last, start + per_call)
-            outs = [np.zeros((stop - start, *s)) for s in shapes]
+            outs: list = [np.zeros((stop - start, *s)) if i != HIST else
+                          histogram_rows(stop - start, rows, n_draws)
+                          for i, s in enumerate(shapes)]
             with _KERNEL_LOCK:  # one call at a time: its threads use every core
                 run_threads(project, stop - start, threads, hh_start,
                             np.ascontiguousarray(chunk_hh[start:stop + 1]), records,
                             demography, rules, parameters, tuple(outs), settings)
-            for part, total in zip(outs, partial, strict=True):
+            for i, (part, total) in enumerate(zip(outs, partial, strict=True)):
+                if i == HIST:  # the chunks' rows into their cells, in chunk order
+                    reduce_histogram(*part, total.reshape(-1, 2, n_draws))
+                    continue
                 # as (chunk, element) views: one compiled specialisation, not one per rank
                 reduce_chunks(part.reshape(len(part), -1), total.reshape(-1))
         if progress is not None:

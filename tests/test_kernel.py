@@ -607,3 +607,46 @@ def test_draws_together_equal_draws_apart(data, n_draws, seed) -> None:
             got = together[name] if name in ("population", "groups") else together[name][..., d]
             want = alone[name] if name in ("population", "groups") else alone[name][..., 0]
             np.testing.assert_array_equal(got, want, err_msg=f"{name}, draw {d}")
+
+
+# ------------------------------------------------------------------ age windows
+_BOUND = st.one_of(st.integers(-30, 1300).map(float), st.floats(-50.0, 1300.0),
+                   st.just(np.inf), st.just(-np.inf), st.just(np.nan))
+
+
+@given(st.lists(st.lists(st.tuples(st.sampled_from([kp.VAR_AGE, kp.VAR_AGE_MONTHS]),
+                                   _BOUND, _BOUND), max_size=3), max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_age_windows_hold_no_eligible_age_outside(groups) -> None:
+    """Outside a programme's window (``_age_windows``) no group of age conditions holds
+    in any month of the year: ages in years or in completed months, whole-year
+    (``12 age + months``, months 0..11) or month by month (``12 age + t - birth
+    month``)."""
+    starts = np.array([0, len(groups)], dtype=np.int64)
+    conds = [c for g in groups for c in g]
+    cond_start = np.cumsum([0] + [len(g) for g in groups]).astype(np.int64)
+    var = np.array([c[0] for c in conds], dtype=np.int64)
+    lo = np.array([c[1] for c in conds], dtype=np.float64)
+    hi = np.array([c[2] for c in conds], dtype=np.float64)
+    kind = np.zeros(len(conds), dtype=np.int64)
+    win = kp._age_windows(starts, cond_start, var, kind, lo, hi)
+    w_lo, w_hi = int(win[0, 0]), int(win[0, 1])
+
+    def holds(age: int, shift: int) -> bool:  # shift: months past 12 age, -11..11
+        for g in range(len(groups)):
+            ok = True
+            for q in range(cond_start[g], cond_start[g + 1]):
+                am = 12 * age + shift
+                v = float(am) if var[q] == kp.VAR_AGE_MONTHS else float(am // 12)
+                if not (v >= lo[q] and v < hi[q]):
+                    ok = False
+            if ok:
+                return True
+        return False
+
+    ages = [a for a in range(-2, 111) if a < w_lo or a >= w_hi]
+    for age in ages:
+        for shift in range(-11, 12):
+            if 12 * age + shift < 0:
+                continue
+            assert not holds(age, shift), (age, shift, w_lo, w_hi)

@@ -8,7 +8,9 @@ Records are sorted by household (``hh_start[h]`` is the first record of
 household h). Households are split into fixed chunks (``chunk_hh``, independent
 of the thread count); each chunk accumulates into its own slice of the outputs
 and :func:`reduce_chunks` adds the chunks in order, so results are bit-identical
-whatever the number of threads or batches.
+whatever the number of threads or batches. The welfare histogram, the one large
+output, is written compactly: a chunk's rows hold only the cells its households
+reach (:func:`histogram_rows`), added in chunk order by :func:`reduce_histogram`.
 
 Parameter draws: the programme parameters (take-up rates, roll-out, amounts,
 thresholds, errors, caps, scales, normative costs, prices, poverty line) carry a
@@ -32,6 +34,9 @@ Per household and year y, for each member i alive (entry year reached):
   ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
 * eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
   integer codes as a bit mask).
+  A member outside a programme's age window (:func:`_age_windows`, the hull of
+  its groups' age conditions widened by a year) is not eligible and is not
+  evaluated; a household-year with no member eligible skips the programmes.
 
 Programmes are evaluated in declaration order. A person programme's unit is
 the member; a household programme's unit is the household, eligible when any
@@ -112,6 +117,8 @@ HIST_BINS = 2048
 HIST_LOG_MIN = -8.0
 HIST_LOG_MAX = 8.0
 MAX_AGE = 100
+#: a bound beyond any age in years (the age windows' "unbounded")
+WINDOW_INF = 1 << 40
 
 # Structure flags of the generic kernel: every structure compiled in. A kernel
 # specialised to a scenario (kernels/specialise.py) has each replaced by a literal, so
@@ -211,6 +218,45 @@ def _enrolled_from(age, birth_month, lo, hi, u_roll, rollout_p, y, d):
 
 
 @njit(cache=True)
+def _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi):
+    """Per programme, ages in years ``[lo, hi)`` outside which a member meets none of its
+    groups in any month of the year: the hull over its groups of each group's age and
+    age-in-months ranges, widened by a year on each side (so that it holds for ages in
+    completed months ``12 age + m``, ``m`` in -11..11, as well as in years). A programme
+    without groups has an empty window; one with a group without an age range, none."""
+    n_prog = prog_group_start.shape[0] - 1
+    win = np.empty((n_prog, 2), dtype=np.int64)
+    for p in range(n_prog):
+        lo_p = WINDOW_INF
+        hi_p = -WINDOW_INF
+        for g in range(prog_group_start[p], prog_group_start[p + 1]):
+            glo = -WINDOW_INF
+            ghi = WINDOW_INF
+            for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                var = cond_var[q]
+                if cond_kind[q] != 0 or (var != VAR_AGE and var != VAR_AGE_MONTHS):
+                    continue
+                lo = cond_lo[q]
+                hi = cond_hi[q]
+                if lo != lo or hi != hi:  # NaN: the condition never holds
+                    glo = WINDOW_INF
+                    continue
+                lo = min(max(lo, -1e6), 1e6)
+                hi = min(max(hi, -1e6), 1e6)
+                if var == VAR_AGE:
+                    glo = max(glo, int(np.floor(lo)) - 1)
+                    ghi = min(ghi, int(np.ceil(hi)) + 1)
+                else:
+                    glo = max(glo, int(np.floor((lo - 11.0) / 12.0)) - 1)
+                    ghi = min(ghi, int(np.ceil((hi + 11.0) / 12.0)) + 1)
+            lo_p = min(lo_p, glo)
+            hi_p = max(hi_p, ghi)
+        win[p, 0] = lo_p
+        win[p, 1] = hi_p
+    return win
+
+
+@njit(cache=True)
 def _bin(x, n_bins=HIST_BINS):
     if x <= 0.0:
         return 0
@@ -220,9 +266,11 @@ def _bin(x, n_bins=HIST_BINS):
 
 @njit(cache=True)
 def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
-                    settings):
+                    settings, slot):
     """Accumulate the households of chunk ``c`` (``chunk_hh[c]`` to ``chunk_hh[c + 1]``)
     into ``outs[k][c]``; the named bundles are those of :func:`project_households`.
+    ``slot`` (``n_years * 2 * n_bins``, all -1 on entry and on return) is the calling
+    thread's map from a histogram cell to its row in the chunk's compact histogram.
 
     Blocks under a structure flag (``S_...``, True here) are removed from the source of
     a kernel specialised to a scenario without that structure (kernels/specialise.py);
@@ -237,12 +285,13 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
      inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
      region_factor, band_upper, band_share) = params
     out, pop_out, pov_out, hist_out, overlap_out, group_out = outs
-    first_active, has_pregnant_data, has_disabled_data, seed, max_members = settings
+    hist_key, hist_value, hist_count = hist_out
+    first_active, has_pregnant_data, has_disabled_data, seed, max_members, n_bins = settings
     n_years = years.shape[0]
     n_prog = unit.shape[0]
     n_groups = group_cond_start.shape[0] - 1
     n_draws = price_index.shape[1]
-    n_bins = hist_out.shape[3]
+    n_cells = 0  # rows of the chunk's compact histogram in use
     do_overlap = overlap_out.shape[2] > 1
     useed = np.uint64(seed)
     # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
@@ -263,6 +312,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         need_take[p] = take_up_rate[p].min() < 1.0
         need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
+    win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
+                       cond_hi)
     m_max = max_members
     w = np.empty(m_max)
     ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
@@ -322,6 +373,10 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 static_ok[m, g] = ok
         grp_h = group[first]
         welfare_h = welfare[first]
+        # the bin and gap of welfare before transfers, for the line they were computed at
+        z_binned = np.nan
+        b0 = 0
+        gap0 = 0.0
         for y in range(n_years):
             # population and the household's expected composition
             size = 0.0
@@ -342,6 +397,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 # shrinking as the expected size falls below one
                 w_hh = w_h * min(1.0, size)
                 # conditions (shared by the draws): person-level eligibility
+                any_elig = False  # a member eligible for some programme this year
                 for m in range(n_mem):
                     for p in range(n_prog):
                         elig[m, p] = False
@@ -351,6 +407,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     age = ages[m]
                     a = min(age, MAX_AGE)
                     mo = months[i] if months[i] >= 0 else 0
+                    windowed = mo <= 11  # the age windows assume months 0..11
                     preg_known = False
                     preg = False
                     dis = False
@@ -363,6 +420,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     month_this = 0
                     month_next = 0
                     for p in range(n_prog):
+                        if windowed and (age < win[p, 0] or age >= win[p, 1]):
+                            continue  # outside the programme's age window: not eligible
                         if S_MONTHLY and monthly[p]:
                             # months within the year: a 12-bit mask per group
                             mp = 0
@@ -423,6 +482,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             m_preg[m, p] = mp
                             m_other[m, p] = mo_
                             elig[m, p] = (mp | mo_) != 0
+                            any_elig = any_elig or elig[m, p]
                             continue
                         if not S_YEARLY:
                             continue
@@ -459,6 +519,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     break
                             if ok:
                                 elig[m, p] = True
+                                any_elig = True
                                 break
                 # members who may be in a programme in some draw: their combinations
                 # of programmes are kept per draw; the others' are none in every draw
@@ -473,7 +534,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     if ages[m] < 0:
                         continue
                     may = hh_any
-                    for p in range(n_prog):
+                    for p in range(n_prog if any_elig else 0):
                         if elig[m, p]:
                             may = True
                     might[m] = may
@@ -485,8 +546,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                         w_none += w[m]
                 for d in range(n_draws):
                     total[d] = 0.0
-                # programmes in declaration order, every draw
-                for p in range(n_prog):
+                # programmes in declaration order, every draw (none to evaluate when no
+                # member is eligible and no monthly programme carries last year's cash)
+                for p in range(n_prog if any_elig or need_month else 0):
                     bit = np.int64(1) << np.int64(p)
                     for d in range(n_draws):
                         hh_benefit[p, d] = 0.0
@@ -697,8 +759,10 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     # welfare before transfers: its bin and gap are the same in every
                     # draw with the same line (computed once)
                     z0 = poverty_line[y, 0]
-                    b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
-                    gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
+                    if z0 != z_binned:  # the same line as last year: the same bin
+                        z_binned = z0
+                        b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
+                        gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
                     for d in range(n_draws):
                         z = poverty_line[y, d]
                         if z <= 0.0:
@@ -714,8 +778,23 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 pov_out[c, y, k, POV_GAP, d] += persons * gap
                                 pov_out[c, y, k, POV_SEVERITY, d] += persons * gap * gap
                             b = b0 if same else _bin(x / z, n_bins)
-                            hist_out[c, y, k, b, 0, d] += persons
-                            hist_out[c, y, k, b, 1, d] += persons * x
+                            # the cell's row in the chunk's compact histogram (made,
+                            # zero, at its first use: each row is the chunk's sum
+                            # from zero, in household order, as a dense one would be)
+                            cell = (y * 2 + k) * n_bins + b
+                            r = slot[cell]
+                            if r < 0:
+                                r = n_cells
+                                if r >= hist_key.shape[1]:
+                                    raise ValueError("histogram rows of a chunk exhausted")
+                                n_cells += 1
+                                slot[cell] = r
+                                hist_key[c, r] = cell
+                                for hj in range(2):
+                                    for hd in range(n_draws):
+                                        hist_value[c, r, hj, hd] = 0.0
+                            hist_value[c, r, 0, d] += persons
+                            hist_value[c, r, 1, d] += persons * x
                 if do_overlap:
                     for m in range(n_mem):
                         if ages[m] < 0 or not might[m]:
@@ -731,6 +810,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
             for m in range(n_mem):
                 if ages[m] >= 0:
                     w[m] *= survival[y, sex[first + m], min(ages[m], MAX_AGE)]
+    hist_count[c] = n_cells
+    for r in range(n_cells):  # the thread's map back to all -1 for its next chunk
+        slot[hist_key[c, r]] = -1
 
 
 
@@ -744,11 +826,13 @@ def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, 
     in the order :func:`household_chunk` unpacks them): ``records`` per record,
     ``demography`` (survival, fertility, disability, years), ``rules`` (the programmes'
     structure tables), ``params`` (parameter tables, draws on the last axis), ``outs``
-    (the six outputs) and ``settings`` (first_active, has_pregnant_data,
-    has_disabled_data, seed, max_members)."""
+    (the six outputs, the histogram as its compact (keys, values, counts): see
+    :func:`project_households`) and ``settings`` (first_active, has_pregnant_data,
+    has_disabled_data, seed, max_members, n_bins)."""
+    slot = np.full(demography[3].shape[0] * 2 * settings[5], -1, dtype=np.int32)
     for c in range(first, chunk_hh.shape[0] - 1, step):
         household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
-                        settings)
+                        settings, slot)
 
 
 def run_threads(kernel, n_chunks: int, threads: int, *args) -> None:
@@ -784,7 +868,8 @@ def project_households(
     per chunk of households and per parameter draw d (the last axis):
     ``out[chunk, year, programme, group, measure, d]``, ``pop_out[chunk, year, sex, age]``,
     ``pov_out[chunk, year, before/after, measure, d]``,
-    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]``,
+    ``hist_out[chunk, year, before/after, bin, weight/welfare, d]`` (dense here; the
+    kernel itself writes each chunk's histogram compactly, :func:`histogram_rows`),
     ``overlap_out[chunk, year, combination, eligible/receiving, d]`` (persons;
     combinations as bit masks of programmes, when there are at most 12) and
     ``group_out[chunk, year, group]`` (persons by welfare group).
@@ -796,8 +881,10 @@ def project_households(
     evaluated on them (common random numbers). The engine calls the kernel specialised
     to the scenario's structure instead (kernels/specialise.py): same arithmetic.
     """
+    n_chunks, n_bins = chunk_hh.shape[0] - 1, hist_out.shape[3]
+    compact = histogram_rows(n_chunks, years.shape[0] * 2 * n_bins, hist_out.shape[-1])
     run_threads(
-        project_chunks, chunk_hh.shape[0] - 1, numba.get_num_threads(), hh_start, chunk_hh,
+        project_chunks, n_chunks, numba.get_num_threads(), hh_start, chunk_hh,
         (age0, months, sex, entry_idx, weight0, uid, group, pregnant_data, disabled_data,
          static, welfare, target_value, income, region),
         (survival, fertility, disability, years),
@@ -807,8 +894,9 @@ def project_households(
         (price_index, poverty_line, take_up_rate, rollout, amount, target_threshold,
          exclusion, inclusion, disregard, taper, cap, eq_first, eq_other, eq_child,
          child_age, norm_cost, region_factor, band_upper, band_share),
-        (out, pop_out, pov_out, hist_out, overlap_out, group_out),
-        (first_active, has_pregnant_data, has_disabled_data, seed, max_members))
+        (out, pop_out, pov_out, compact, overlap_out, group_out),
+        (first_active, has_pregnant_data, has_disabled_data, seed, max_members, n_bins))
+    expand_histogram(*compact, hist_out.reshape(n_chunks, -1, 2, hist_out.shape[-1]))
 
 
 @njit(cache=True)
@@ -819,3 +907,44 @@ def reduce_chunks(chunks, total):
         flat = chunks[c].reshape(-1)
         for j in range(flat.shape[0]):
             flat_total[j] += flat[j]
+
+
+def histogram_rows(n_chunks: int, rows: int, n_draws: int) -> tuple[np.ndarray, ...]:
+    """The kernel's compact per-chunk welfare histogram: ``keys[chunk, row]`` (the cell
+    ``(year * 2 + before/after) * n_bins + bin``), ``values[chunk, row, weight/welfare,
+    d]`` and ``counts[chunk]`` (rows in use). A chunk writes only the cells its
+    households reach, each row its sum from zero in household order; ``rows`` must be
+    at least the cells a chunk can reach (``n_years * 2 * min(n_bins, households x
+    draws)``; the kernel raises if not). Left uninitialised: the kernel writes every
+    row it counts."""
+    return (np.empty((n_chunks, rows), dtype=np.int32),
+            np.empty((n_chunks, rows, 2, n_draws)),
+            np.zeros(n_chunks, dtype=np.int64))
+
+
+@njit(cache=True)
+def reduce_histogram(keys, values, counts, total):
+    """Add each chunk's compact histogram rows into ``total[cell, weight/welfare, d]``,
+    in chunk order. Bit-identical to adding dense per-chunk histograms in chunk order
+    (:func:`reduce_chunks`): a cell's total is the same sums in the same order, and the
+    cells a chunk does not reach would only have added +0.0 (``total`` starts at +0.0
+    and is never -0.0, so adding +0.0 leaves it unchanged)."""
+    for c in range(keys.shape[0]):
+        for r in range(counts[c]):
+            cell = keys[c, r]
+            for j in range(values.shape[2]):
+                for d in range(values.shape[3]):
+                    total[cell, j, d] += values[c, r, j, d]
+
+
+@njit(cache=True)
+def expand_histogram(keys, values, counts, dense):
+    """Write each chunk's compact histogram into ``dense[chunk, cell, weight/welfare,
+    d]`` (zero where the chunk reaches no household): the per-chunk layout of
+    :func:`project_households`'s ``hist_out``."""
+    for c in range(keys.shape[0]):
+        for r in range(counts[c]):
+            cell = keys[c, r]
+            for j in range(values.shape[2]):
+                for d in range(values.shape[3]):
+                    dense[c, cell, j, d] = values[c, r, j, d]
