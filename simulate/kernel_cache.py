@@ -27,6 +27,7 @@ COMPILE_SECONDS = {
     # (docs/performance.md's generated table, d32aa6a); means tests compile larger ones
     "project_households": 15.0,
     "reduce_chunks": 0.2,
+    "reduce_histogram": 0.2,  # as small as reduce_chunks (inferred: not yet timed cold)
     "simulate_fund": 10.0,
     # the population's small kernels: 2.4 s together (prepare cold 3.3 s against warm
     # 0.9 s at load 1.0), shared out by each one's compile time under load
@@ -58,17 +59,17 @@ def scenario_flags(scenario: Any) -> tuple[bool, ...]:
 def scenario_kernels(scenario: Any) -> list[Any]:
     """The numba dispatchers a run of ``scenario`` calls: the projection kernel
     specialised to its structure (its generated module is written if missing) and the
-    reduction always, the population's kernels (the birth cohorts' yearly pass and
+    reductions (chunk totals, histogram rows) always, the population's kernels (the birth cohorts' yearly pass and
     mothers' draw, the records' keys; for a synthetic population also the raking's
     Jacobian and the counter-based uniforms), the fund's Monte Carlo only with
     ``[fund]``."""
     from .kernels.births import age_year, cumulative_shares
-    from .kernels.projection import reduce_chunks
+    from .kernels.projection import reduce_chunks, reduce_histogram
     from .kernels.rng import record_keys
     from .kernels.specialise import kernel
 
-    kernels = [kernel(scenario_flags(scenario)), reduce_chunks, age_year, cumulative_shares,
-               record_keys]
+    kernels = [kernel(scenario_flags(scenario)), reduce_chunks, reduce_histogram, age_year,
+               cumulative_shares, record_keys]
     if getattr(scenario, "population_source", "synthetic") == "synthetic":
         from .kernels.raking import jacobian
         from .kernels.rng import uniform_units

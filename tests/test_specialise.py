@@ -152,7 +152,8 @@ def test_compile_notice_reads_the_specialised_kernels_cache(tmp_path) -> None:
                              capture_output=True, text=True, check=True).stdout
         return json.loads(out.strip().splitlines()[-1])
 
-    assert cold("run") == ["project_households", "reduce_chunks", "age_year",
+    assert cold("run") == ["project_households", "reduce_chunks", "reduce_histogram",
+                           "age_year",
                            "cumulative_shares", "record_keys", "jacobian", "uniform_units"]
     assert cold("look") == []
     files = list((tmp_path / "xdg" / "simulate" / "kernels").glob("projection_*.py"))
