@@ -43,6 +43,12 @@ def test_source_has_literals_only(flags) -> None:
     assert not _flag_names(tree)
     names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     assert names == ["household_chunk", specialise.ENTRY]
+    # the entry holds the chunk body itself (compiled once), not a call of household_chunk
+    entry = next(n for n in tree.body if isinstance(n, ast.FunctionDef)
+                 and n.name == specialise.ENTRY)
+    called = {c.func.id for c in ast.walk(entry)
+              if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+    assert "household_chunk" not in called and "_bin" in called
     with pytest.raises(ValueError, match="flags expected"):
         specialise.source(flags[:-1])
 

@@ -9,7 +9,8 @@ conditions on data columns, pregnancy, disability. Each is guarded by a structur
 :func:`~simulate.kernels.projection.project_chunks` with every flag replaced by the
 literal ``True`` or ``False`` of a structure to a module file, imports it and returns
 it: Python drops the ``False`` blocks when it compiles the file, so numba never types
-or compiles them, and numba's file-based cache (``cache=True``) then keeps one compiled
+or compiles them (the entry point has the chunk body written into its loop,
+:func:`_fused`, so that the body is compiled once), and numba's file-based cache (``cache=True``) then keeps one compiled
 kernel per structure. The arithmetic of every block that stays is the generic kernel's
 text, so a specialised kernel's results are bit-identical to the generic one's.
 
@@ -117,7 +118,7 @@ def source(flags: tuple[bool, ...]) -> str:
         return repr(values[match.group(0)])
 
     body = _FLAG.sub(literal, function("household_chunk"))
-    entry = function("project_chunks").replace("def project_chunks(", f"def {ENTRY}(", 1)
+    entry = _fused(function("project_chunks"), body)
     return (
         f'"""The projection kernel specialised to the structure {describe(flags)}.\n\n'
         "Written by simulate/kernels/specialise.py from simulate/kernels/projection.py;\n"
@@ -129,6 +130,44 @@ def source(flags: tuple[bool, ...]) -> str:
         f"                                '{ENTRY}')}})\n\n\n"
         f"{body}\n{entry}"
     )
+
+
+def _fused(entry: str, body: str) -> str:
+    """The entry point with the chunk body written into its loop: ``project_chunks``'s
+    text, renamed :data:`ENTRY`, its call of ``household_chunk`` replaced by that
+    function's statements (after its docstring), indented to the call. The same
+    statements in the same order, so the same arithmetic; numba then types and LLVM
+    optimises the body once, inside the entry, instead of compiling ``household_chunk``
+    and optimising it again where it is linked into the entry (about a fifth of the
+    cold compile: docs/performance.md, "Round 6"). The entry's ``first`` is renamed
+    ``first_chunk`` (the body has a ``first`` of its own); ``household_chunk`` stays
+    in the module, uncalled and so never compiled."""
+    import ast
+
+    fn = ast.parse(body).body[0]
+    assert isinstance(fn, ast.FunctionDef) and ast.get_docstring(fn) is not None
+    lines = body.splitlines()
+    statements = lines[fn.body[1].lineno - 1:]  # after the docstring
+    while statements and not statements[-1].strip():
+        statements.pop()
+    out: list[str] = []
+    text = entry.replace("def project_chunks(first,", f"def {ENTRY}(first_chunk,", 1)
+    text = text.replace("range(first,", "range(first_chunk,", 1)
+    src = text.splitlines()
+    k = 0
+    while k < len(src):
+        line = src[k]
+        if line.lstrip().startswith("household_chunk("):
+            indent = len(line) - len(line.lstrip())
+            while not src[k].rstrip().endswith(")"):  # the call's continuation lines
+                k += 1
+            out.extend((" " * (indent - 4) + st) if st.strip() else "" for st in statements)
+        else:
+            out.append(line)
+        k += 1
+    if "first_chunk" not in "\n".join(out) or len(out) <= len(src):
+        raise RuntimeError("cannot write the chunk body into the entry point")
+    return "\n".join(out) + "\n"
 
 
 def kernel_dir() -> Path:
