@@ -69,6 +69,24 @@ import numba
 import numpy as np
 from numba import njit
 
+from .conditions import (  # the eligibility conditions' helpers, and their codes
+    ALL_MONTHS,
+    VAR_AGE,
+    VAR_AGE_MONTHS,
+    VAR_DISABLED,
+    VAR_PREGNANT,
+    _age_mask,
+    _age_windows,
+    _enrolled_from,
+    _holds,
+    _popcount12,
+    _pregnancy_mask,
+)
+from .outputs import (  # the welfare histogram and the chunks' reductions
+    _bin,
+    expand_histogram,
+    histogram_rows,
+)
 from .rng import (
     BIRTH_IN_YEAR,
     BIRTH_MONTH,
@@ -81,11 +99,6 @@ from .rng import (
     uniform,
 )
 
-# condition variables (cond_var < 0); >= 0 indexes a row of `static`
-VAR_AGE = -1
-VAR_AGE_MONTHS = -2
-VAR_PREGNANT = -3
-VAR_DISABLED = -4
 # measures in the programme totals
 ELIGIBLE = 0
 BENEFICIARIES = 1
@@ -98,8 +111,6 @@ BENEFICIARY_MONTHS = 7  # person-months paid (12 per beneficiary of a whole-year
 ELIGIBLE_MONTHS = 8  # person-months eligible (truly eligible, before roll-out and take-up)
 TRANSFERS_DUE = 9  # value of the months due in the year (accrual); TRANSFERS is cash paid
 N_MEASURES = 10
-ALL_MONTHS = 0xFFF
-PREGNANCY_MONTHS = 9
 # programme units and kinds
 UNIT_PERSON = 0
 UNIT_HOUSEHOLD = 1
@@ -112,13 +123,7 @@ POV_POOR = 1
 POV_GAP = 2
 POV_SEVERITY = 3
 N_POV = 4
-# welfare histogram for the Gini: log-spaced bins of welfare / poverty line
-HIST_BINS = 2048
-HIST_LOG_MIN = -8.0
-HIST_LOG_MAX = 8.0
 MAX_AGE = 100
-#: a bound beyond any age in years (the age windows' "unbounded")
-WINDOW_INF = 1 << 40
 
 # Structure flags of the generic kernel: every structure compiled in. A kernel
 # specialised to a scenario (kernels/specialise.py) has each replaced by a literal, so
@@ -138,130 +143,6 @@ S_DISABLED = True  # a disability condition
 #: the structure flags, in their order in a specialisation key
 FLAGS = ("S_MONTHLY", "S_YEARLY", "S_PERSON_YEARLY", "S_HOUSEHOLD", "S_MEANS", "S_TOP_UP",
          "S_UTILITY", "S_TARGETED", "S_ONCE", "S_STATIC", "S_PREGNANT", "S_DISABLED")
-
-
-@njit(cache=True)
-def _holds(v, kind, lo, hi, mask):
-    if kind == 0:
-        return v >= lo and v < hi
-    if v < 0.0 or v >= 63.0 or v != np.floor(v):
-        return False
-    return (mask >> np.int64(v)) & np.int64(1) == np.int64(1)
-
-
-@njit(cache=True)
-def _popcount12(mask):
-    n = 0
-    for t in range(12):
-        n += (mask >> t) & 1
-    return n
-
-
-@njit(cache=True)
-def _age_mask(age, birth_month, kind, lo, hi, cmask, in_months):
-    """Months t (bits 0..11) of the year in which a person aged ``age`` on their
-    birthday in the year (born in month ``birth_month``) meets an age condition: age in
-    completed months ``12 age + t - birth_month`` (``in_months``) or completed years."""
-    first = 12 * age - birth_month  # age in months in January
-    if kind == 0 and first >= 0:
-        # a range: the year's ages all inside it, or all outside (most persons)
-        v0 = float(first) if in_months else float(first // 12)
-        v1 = float(first + 11) if in_months else float((first + 11) // 12)
-        if v0 >= lo and v1 < hi:
-            return ALL_MONTHS
-        if v1 < lo or v0 >= hi:
-            return 0
-    out = 0
-    for t in range(12):
-        am = 12 * age + t - birth_month
-        if am < 0:
-            continue
-        v = float(am) if in_months else float(am // 12)
-        if _holds(v, kind, lo, hi, cmask):
-            out |= 1 << t
-    return out
-
-
-@njit(cache=True)
-def _pregnancy_mask(birth_this, month_this, birth_next, month_next, registered):
-    """Months of the year paid for pregnancies: a birth in month b (of this year, or
-    of the next as b + 12) is preceded by PREGNANCY_MONTHS months of pregnancy, paid
-    from month ``registered`` of the pregnancy (0 = from conception) to the month
-    before the birth."""
-    out = 0
-    for k in range(2):
-        if k == 0 and not birth_this:
-            continue
-        if k == 1 and not birth_next:
-            continue
-        b = month_this if k == 0 else month_next + 12
-        for t in range(b - PREGNANCY_MONTHS + registered, b):
-            if 0 <= t < 12:
-                out |= 1 << t
-    return out
-
-
-@njit(cache=True)
-def _enrolled_from(age, birth_month, lo, hi, u_roll, rollout_p, y, d):
-    """The first month (relative to January of year ``y``; may be negative or past
-    11) in which a person is enrolled: aged ``lo <= months < hi`` and reached by the
-    roll-out of that month's year (years outside the run read the nearest run year);
-    a large number if never."""
-    n_years = rollout_p.shape[0]
-    for am in range(lo, hi):
-        t = am + birth_month - 12 * age
-        yi = y + (t // 12)
-        yi = min(max(yi, 0), n_years - 1)
-        if u_roll < rollout_p[yi, d]:
-            return t
-    return 1 << 30
-
-
-@njit(cache=True)
-def _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo, cond_hi):
-    """Per programme, ages in years ``[lo, hi)`` outside which a member meets none of its
-    groups in any month of the year: the hull over its groups of each group's age and
-    age-in-months ranges, widened by a year on each side (so that it holds for ages in
-    completed months ``12 age + m``, ``m`` in -11..11, as well as in years). A programme
-    without groups has an empty window; one with a group without an age range, none."""
-    n_prog = prog_group_start.shape[0] - 1
-    win = np.empty((n_prog, 2), dtype=np.int64)
-    for p in range(n_prog):
-        lo_p = WINDOW_INF
-        hi_p = -WINDOW_INF
-        for g in range(prog_group_start[p], prog_group_start[p + 1]):
-            glo = -WINDOW_INF
-            ghi = WINDOW_INF
-            for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                var = cond_var[q]
-                if cond_kind[q] != 0 or (var != VAR_AGE and var != VAR_AGE_MONTHS):
-                    continue
-                lo = cond_lo[q]
-                hi = cond_hi[q]
-                if lo != lo or hi != hi:  # NaN: the condition never holds
-                    glo = WINDOW_INF
-                    continue
-                lo = min(max(lo, -1e6), 1e6)
-                hi = min(max(hi, -1e6), 1e6)
-                if var == VAR_AGE:
-                    glo = max(glo, int(np.floor(lo)) - 1)
-                    ghi = min(ghi, int(np.ceil(hi)) + 1)
-                else:
-                    glo = max(glo, int(np.floor((lo - 11.0) / 12.0)) - 1)
-                    ghi = min(ghi, int(np.ceil((hi + 11.0) / 12.0)) + 1)
-            lo_p = min(lo_p, glo)
-            hi_p = max(hi_p, ghi)
-        win[p, 0] = lo_p
-        win[p, 1] = hi_p
-    return win
-
-
-@njit(cache=True)
-def _bin(x, n_bins=HIST_BINS):
-    if x <= 0.0:
-        return 0
-    b = int((np.log(x) - HIST_LOG_MIN) / (HIST_LOG_MAX - HIST_LOG_MIN) * n_bins)
-    return min(n_bins - 1, max(0, b))
 
 
 @njit(cache=True)
@@ -815,8 +696,6 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         slot[hist_key[c, r]] = -1
 
 
-
-
 @njit(cache=True, nogil=True)
 def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, params, outs,
                    settings):
@@ -899,52 +778,3 @@ def project_households(
     expand_histogram(*compact, hist_out.reshape(n_chunks, -1, 2, hist_out.shape[-1]))
 
 
-@njit(cache=True)
-def reduce_chunks(chunks, total):
-    """Add ``chunks[c]`` into ``total`` in chunk order (deterministic summation)."""
-    flat_total = total.reshape(-1)
-    for c in range(chunks.shape[0]):
-        flat = chunks[c].reshape(-1)
-        for j in range(flat.shape[0]):
-            flat_total[j] += flat[j]
-
-
-def histogram_rows(n_chunks: int, rows: int, n_draws: int) -> tuple[np.ndarray, ...]:
-    """The kernel's compact per-chunk welfare histogram: ``keys[chunk, row]`` (the cell
-    ``(year * 2 + before/after) * n_bins + bin``), ``values[chunk, row, weight/welfare,
-    d]`` and ``counts[chunk]`` (rows in use). A chunk writes only the cells its
-    households reach, each row its sum from zero in household order; ``rows`` must be
-    at least the cells a chunk can reach (``n_years * 2 * min(n_bins, households x
-    draws)``; the kernel raises if not). Left uninitialised: the kernel writes every
-    row it counts."""
-    return (np.empty((n_chunks, rows), dtype=np.int32),
-            np.empty((n_chunks, rows, 2, n_draws)),
-            np.zeros(n_chunks, dtype=np.int64))
-
-
-@njit(cache=True)
-def reduce_histogram(keys, values, counts, total):
-    """Add each chunk's compact histogram rows into ``total[cell, weight/welfare, d]``,
-    in chunk order. Bit-identical to adding dense per-chunk histograms in chunk order
-    (:func:`reduce_chunks`): a cell's total is the same sums in the same order, and the
-    cells a chunk does not reach would only have added +0.0 (``total`` starts at +0.0
-    and is never -0.0, so adding +0.0 leaves it unchanged)."""
-    for c in range(keys.shape[0]):
-        for r in range(counts[c]):
-            cell = keys[c, r]
-            for j in range(values.shape[2]):
-                for d in range(values.shape[3]):
-                    total[cell, j, d] += values[c, r, j, d]
-
-
-@njit(cache=True)
-def expand_histogram(keys, values, counts, dense):
-    """Write each chunk's compact histogram into ``dense[chunk, cell, weight/welfare,
-    d]`` (zero where the chunk reaches no household): the per-chunk layout of
-    :func:`project_households`'s ``hist_out``."""
-    for c in range(keys.shape[0]):
-        for r in range(counts[c]):
-            cell = keys[c, r]
-            for j in range(values.shape[2]):
-                for d in range(values.shape[3]):
-                    dense[c, cell, j, d] = values[c, r, j, d]

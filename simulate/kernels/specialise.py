@@ -18,7 +18,8 @@ Where the files go (:func:`kernel_dir`): ``$XDG_CACHE_HOME/simulate/kernels`` wh
 user set ``XDG_CACHE_HOME``, else ``simulate/kernels/__generated__`` beside this file
 (where numba keeps its own cache by default), else, when neither can be written, a
 temporary directory for this process only. A file is named by a hash of the structure,
-the template's source (projection.py and rng.py), and the numba and Python versions,
+the template's source (projection.py and the modules its body calls: rng.py,
+conditions.py, outputs.py), and the numba and Python versions,
 so a new template or numba never reuses an old file; an existing file is never
 rewritten (numba's cache index is keyed by the file's time stamp).
 
@@ -40,7 +41,7 @@ from types import ModuleType
 import numba
 import numpy as np
 
-from . import projection, rng
+from . import conditions, outputs, projection, rng
 
 #: the generated module's entry point (the name the compile notice reports)
 ENTRY = "project_households"
@@ -84,7 +85,9 @@ def describe(flags: tuple[bool, ...]) -> str:
 
 
 def _template() -> str:
-    return Path(projection.__file__).read_text() + Path(rng.__file__).read_text()
+    # every module whose functions the body calls: numba's cache of a generated module
+    # does not see a change in a callee's file, so a change there must make a new file
+    return "".join(Path(m.__file__).read_text() for m in (projection, rng, conditions, outputs))
 
 
 def key(flags: tuple[bool, ...]) -> str:
