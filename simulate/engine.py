@@ -23,8 +23,8 @@ from . import costing, returns
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import InputWarning, Problem, ScenarioError, record, warn
 from .fiscal import fiscal_results, macro_path
-from .kernels.outputs import HIST_BINS, histogram_rows, reduce_chunks, reduce_histogram
 from .kernels.projection import N_MEASURES, N_POV, run_threads
+from .kernels.reduction import HIST_BINS, histogram_rows, reduce_chunks, reduce_histogram
 from .kernels.specialise import kernel as specialised_kernel
 from .kernels.specialise import structure_flags
 from .population.history import profile_for_year

@@ -66,7 +66,7 @@ def scenario_kernels(scenario: Any) -> list[Any]:
     Jacobian and the counter-based uniforms), the fund's Monte Carlo only with
     ``[fund]``."""
     from .kernels.births import age_year, cumulative_shares
-    from .kernels.outputs import reduce_chunks, reduce_histogram
+    from .kernels.reduction import reduce_chunks, reduce_histogram
     from .kernels.rng import record_keys
     from .kernels.specialise import kernel
 

@@ -12,8 +12,8 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from simulate.kernels import conditions as kc
-from simulate.kernels import outputs as ko
 from simulate.kernels import projection as kp
+from simulate.kernels import reduction as kr
 from simulate.kernels import rng
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
@@ -76,13 +76,13 @@ def test_reference_constants_are_the_kernels() -> None:
              "POV_POOR", "POV_GAP", "POV_SEVERITY", "N_POV", "HIST_BINS", "HIST_LOG_MIN",
              "HIST_LOG_MAX", "MAX_AGE"]
     for name in names:
-        home = next(m for m in (kp, kc, ko) if hasattr(m, name))
+        home = next(m for m in (kp, kc, kr) if hasattr(m, name))
         assert getattr(ref, name) == getattr(home, name), name
     for name in ["TAKE_UP", "ROLLOUT", "EXCLUSION", "INCLUSION", "PREGNANCY", "DISABILITY",
                  "BIRTH_MONTH", "BIRTH_IN_YEAR"]:
         assert getattr(ref, name) == getattr(rng, name), name
     for x in [0.0, -1.0, 1e-300, 3e-4, 0.5, 1.0, 1.0001, 2980.0, 3000.0, 1e300]:
-        assert ref.hist_bin(x) == ko._bin(x), x
+        assert ref.hist_bin(x) == kr._bin(x), x
 
 
 # ------------------------------------------------------------- projection kernel
@@ -127,7 +127,7 @@ def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh,
     shapes = {"programmes": (n_years, n_prog, n_groups, kp.N_MEASURES, n_draws),
               "population": (n_years, 2, kp.MAX_AGE + 1),
               "poverty": (n_years, 2, kp.N_POV, n_draws),
-              "histogram": (n_years, 2, ko.HIST_BINS, 2, n_draws),
+              "histogram": (n_years, 2, kr.HIST_BINS, 2, n_draws),
               "overlap": (n_years, n_combos, 2, n_draws),
               "groups": (n_years, n_groups)}
     k = len(chunk_hh) - 1
@@ -142,7 +142,7 @@ def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh,
     totals = {}
     for name, part in parts.items():
         totals[name] = np.zeros(part.shape[1:])
-        ko.reduce_chunks(part, totals[name])
+        kr.reduce_chunks(part, totals[name])
         if not draws and name not in ("population", "groups"):
             totals[name] = totals[name][..., 0]
     return totals
@@ -550,20 +550,20 @@ def test_reduce_chunks_adds_in_chunk_order(shape) -> None:
     # magnitudes that make floating-point addition order visible
     chunks = r.standard_normal(shape) * 10.0 ** r.integers(-8, 9, shape)
     total = np.zeros(shape[1:])
-    ko.reduce_chunks(chunks, total)
+    kr.reduce_chunks(chunks, total)
     expected = np.zeros(shape[1:])
     for c in range(shape[0]):
         expected = expected + chunks[c]
     assert np.array_equal(total, expected)
     again = np.zeros(shape[1:])
-    ko.reduce_chunks(chunks, again)
+    kr.reduce_chunks(chunks, again)
     assert np.array_equal(total, again)
 
 
 def test_reduce_chunks_accumulates_into_total() -> None:
     chunks = np.arange(12.0).reshape(3, 2, 2)
     total = np.ones((2, 2))
-    ko.reduce_chunks(chunks, total)
+    kr.reduce_chunks(chunks, total)
     assert np.array_equal(total, 1.0 + chunks.sum(axis=0))
 
 

@@ -82,7 +82,7 @@ from .conditions import (  # the eligibility conditions' helpers, and their code
     _popcount12,
     _pregnancy_mask,
 )
-from .outputs import (  # the welfare histogram and the chunks' reductions
+from .reduction import (  # the welfare histogram and the chunks' reductions
     _bin,
     expand_histogram,
     histogram_rows,

@@ -19,7 +19,7 @@ user set ``XDG_CACHE_HOME``, else ``simulate/kernels/__generated__`` beside this
 (where numba keeps its own cache by default), else, when neither can be written, a
 temporary directory for this process only. A file is named by a hash of the structure,
 the template's source (projection.py and the modules its body calls: rng.py,
-conditions.py, outputs.py), and the numba and Python versions,
+conditions.py, reduction.py), and the numba and Python versions,
 so a new template or numba never reuses an old file; an existing file is never
 rewritten (numba's cache index is keyed by the file's time stamp).
 
@@ -41,7 +41,7 @@ from types import ModuleType
 import numba
 import numpy as np
 
-from . import conditions, outputs, projection, rng
+from . import conditions, projection, reduction, rng
 
 #: the generated module's entry point (the name the compile notice reports)
 ENTRY = "project_households"
@@ -87,7 +87,7 @@ def describe(flags: tuple[bool, ...]) -> str:
 def _template() -> str:
     # every module whose functions the body calls: numba's cache of a generated module
     # does not see a change in a callee's file, so a change there must make a new file
-    return "".join(Path(m.__file__).read_text() for m in (projection, rng, conditions, outputs))
+    return "".join(Path(m.__file__).read_text() for m in (projection, rng, conditions, reduction))
 
 
 def key(flags: tuple[bool, ...]) -> str:

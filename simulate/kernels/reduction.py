@@ -1,4 +1,4 @@
-"""The projection kernel's outputs (:mod:`simulate.kernels.projection`): the welfare
+"""The reduction of the projection kernel's outputs (:mod:`simulate.kernels.projection`): the welfare
 histogram's bins (log-spaced, of welfare / poverty line, for the Gini) and its compact
 per-chunk rows, and the reductions that add the chunks' outputs in chunk order, so that
 results do not depend on the number of threads. Hot loop only: nothing else of the
