@@ -168,6 +168,9 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
         sex[size:size + n], age[size:size + n] = sexes, 0
         weight[size:size + n], entry[size:size + n] = w, year
         size += n
+    # the running arrays (41 B a record) are not needed past here: freed before the
+    # newborns' records and the concatenation are built
+    del sex, age, weight, entry, mother_weight, cdf, p
     if not mother_of:
         return pop, projection
     mothers = np.concatenate(mother_of)

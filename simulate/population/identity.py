@@ -58,15 +58,29 @@ def canonical(pop: Population) -> Population:
 def record_key(pop: Population) -> np.ndarray:
     """Each record's stable key (int64 >= 0), from (household_id, entry_year, rank
     among the household's records entering that year, in array order)."""
+    # each temporary dropped once used, the rest in place (the same values; fewer
+    # 8-byte arrays alive at once)
     n = pop.n
-    hh = pop.household_id.astype(np.int64)
+    hh = pop.household_id.astype(np.int64, copy=False)
     entry = pop.entry_year.astype(np.int64)
     order = np.lexsort((np.arange(n), entry, hh))
-    h, e = hh[order], entry[order]
-    start = np.r_[True, (h[1:] != h[:-1]) | (e[1:] != e[:-1])]
-    first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
+    h = hh[order]
+    start = np.ones(n, dtype=np.bool_)
+    np.not_equal(h[1:], h[:-1], out=start[1:])
+    del h
+    e = entry[order]
+    start[1:] |= e[1:] != e[:-1]
+    del e
+    first = np.arange(n)
+    first[~start] = 0
+    del start
+    np.maximum.accumulate(first, out=first)
+    pos = np.arange(n)
+    pos -= first
+    del first
     rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - first
+    rank[order] = pos
+    del pos, order
     return record_keys(hh, entry, rank)
 
 
