@@ -31,7 +31,7 @@ from .population.history import profile_for_year
 from .population.identity import record_key
 from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
-from .population.records import Population
+from .population.records import CORE_DTYPES, Population
 from .population.synthetic import disability_by_age, synthetic_population
 from .prepared import MacroPath, Prepared, Totals  # noqa: F401  (MacroPath: re-exported)
 from .present_values import present_value_results
@@ -113,8 +113,14 @@ def _population(scenario: Scenario, loaded: Profile) -> _Built:
         years = np.arange(pop.year, scenario.end_year + 1)
         r = rates(profile, years, scenario.mortality, scenario.births)
         pop, projection = add_birth_cohorts(pop, r, scenario.seed)
-        # households contiguous, newborns with their mothers' households (stable)
-        pop = pop.take(np.argsort(pop.household_id, kind="stable"))
+        # households contiguous, newborns with their mothers' households (stable): as
+        # pop.take(order), one column at a time, each unsorted column freed once its
+        # sorted copy exists (only this name holds the population here)
+        order = np.argsort(pop.household_id, kind="stable")
+        for name in CORE_DTYPES:
+            pop = replace(pop, **{name: getattr(pop, name)[order]})
+        pop = replace(pop, extra={k: v[order] for k, v in pop.extra.items()})
+        del order
     built = (profile, pop, r, projection, disability)
     _POPULATION[0] = (key, loaded, built, tuple(noted))
     return built
