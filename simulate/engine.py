@@ -31,7 +31,7 @@ from .population.history import profile_for_year
 from .population.identity import record_key
 from .population.microdata import read_microdata
 from .population.profiles import Profile, load_profile
-from .population.records import Population
+from .population.records import CORE_DTYPES, Population
 from .population.synthetic import disability_by_age, synthetic_population
 from .prepared import MacroPath, Prepared, Totals  # noqa: F401  (MacroPath: re-exported)
 from .present_values import present_value_results
@@ -113,8 +113,14 @@ def _population(scenario: Scenario, loaded: Profile) -> _Built:
         years = np.arange(pop.year, scenario.end_year + 1)
         r = rates(profile, years, scenario.mortality, scenario.births)
         pop, projection = add_birth_cohorts(pop, r, scenario.seed)
-        # households contiguous, newborns with their mothers' households (stable)
-        pop = pop.take(np.argsort(pop.household_id, kind="stable"))
+        # households contiguous, newborns with their mothers' households (stable): as
+        # pop.take(order), one column at a time, each unsorted column freed once its
+        # sorted copy exists (only this name holds the population here)
+        order = np.argsort(pop.household_id, kind="stable")
+        for name in CORE_DTYPES:
+            pop = replace(pop, **{name: getattr(pop, name)[order]})
+        pop = replace(pop, extra={k: v[order] for k, v in pop.extra.items()})
+        del order
     built = (profile, pop, r, projection, disability)
     _POPULATION[0] = (key, loaded, built, tuple(noted))
     return built
@@ -205,7 +211,8 @@ def household_chunks(household_id: np.ndarray, chunk_size: int,
     hh_start = np.r_[starts, n].astype(np.int64)
     offset, total = starts, n
     if counted is not None:
-        cum = np.r_[0, np.cumsum(counted, dtype=np.int64)]
+        cum = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counted, dtype=np.int64, out=cum[1:])
         offset, total = cum[starts], int(cum[-1])
     chunk_hh = np.unique(np.r_[np.searchsorted(offset, np.arange(0, total, chunk_size)),
                                len(starts)]).astype(np.int64)
@@ -305,17 +312,19 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     if (cached is not None and cached[0] is pop and cached[1] == first_year
             and cached[2] == chunk_size):
         return cached[3]
-    group, n_groups = welfare_group(welfare_percentile(pop))
+    group, n_groups = welfare_group(welfare_percentile(pop), dtype=np.int8)
     hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size,
                                           pop.entry_year <= pop.year)
     # the population's own narrow integer columns, not widened (numba computes with
     # int64 whatever the arrays' width: the same results, 46 B a record less held)
-    entry = pop.entry_year.astype(np.int64) - first_year
-    if entry.min(initial=0) < np.iinfo(np.int16).min or entry.max(initial=0) > np.iinfo(
-            np.int16).max:
+    # the range checked on the population's own column, then one narrow array
+    lo = int(pop.entry_year.min(initial=first_year)) - first_year
+    hi = int(pop.entry_year.max(initial=first_year)) - first_year
+    if min(lo, 0) < np.iinfo(np.int16).min or max(hi, 0) > np.iinfo(np.int16).max:
         raise ValueError("entry years too far from the first year")
+    entry = np.subtract(pop.entry_year, first_year, dtype=np.int32)
     arrays = RecordArrays(
-        group.astype(np.int8), n_groups,
+        group, n_groups,
         (pop.age, pop.months, pop.sex, entry.astype(np.int16),
          pop.weight.astype(np.float64, copy=False), record_key(pop)),
         (pop.pregnant, pop.disabled, pop.region),

@@ -168,6 +168,9 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
         sex[size:size + n], age[size:size + n] = sexes, 0
         weight[size:size + n], entry[size:size + n] = w, year
         size += n
+    # the running arrays (41 B a record) are not needed past here: freed before the
+    # newborns' records and the concatenation are built
+    del sex, age, weight, entry, mother_weight, cdf, p
     if not mother_of:
         return pop, projection
     mothers = np.concatenate(mother_of)
@@ -177,14 +180,17 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     origin = mothers.copy()
     while (late := origin >= pop.n).any():
         origin[late] = mothers[origin[late] - pop.n]
+    del mothers, mother_of
     arrays = empty_arrays(n_new)
     arrays["household_id"] = pop.household_id[origin]
     arrays["region"] = pop.region[origin]
     arrays["urban"] = pop.urban[origin]
     arrays["welfare"] = pop.welfare[origin]
+    del origin
     arrays["sex"] = np.concatenate(new_sex)
     arrays["weight"] = np.concatenate(new_weight)
     arrays["entry_year"] = np.concatenate(new_year).astype(np.int16)
+    del new_sex, new_weight, new_year  # the per-year pieces, before the concatenation
     arrays["age"][:] = 0
     arrays["months"][:] = 0 if pop.has_months else -1
     # person-level survey columns are unknown for people not yet born

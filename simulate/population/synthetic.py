@@ -140,7 +140,7 @@ def rake(counts: np.ndarray, targets: np.ndarray, base: np.ndarray,
         raise ValueError("a calibration cell has no records")
     n_house, n_cells = counts.shape
     h_idx, c_idx = np.nonzero(counts)  # row-major: grouped by household
-    vals = counts[h_idx, c_idx]
+    vals = counts[h_idx, c_idx].astype(np.float64)
     # each household's non-zero cells: the Jacobian sums over their ordered pairs
     # (kernels/raking.py, in the order of the former per-pair arrays)
     starts = np.r_[np.flatnonzero(np.r_[True, h_idx[1:] != h_idx[:-1]]), len(h_idx)]
@@ -168,9 +168,11 @@ def _cells(house, cell, n_house, targets, n_cells):
         same = [s0 + g for g in range(half) if present[s0 + g]] or list(np.nonzero(present)[0])
         merge[c] = min(same, key=lambda d: (abs(d - c), d))
     merged = np.bincount(merge, weights=targets, minlength=n_cells)
-    counts = np.zeros((n_house, n_cells))
-    np.add.at(counts, (house, cell), 1.0)
-    return counts[:, present], merged[present]
+    # members per household and cell are at most MAX_SIZE: uint8 (34 cells: 34 B a
+    # household, not 272); rake reads them as float64, the same exact small integers
+    counts = np.zeros((n_house, n_cells), dtype=np.uint8 if MAX_SIZE < 256 else np.float64)
+    np.add.at(counts, (house, cell), 1)
+    return (counts if present.all() else counts[:, present]), merged[present]
 
 
 def calibrate(house, age, sex, n_house, targets, base) -> np.ndarray:
@@ -220,15 +222,19 @@ def synthetic_population(profile: Profile, n_records: int, seed: int) -> Populat
     sigma = float(np.sqrt(2.0) * ndtri((1.0 + profile.gini) / 2.0))
     person_score = score[house]
     order = np.argsort(person_score, kind="stable")
-    cum = np.cumsum(weight[order]) / weight.sum()
-    z_p = person_score[order][np.searchsorted(cum, profile.poverty_rate)]
+    cum = np.cumsum(weight[order])
+    cum /= weight.sum()
+    # the person at that place in the sorted order (its score alone, not the sorted copy);
+    # the ranking's arrays freed before the records are built
+    z_p = person_score[order[np.searchsorted(cum, profile.poverty_rate)]]
+    del person_score, order, cum
     mu = np.log(profile.poverty_line) - sigma * z_p
     welfare_h = np.exp(mu + sigma * score)
 
     n = len(age)
     pop = Population(
         year=profile.base_year,
-        household_id=house.astype(np.int64),
+        household_id=house.astype(np.int64, copy=False),
         age=age.astype(np.int16),
         months=rng.integers(0, 12, n).astype(np.int8),
         sex=sex.astype(np.int8),
