@@ -316,16 +316,16 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size,
                                           pop.entry_year <= pop.year)
     # the population's own narrow integer columns, not widened (numba computes with
-    # int64 whatever the arrays' width: the same results, 46 B a record less held)
-    # the range checked on the population's own column, then one narrow array
+    # int64 whatever the arrays' width: the same results, 46 B a record less held);
+    # the entry index's range checked on the population's column, then made int16 at once
     lo = int(pop.entry_year.min(initial=first_year)) - first_year
     hi = int(pop.entry_year.max(initial=first_year)) - first_year
     if min(lo, 0) < np.iinfo(np.int16).min or max(hi, 0) > np.iinfo(np.int16).max:
         raise ValueError("entry years too far from the first year")
-    entry = np.subtract(pop.entry_year, first_year, dtype=np.int32)
+    entry = np.subtract(pop.entry_year, np.int16(first_year), dtype=np.int16)
     arrays = RecordArrays(
         group, n_groups,
-        (pop.age, pop.months, pop.sex, entry.astype(np.int16),
+        (pop.age, pop.months, pop.sex, entry,
          pop.weight.astype(np.float64, copy=False), record_key(pop)),
         (pop.pregnant, pop.disabled, pop.region),
         hh_start, chunk_hh)

@@ -10,8 +10,8 @@ conditions on data columns, pregnancy, disability. Each is guarded by a structur
 literal ``True`` or ``False`` of a structure to a module file, imports it and returns
 it: Python drops the ``False`` blocks when it compiles the file, so numba never types
 or compiles them (the entry point has the chunk body written into its loop,
-:func:`_fused`, so that the body is compiled once), and numba's file-based cache (``cache=True``) then keeps one compiled
-kernel per structure. The arithmetic of every block that stays is the generic kernel's
+:func:`_fused`, so that the body is compiled once), and numba's file-based cache
+(``cache=True``) then keeps one compiled kernel per structure. The arithmetic of every block that stays is the generic kernel's
 text, so a specialised kernel's results are bit-identical to the generic one's.
 
 Where the files go (:func:`kernel_dir`): ``$XDG_CACHE_HOME/simulate/kernels`` when the
