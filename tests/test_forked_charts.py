@@ -106,6 +106,27 @@ def test_stuck_child_times_out_and_is_killed() -> None:
         os.kill(pid, 0)
 
 
+def _beating(steps: int, pause: float) -> int:
+    for _ in range(steps):
+        time.sleep(pause)
+        forked.beat()
+    return steps
+
+
+def test_a_child_that_beats_is_waited_for_past_the_timeout() -> None:
+    """The timeout counts from the last sign of life, not from the start: work that
+    takes 1.2 s in all and beats every 0.1 s is waited for with a 0.6 s timeout."""
+    t0 = time.monotonic()
+    assert forked.Forked(lambda: _beating(12, 0.1)).result(timeout=0.6) == 12
+    assert time.monotonic() - t0 >= 1.2 and _no_children()
+    # a child that stops beating is given up one timeout after its last beat
+    stalls = forked.Forked(lambda: (_beating(2, 0.1), time.sleep(60)))
+    t0 = time.monotonic()
+    assert stalls.result(timeout=0.6) is None and time.monotonic() - t0 < 10
+    assert _no_children()
+    forked.beat()  # in the parent: nothing
+
+
 def test_no_child_when_fork_fails(ds, monkeypatch) -> None:
     """No memory or processes for a child: the charts are drawn here, nothing fails."""
     def refuse():

@@ -4,8 +4,11 @@ charts while its other files are written: :func:`simulate.report.charts.drawing_
 A :class:`Forked` forks at once; the child computes ``work()``, sends the pickled result
 through a pipe and exits (``os._exit``: no atexit handlers, no buffers of the parent
 flushed twice). :meth:`Forked.result` returns it, or None when the child failed or was
-killed, or sent nothing within :data:`TIMEOUT` seconds, so the caller does the work
-itself and reports any error as it would have.
+killed, or gave no sign of life for :data:`TIMEOUT` seconds, so the caller does the work
+itself and reports any error as it would have. A sign of life is the result, or a
+:func:`beat` the work sends between its steps (the charts send one per chart): a long
+piece of work that keeps beating is waited for, a child stuck on a lock inherited at
+``fork`` is given up after :data:`TIMEOUT` seconds, not after the whole work's worth.
 Ctrl-C, SIGTERM and SIGHUP end the child at once (their default action: it writes
 nothing but the pipe); :meth:`Forked.cancel` kills and reaps a child no longer wanted.
 
@@ -22,14 +25,18 @@ import pickle
 import select
 import signal
 import sys
-import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
-#: seconds a caller waits for a child's result before doing the work itself (a child
-#: that never answers, e.g. stuck on a lock inherited from another thread)
-TIMEOUT = 300.0
+#: seconds without a sign of life (a :func:`beat` or the result) after which a caller
+#: gives the child up and does the work itself (a child stuck, e.g. on a lock inherited
+#: from another thread); a chart takes well under a second
+TIMEOUT = 60.0
+#: the byte a beat writes; results are pickled (protocol 2+: they start with 0x80)
+_BEAT = b"\x00"
+#: in a child: the pipe to the parent, where :func:`beat` writes
+_PIPE: int | None = None
 #: signals that end the child with their default action (as an interrupt of the run)
 _SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP")
                  if hasattr(signal, n))
@@ -44,6 +51,14 @@ def available() -> bool:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     return cpus > 1
+
+
+def beat() -> None:
+    """In a forked child: tell the parent the work goes on (resets its :data:`TIMEOUT`).
+    Elsewhere nothing."""
+    if _PIPE is not None:
+        with contextlib.suppress(OSError):
+            os.write(_PIPE, _BEAT)
 
 
 class Forked:
@@ -73,9 +88,11 @@ class Forked:
                 return
             raise
         if pid == 0:  # the child: never returns
+            global _PIPE
             code = 1
             try:
                 os.close(read)
+                _PIPE = write
                 for s in _SIGNALS:
                     signal.signal(s, signal.SIG_DFL)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -96,8 +113,9 @@ class Forked:
             raise
 
     def result(self, timeout: float = TIMEOUT) -> Any | None:
-        """The child's result (waits for it, at most ``timeout`` seconds), or None when
-        it failed, was killed, took longer or none was started. Collected once; an
+        """The child's result (waits for it while it gives a sign of life at least every
+        ``timeout`` seconds), or None when it failed, was killed, fell silent for longer
+        or none was started. Collected once; an
         interrupt while waiting kills the child."""
         if self.pid is None or self._fd is None:
             return None
@@ -127,18 +145,16 @@ class Forked:
         self._close()
 
     def _read(self, timeout: float) -> bytes | None:
-        """Everything the child writes until it closes the pipe; None after ``timeout``
-        seconds without the end."""
+        """Everything the child writes until it closes the pipe, less its beats; None
+        after ``timeout`` seconds in which it wrote nothing."""
         assert self._fd is not None
-        deadline = time.monotonic() + timeout
         parts: list[bytes] = []
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+            if not select.select([self._fd], [], [], timeout)[0]:
                 return None
             part = os.read(self._fd, 1 << 20)
             if not part:
-                return b"".join(parts)
+                return b"".join(parts).lstrip(_BEAT)
             parts.append(part)
 
     def _close(self) -> None:
