@@ -200,6 +200,8 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals,
         })
         coords["decile"] = np.arange(1, 11)
         coords["quintile"] = np.arange(1, 6)
+    # [outputs] poverty = false: the kernel computed none of it (its outputs are empty)
+    if totals.n_groups > 1 and totals.poverty.shape[1] > 0:
         pov = totals.poverty[keep]
         persons = pov[..., POV_PERSONS]
         data.update({

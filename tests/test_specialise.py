@@ -48,7 +48,8 @@ def test_source_has_literals_only(flags) -> None:
                  and n.name == specialise.ENTRY)
     called = {c.func.id for c in ast.walk(entry)
               if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-    assert "household_chunk" not in called and "_bin" in called
+    assert "household_chunk" not in called
+    assert "_bin" in called or not flags[kp.FLAGS.index("S_POVERTY")]
     with pytest.raises(ValueError, match="flags expected"):
         specialise.source(flags[:-1])
 
@@ -67,9 +68,15 @@ def test_false_blocks_are_not_compiled() -> None:
     names = loaded(ns["household_chunk"].__code__)
     assert "eq_first" not in names and "norm_cost" not in names
     assert "_pregnancy_mask" not in names and "_enrolled_from" not in names
-    assert "uniform" in names and "_bin" in names  # what every structure does stays
+    assert "uniform" in names and "survival" in names  # what every structure does stays
+    # [outputs] poverty = false, overlap = false: no poverty block, no Gini histogram,
+    # no overlap and none of its bookkeeping
+    optional = {"_bin", "pov_out", "hist_value", "overlap_out", "poverty_line",
+                "combo_e", "combo_r", "might", "total"}
+    assert not names & optional, names & optional
     generic = loaded(kp.household_chunk.py_func.__code__)
     assert {"eq_first", "norm_cost", "_pregnancy_mask", "_enrolled_from"} <= generic
+    assert optional <= generic
 
 
 def test_structure_flags() -> None:
@@ -81,9 +88,14 @@ def test_structure_flags() -> None:
     assert on == {"S_MONTHLY": True, "S_YEARLY": True, "S_PERSON_YEARLY": False,
                   "S_HOUSEHOLD": True, "S_MEANS": True, "S_TOP_UP": True,
                   "S_UTILITY": False, "S_TARGETED": True, "S_ONCE": False,
-                  "S_STATIC": True, "S_PREGNANT": False, "S_DISABLED": False}
+                  "S_STATIC": True, "S_PREGNANT": False, "S_DISABLED": False,
+                  "S_POVERTY": True, "S_OVERLAP": True}
     assert specialise.describe(flags).startswith("monthly+yearly+household")
     assert specialise.describe((False,) * N_FLAGS) == "none"
+    off = specialise.structure_flags([kp.UNIT_PERSON], [kp.KIND_FLAT], [False], [-1],
+                                     [kp.VAR_AGE], [False], poverty=False, overlap=True)
+    assert dict(zip(kp.FLAGS, off, strict=True))["S_POVERTY"] is False
+    assert specialise.describe(off) == "yearly+person_yearly+overlap"
 
 
 def test_files_go_to_xdg_cache_and_are_never_rewritten(tmp_path, monkeypatch) -> None:
