@@ -35,6 +35,7 @@ from .kernels.projection import (
 from .provenance import provenance_attrs
 from .results import Results
 from .scenario import Programme, Scenario
+from .scenario.keys.outputs import off_attrs
 
 if TYPE_CHECKING:
     from .prepared import Prepared, Totals
@@ -235,6 +236,7 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals,
         "seed": scenario.seed,
         "population_source": prep.population.source,
         "records": prep.population.n,
+        **off_attrs(scenario.section("outputs")),  # [outputs] switched off, if any
     })
     if provenance:
         out.attrs.update(provenance_of(scenario))

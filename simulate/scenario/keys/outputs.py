@@ -47,6 +47,24 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: the results' attribute naming the outputs a run left out (``"poverty overlap"``); absent
+#: when every output is on, so a default run's attributes are as before
+ATTR = "outputs_off"
+
+
+def left_out(attrs: Mapping[str, Any]) -> set[str]:
+    """The switches (``poverty``, ``overlap``) a run's results say were off."""
+    return set(str(attrs.get(ATTR, "")).split())
+
+
+def off_attrs(settings: Mapping[str, Any] | None) -> dict[str, str]:
+    """The attribute :data:`ATTR` for a run of ``[outputs]`` ``settings`` (``{}`` when
+    every output is on)."""
+    poverty, overlap = wanted(settings)
+    off = [name for name, on in (("poverty", poverty), ("overlap", overlap)) if not on]
+    return {ATTR: " ".join(off)} if off else {}
+
+
 def wanted(settings: Mapping[str, Any] | None) -> tuple[bool, bool]:
     """(poverty, overlap) of a validated ``[outputs]`` table (both true when absent)."""
     sec = settings or {}
