@@ -435,6 +435,11 @@ def tables(fig: dict) -> str:
                   + f" | {_s(mc['separate_s'])} | {_s(mc.get('separate_cpu'))} |",
                   f"| separate / fused | {mc['ratio']:.1f}x | "
                   f"{mc.get('ratio_cpu', float('nan')):.1f}x |",
+                  f"| fused, costs only (`[outputs]` poverty, overlap = false; the same "
+                  f"draws) | {_s(mc.get('fused_costs_s'))} | {_s(mc.get('fused_costs_cpu'))} |",
+                  f"| fused with every output / fused costs only | "
+                  f"{mc.get('ratio_fused_costs', float('nan')):.2f}x | "
+                  f"{mc.get('ratio_fused_costs_cpu', float('nan')):.2f}x |",
                   f"| load average (1 / 5 / 15 min) | before {_load(mc.get('load_before'))}; "
                   f"after {_load(mc.get('load_after'))} | |",
                   "", "Every separate run's `total_cost` is asserted equal to its fused "
