@@ -142,6 +142,32 @@ def test_specialised_equals_generic(name, monkeypatch) -> None:
         assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), field
 
 
+@pytest.mark.parametrize("name", ["lao_mecg", "ukr_gmi_hus"])
+def test_costs_only_kernel_equals_generic(name, monkeypatch) -> None:
+    """[outputs] poverty = false, overlap = false: the kernel without those blocks gives
+    the generic kernel's programme, population and group totals bit for bit (months,
+    pregnancy; a means test that reads earlier programmes' benefits), and empty
+    poverty and histogram outputs."""
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.toml",
+                       {"outputs.poverty": False, "outputs.overlap": False})
+    if sc.population_source == "synthetic":
+        sc = replace(sc, records=1500)
+    prep = engine.prepare(sc)
+    flags = kernel_cache.scenario_flags(sc)
+    assert not flags[kp.FLAGS.index("S_POVERTY")] and not flags[kp.FLAGS.index("S_OVERLAP")]
+    got = engine.project_totals(prep, chunk_size=256)
+    assert got.poverty.size == 0 and got.histogram.size == 0 and got.overlap.shape[1] == 1
+    full = replace(prep, scenario=load_scenario(ROOT / "scenarios" / f"{name}.toml"))
+    if full.scenario.population_source == "synthetic":
+        full = replace(full, scenario=replace(full.scenario, records=1500))
+    monkeypatch.setattr(engine, "specialised_kernel", lambda flags: kp.project_chunks)
+    want = engine.project_totals(full, chunk_size=256)
+    assert want.poverty.size > 0 and want.overlap.shape[1] > 1
+    for field in ("programmes", "population", "groups"):
+        a, b = getattr(got, field), getattr(want, field)
+        assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), field
+
+
 NOTICE_PROBE = """
 import json, sys
 from dataclasses import replace
