@@ -62,7 +62,10 @@ member meets a group. Then:
 
 Poverty before and after transfers compares each household's welfare per
 capita (start-year prices) plus its transfers per expected member (deflated)
-with the poverty line; a log-spaced histogram of welfare gives the Gini.
+with the poverty line; a log-spaced histogram of welfare gives the Gini. Both, and the
+persons by combination of programmes, are optional (``[outputs]``: structure flags
+``S_POVERTY`` and ``S_OVERLAP``); without them the kernel computes the programme
+measures only, with the same arithmetic.
 """
 
 import numba
