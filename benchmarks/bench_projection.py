@@ -50,7 +50,14 @@ Measured in one run, so that the ratios compare like with like:
    year) and ``simulate.run``; the compile probe also calls the means-tested
    scenario after the categorical one and counts the kernel's compiled
    specialisations. The three categorical programmes must give the same
-   totals in all three runs (asserted).
+   totals in all three runs (asserted);
+9. costs only: the categorical and the means-tested case again with ``[outputs]
+   poverty = false, overlap = false`` (the kernel specialised without the poverty,
+   Gini-histogram and overlap blocks: only the programme measures, the minimal
+   kernel's work), ``project_totals`` and ``simulate.run`` in the same rounds; their
+   programme totals must equal the full runs' to the bit, and the minimal kernel's
+   (asserted), and their ratios to the minimal kernel are set against the same 5x /
+   2x targets (rows beside the full-output ones).
 
 Both references and the ablation must reproduce the engine's per-year
 eligible, beneficiaries and transfers of every programme (asserted). Times are only compared as ratios
@@ -125,7 +132,19 @@ TARGETS = (
      "ratio_engine_means_tested_minimal", TARGET_ENGINE_VS_MINIMAL, False),
     ("simulate.run at least 20x faster than OpenFisca", "ratio_openfisca_run",
      TARGET_VS_OPENFISCA, True),
+    ("costs only ([outputs] poverty, overlap = false): simulate.run within 5x of the "
+     "minimal kernel", "ratio_run_costs_minimal", TARGET_RUN_VS_MINIMAL, False),
+    ("costs only: project_totals within 2x of the minimal kernel",
+     "ratio_engine_costs_minimal", TARGET_ENGINE_VS_MINIMAL, False),
+    ("costs only, means-tested: simulate.run within 5x of the minimal kernel",
+     "ratio_run_means_tested_costs_minimal", TARGET_RUN_VS_MINIMAL, False),
+    ("costs only, means-tested: project_totals within 2x of the minimal kernel",
+     "ratio_engine_means_tested_costs_minimal", TARGET_ENGINE_VS_MINIMAL, False),
 )
+#: the variants also timed "costs only": [outputs] poverty = false, overlap = false (the
+#: kernel computes the programme measures only, as the minimal kernel does)
+COSTS_ONLY = ("categorical", "means_tested")
+COSTS_OUTPUTS = {"poverty": False, "overlap": False}
 
 
 def verdict(value: float, target: float, above: bool) -> str:
@@ -183,16 +202,20 @@ def extra_programme(variant: str) -> dict:
     return {}
 
 
-def scenario_doc(records: int, years: int, variant: str = "categorical") -> dict:
+def scenario_doc(records: int, years: int, variant: str = "categorical",
+                 costs_only: bool = False) -> dict:
     """The benchmark scenario as a document for ``scenario_from_dict``: the three
     categorical programmes, plus a household programme unless ``variant`` is
-    "categorical"."""
+    "categorical"; ``costs_only``: without poverty and overlap (``[outputs]``)."""
     assert variant in VARIANTS
     return {
+        **({"outputs": dict(COSTS_OUTPUTS)} if costs_only else {}),
         "scenario": {
             "name": "Benchmark: child grant, social pension, school grant"
-                    + ("" if variant == "categorical" else f" + {variant}"),
-            "id": "bench_projection" + ("" if variant == "categorical" else f"_{variant}"),
+                    + ("" if variant == "categorical" else f" + {variant}")
+                    + (" (costs only)" if costs_only else ""),
+            "id": "bench_projection" + ("" if variant == "categorical" else f"_{variant}")
+                  + ("_costs" if costs_only else ""),
             "country": "lao",
             "start_year": START_YEAR,
             "end_year": START_YEAR + years - 1,
@@ -821,6 +844,14 @@ def main() -> None:
     for v in VARIANTS[1:]:
         methods[f"engine_{v}"] = lambda v=v: engine.project_totals(preps[v])
         methods[f"run_{v}"] = lambda v=v: simulate.run(scen[v])
+    # costs only ([outputs] poverty, overlap = false): the same population (reused)
+    scen_costs = {v: scenario_from_dict(scenario_doc(a.records, a.years, v, True))
+                  for v in COSTS_ONLY}
+    preps_costs = {v: engine.prepare(scen_costs[v]) for v in COSTS_ONLY}
+    for v in COSTS_ONLY:
+        tag = "" if v == "categorical" else f"_{v}"
+        methods[f"engine{tag}_costs"] = lambda v=v: engine.project_totals(preps_costs[v])
+        methods[f"run{tag}_costs"] = lambda v=v: simulate.run(scen_costs[v])
     if not a.no_ablation:
         for key, flags in (("abl_none", (False, False, False)),
                            ("abl_draws", (True, False, False)),
@@ -835,6 +866,16 @@ def main() -> None:
         compare(k, engine_out, results[k])
     if "openfisca" in methods:
         compare("openfisca", engine_out, results["openfisca"])
+    # costs only: the minimal kernel's totals, and the full run's programme totals to
+    # the bit (the same kernel arithmetic for the programme measures)
+    for v in COSTS_ONLY:
+        tag = "" if v == "categorical" else f"_{v}"
+        full, costs = results[f"engine{tag}"], results[f"engine{tag}_costs"]
+        assert np.array_equal(full.programmes, costs.programmes), f"{v}: costs only differ"
+        assert costs.histogram.size == 0 and costs.poverty.size == 0
+        assert "poverty_headcount" not in results[f"run{tag}_costs"]
+        compare(f"engine{tag} costs only", engine_out,
+                programme_totals(costs)[:, :3][..., [ELIGIBLE, BENEFICIARIES, TRANSFERS]])
     # the household programme leaves the three categorical ones as they were
     for v in VARIANTS[1:]:
         out_v = programme_totals(results[f"engine_{v}"])
@@ -909,6 +950,7 @@ def main() -> None:
                 in_kernel[k] = min(in_kernel[k], kernel.spent)
     fig.update(best)
     fig["engine_in_kernel"] = in_kernel["engine"]
+    fig["engine_costs_in_kernel"] = in_kernel["engine_costs"]
     for v in VARIANTS[1:]:
         fig[f"engine_{v}_in_kernel"] = in_kernel[f"engine_{v}"]
     fig["engine_percentile"] = time_inside(engine, WELFARE_GROUPING,
@@ -956,6 +998,11 @@ def main() -> None:
         fig["ratio_openfisca_engine"] = fig["openfisca"] / fig["engine"]
     fig["ratio_run_means_tested_minimal"] = fig["run_means_tested"] / fig["minimal"]
     fig["ratio_engine_means_tested_minimal"] = fig["engine_means_tested"] / fig["minimal"]
+    for tag in ("", "_means_tested"):
+        fig[f"ratio_run{tag}_costs_minimal"] = fig[f"run{tag}_costs"] / fig["minimal"]
+        fig[f"ratio_engine{tag}_costs_minimal"] = fig[f"engine{tag}_costs"] / fig["minimal"]
+        fig[f"ratio_engine{tag}_costs_full"] = fig[f"engine{tag}_costs"] / fig[f"engine{tag}"]
+        fig[f"ratio_run{tag}_costs_full"] = fig[f"run{tag}_costs"] / fig[f"run{tag}"]
     fig["quick"] = a.quick
     fig["repeat"] = R
     fig["cpu_seconds"] = time.process_time()
@@ -1017,6 +1064,17 @@ def main() -> None:
          f"{d['ratio_run_means_tested_minimal']:.2f}x"),
         ("ratio means-tested: project_totals / minimal",
          f"{d['ratio_engine_means_tested_minimal']:.2f}x"),
+        ("costs only ([outputs] poverty, overlap = false): project_totals / simulate.run",
+         f"{fmt_s(d['engine_costs'])} / {fmt_s(d['run_costs'])}"),
+        ("  ratio costs only: project_totals / minimal, simulate.run / minimal",
+         f"{d['ratio_engine_costs_minimal']:.2f}x, {d['ratio_run_costs_minimal']:.2f}x"),
+        ("  ratio costs only / all outputs: project_totals, simulate.run",
+         f"{d['ratio_engine_costs_full']:.2f}x, {d['ratio_run_costs_full']:.2f}x"),
+        ("  means-tested, costs only: project_totals / simulate.run",
+         f"{fmt_s(d['engine_means_tested_costs'])} / {fmt_s(d['run_means_tested_costs'])}"),
+        ("  ratio means-tested costs only: project_totals / minimal, simulate.run / minimal",
+         f"{d['ratio_engine_means_tested_costs_minimal']:.2f}x, "
+         f"{d['ratio_run_means_tested_costs_minimal']:.2f}x"),
         *((f"target: {name}", verdict(d[key], target, above))
           for name, key, target, above in TARGETS),
     ]

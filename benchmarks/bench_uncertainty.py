@@ -19,7 +19,10 @@ draws of its four parameters (take-up, benefit amount, inflation, real growth).
   (without the process start-up and compile); ``--separate N`` times only the first
   N draws and extrapolates to all (say so when reporting);
 
-and checks that the separate runs' costs equal the fused draws' bit for bit. The
+and checks that the separate runs' costs equal the fused draws' bit for bit. Also timed:
+**fused, costs only**, the same draws with ``[outputs] poverty = false, overlap = false``
+(no poverty, Gini histogram or overlap in the kernel; its ``total_cost`` equal to the
+fused run's bit for bit, asserted), reported against the fused run with every output. The
 ratio separate / fused is the figure of merit (issue 15's target: at least 30x for
 1,000 draws). Times are compared only as ratios within one run. The fused run's time
 is split into the kernel blocks (``blocks.run_block``: the fused kernel and each
@@ -93,6 +96,9 @@ def main() -> None:
                                                         "population.records": 1000})
     simulate.run(tiny)  # compile (or load) the kernels of both paths before timing
     simulate.run(tiny, uncertainty=False)
+    costs_only = {"outputs.poverty": False, "outputs.overlap": False}
+    simulate.run(simulate.load_scenario(SCENARIO, overrides={
+        "uncertainty.draws": 4, "population.records": 1000, **costs_only}))
 
     load_before = os.getloadavg()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -102,6 +108,19 @@ def main() -> None:
         fused = simulate.run(sc)
     t_fused, c_fused = time.perf_counter() - t0, time.process_time() - c0
     print(f"fused:    {n:,} draws in {t_fused:8.1f} s  ({1000 * t_fused / n:7.1f} ms a draw)")
+
+    # the same draws, costs only ([outputs]): the kernel without poverty and overlap
+    sc_costs = simulate.load_scenario(SCENARIO, overrides={
+        "uncertainty.draws": n, "population.records": args.records, **costs_only})
+    t0, c0 = time.perf_counter(), time.process_time()
+    fused_costs = simulate.run(sc_costs)
+    t_costs, c_costs = time.perf_counter() - t0, time.process_time() - c0
+    assert np.array_equal(fused_costs["total_cost"].values, fused["total_cost"].values)
+    assert "poverty_headcount" not in fused_costs
+    print(f"fused, costs only: {n:,} draws in {t_costs:8.1f} s  ({1000 * t_costs / n:7.1f} ms "
+          f"a draw; {t_fused / t_costs:.2f}x faster wall, {c_fused / c_costs:.2f}x CPU than "
+          "with every output; total_cost equal bit for bit)")
+    del fused_costs
 
     values = sample(read_uncertainty(sc))
     k = min(n, args.separate or n)
@@ -133,6 +152,8 @@ def main() -> None:
             "fused_join_s": join.wall, "fused_join_cpu": join.cpu, "target": TARGET,
             "fused_kernel_cpu": kernel.cpu, "fused_results_cpu": each.cpu,
             "fused_reprepare_cpu": reprepare.cpu,
+            "fused_costs_s": t_costs, "fused_costs_cpu": c_costs,
+            "ratio_fused_costs": t_fused / t_costs, "ratio_fused_costs_cpu": c_fused / c_costs,
             "threads": numba.get_num_threads(), "cpus": os.cpu_count(),
             "draw_block": runner.DRAW_BLOCK, "load_before": load_before,
             "load_after": os.getloadavg()}, indent=2))

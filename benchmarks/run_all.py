@@ -212,6 +212,15 @@ def causes(fig: dict) -> dict[str, str]:
         out["run_means"] = f"`project_totals` {_share(emt, rmt)} of the run"
         out["engine_means"] = (f"the kernel itself {_share(imt, emt)} of `project_totals`, "
                                f"{imt / mini:.1f}x the minimal kernel" if imt else "")
+        rc, ec, ic = pj.get("run_costs"), pj.get("engine_costs"), pj.get("engine_costs_in_kernel")
+        if rc and ec:
+            out["run_costs"] = f"`project_totals` {_share(ec, rc)} of the run"
+            out["engine_costs"] = (f"the kernel itself {_share(ic, ec)} of `project_totals`, "
+                                   f"{ic / mini:.1f}x the minimal kernel" if ic else "")
+        rcm, ecm = pj.get("run_means_tested_costs"), pj.get("engine_means_tested_costs")
+        if rcm and ecm:
+            out["run_means_costs"] = f"`project_totals` {_share(ecm, rcm)} of the run"
+            out["engine_means_costs"] = f"`project_totals` {ecm / mini:.1f}x the minimal kernel"
         of, npy = pj.get("openfisca"), pj.get("numpy")
         if of and npy and run:
             out["openfisca"] = (f"OpenFisca {of / npy:.1f}x numpy per year; 20x needs "
@@ -288,6 +297,9 @@ def tables(fig: dict) -> str:
     rmm = pj.get("ratio_run_means_tested_minimal")
     emm = pj.get("ratio_engine_means_tested_minimal")
     of = pj.get("ratio_openfisca_run")
+    rc, ec = pj.get("ratio_run_costs_minimal"), pj.get("ratio_engine_costs_minimal")
+    rcm = pj.get("ratio_run_means_tested_costs_minimal")
+    ecm = pj.get("ratio_engine_means_tested_costs_minimal")
     size = (f"{pj.get('base_records', 0):,} base records, {pj.get('years')} years"
             + (", `--quick`" if pj.get("quick") else ""))
     cold = fr.get("cold", {})
@@ -305,6 +317,16 @@ def tables(fig: dict) -> str:
          f"{rmm:.1f}x" if rmm else "not measured", verdict(rmm, 5, False), "run_means"),
         ("... and projection within 2x", f"{emm:.1f}x" if emm else "not measured",
          verdict(emm, 2, False), "engine_means"),
+        ("costs only (`[outputs]` poverty, overlap = false): whole warm run within 5x",
+         f"{rc:.1f}x" if rc else "not measured", verdict(rc, 5, False), "run_costs"),
+        ("... costs only: projection within 2x", f"{ec:.1f}x" if ec else "not measured",
+         verdict(ec, 2, False), "engine_costs"),
+        ("... costs only with the means-tested top-up: run within 5x",
+         f"{rcm:.1f}x" if rcm else "not measured", verdict(rcm, 5, False),
+         "run_means_costs"),
+        ("... costs only with the means-tested top-up: projection within 2x",
+         f"{ecm:.1f}x" if ecm else "not measured", verdict(ecm, 2, False),
+         "engine_means_costs"),
         ("at least 20x faster than OpenFisca-Core (OpenFisca / `simulate.run`)",
          f"{of:.2f}x" if of else "OpenFisca not installed", verdict(of, 20, True),
          "openfisca"),
@@ -362,6 +384,11 @@ def tables(fig: dict) -> str:
             f"| OpenFisca-Core (benchmarks/openfisca_sp) | {_s(pj.get('openfisca'))} |",
             f"| means-tested: `project_totals` / `simulate.run` | "
             f"{_s(pj.get('engine_means_tested'))} / {_s(pj.get('run_means_tested'))} |",
+            f"| costs only (`[outputs]` poverty, overlap = false): `project_totals` / "
+            f"`simulate.run` | {_s(pj.get('engine_costs'))} / {_s(pj.get('run_costs'))} |",
+            f"| costs only, means-tested: `project_totals` / `simulate.run` | "
+            f"{_s(pj.get('engine_means_tested_costs'))} / "
+            f"{_s(pj.get('run_means_tested_costs'))} |",
             f"| CPU time of the whole benchmark process | {_s(pj.get('cpu_seconds'))} |",
             f"| load average (1 / 5 / 15 min) | before {_load(pj.get('load_before'))}; "
             f"after the timings {_load(pj.get('load_after'))} |",
@@ -408,6 +435,11 @@ def tables(fig: dict) -> str:
                   + f" | {_s(mc['separate_s'])} | {_s(mc.get('separate_cpu'))} |",
                   f"| separate / fused | {mc['ratio']:.1f}x | "
                   f"{mc.get('ratio_cpu', float('nan')):.1f}x |",
+                  f"| fused, costs only (`[outputs]` poverty, overlap = false; the same "
+                  f"draws) | {_s(mc.get('fused_costs_s'))} | {_s(mc.get('fused_costs_cpu'))} |",
+                  f"| fused with every output / fused costs only | "
+                  f"{mc.get('ratio_fused_costs', float('nan')):.2f}x | "
+                  f"{mc.get('ratio_fused_costs_cpu', float('nan')):.2f}x |",
                   f"| load average (1 / 5 / 15 min) | before {_load(mc.get('load_before'))}; "
                   f"after {_load(mc.get('load_after'))} | |",
                   "", "Every separate run's `total_cost` is asserted equal to its fused "

@@ -35,6 +35,7 @@ from .kernels.projection import (
 from .provenance import provenance_attrs
 from .results import Results
 from .scenario import Programme, Scenario
+from .scenario.keys.outputs import off_attrs
 
 if TYPE_CHECKING:
     from .prepared import Prepared, Totals
@@ -200,6 +201,8 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals,
         })
         coords["decile"] = np.arange(1, 11)
         coords["quintile"] = np.arange(1, 6)
+    # [outputs] poverty = false: the kernel computed none of it (its outputs are empty)
+    if totals.n_groups > 1 and totals.poverty.shape[1] > 0:
         pov = totals.poverty[keep]
         persons = pov[..., POV_PERSONS]
         data.update({
@@ -233,6 +236,7 @@ def costing_results(scenario: Scenario, prep: Prepared, totals: Totals,
         "seed": scenario.seed,
         "population_source": prep.population.source,
         "records": prep.population.n,
+        **off_attrs(scenario.section("outputs")),  # [outputs] switched off, if any
     })
     if provenance:
         out.attrs.update(provenance_of(scenario))

@@ -45,6 +45,7 @@ from .programmes.rules import (
 )
 from .results import Results, build_dataset
 from .scenario import Scenario
+from .scenario.keys.outputs import wanted as wanted_outputs
 
 #: records per chunk; fixed so results do not depend on threads or batches
 CHUNK_SIZE = 4096
@@ -351,7 +352,11 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     n_years, n_prog, n_draws = len(years), len(t.unit), len(draws)
     first_active = int(sc.start_year - years[0])
     max_members = int(np.diff(hh_start).max()) if len(hh_start) > 1 else 1
-    n_combos = 2 ** n_prog if n_prog <= MAX_OVERLAP_PROGRAMMES else 1
+    # [outputs]: poverty (with the Gini's histogram) and overlap only when asked for;
+    # off, the kernel has neither block and their outputs are empty
+    poverty, overlap = wanted_outputs(sc.section("outputs"))
+    n_combos = 2 ** n_prog if overlap and n_prog <= MAX_OVERLAP_PROGRAMMES else 1
+    hist_bins = hist_bins if poverty else 0
     # welfare in start_year prices (the population's own year may be earlier)
     welfare = pop.welfare / prep.macro.price_index[0]
     pregnant, disabled, region = rec.flags
@@ -369,9 +374,10 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     parameters = _stack(draws)
     # compiled for the scenario's structure only (kernels/specialise.py)
     project = specialised_kernel(structure_flags(t.unit, t.kind, once, t.target_row,
-                                                 t.cond_var, t.monthly))
+                                                 t.cond_var, t.monthly, poverty, overlap))
     shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),
-              (n_years, 2, N_POV, n_draws), (n_years, 2, hist_bins, 2, n_draws),
+              (n_years, 2 if poverty else 0, N_POV, n_draws),
+              (n_years, 2, hist_bins, 2, n_draws),
               (n_years, n_combos, 2, n_draws), (n_years, n_groups))
     # the histogram is written compactly per chunk (kernels/projection.py,
     # histogram_rows): at most 2 cells per household, year and draw, and at most the

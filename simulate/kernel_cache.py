@@ -47,15 +47,19 @@ def scenario_flags(scenario: Any) -> tuple[bool, ...]:
     from .kernels.projection import UNIT_HOUSEHOLD, UNIT_PERSON
     from .kernels.specialise import structure_flags
     from .programmes.rules import DYNAMIC, KINDS
+    from .scenario.keys.outputs import wanted
 
     progs = list(getattr(scenario, "programmes", None) or ())
+    section = getattr(scenario, "section", None)
+    poverty, overlap = wanted(section("outputs") if section is not None else None)
     return structure_flags(
         unit=[UNIT_HOUSEHOLD if p.unit == "household" else UNIT_PERSON for p in progs],
         kind=[KINDS[p.benefit.type] for p in progs],
         once=[p.benefit.period == "once" for p in progs],
         target_row=[-1 if p.targeting.method == "none" else 0 for p in progs],
         cond_var=[DYNAMIC.get(c.column, 0) for p in progs for g in p.eligibility for c in g],
-        monthly=[getattr(p, "timing", None) is not None for p in progs])
+        monthly=[getattr(p, "timing", None) is not None for p in progs],
+        poverty=poverty, overlap=overlap)
 
 
 def scenario_kernels(scenario: Any) -> list[Any]:

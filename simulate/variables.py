@@ -560,8 +560,9 @@ DIMENSIONS: dict[str, str] = {
 SECTIONS: dict[str, tuple[str, str]] = {
     COSTING: ("Costing, targeting, poverty and population",
               "Every run: the kernel's totals, administration cost and their ratios; the "
-              "decile, quintile and poverty variables when the population has welfare; "
-              "`overlap` with up to 12 programmes."),
+              "decile, quintile and poverty variables when the population has welfare "
+              "(poverty: unless `[outputs] poverty = false`); `overlap` with up to 12 "
+              "programmes (unless `[outputs] overlap = false`)."),
     FISCAL: ("Fiscal space and financing",
              "Which appear depends on what the scenario declares (an envelope, "
              "`[fiscal.financing]`, loans, `fiscal.debt_pct_gdp`; docs/fiscal.md). With a "

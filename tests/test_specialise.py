@@ -48,7 +48,8 @@ def test_source_has_literals_only(flags) -> None:
                  and n.name == specialise.ENTRY)
     called = {c.func.id for c in ast.walk(entry)
               if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-    assert "household_chunk" not in called and "_bin" in called
+    assert "household_chunk" not in called
+    assert "_bin" in called or not flags[kp.FLAGS.index("S_POVERTY")]
     with pytest.raises(ValueError, match="flags expected"):
         specialise.source(flags[:-1])
 
@@ -67,9 +68,15 @@ def test_false_blocks_are_not_compiled() -> None:
     names = loaded(ns["household_chunk"].__code__)
     assert "eq_first" not in names and "norm_cost" not in names
     assert "_pregnancy_mask" not in names and "_enrolled_from" not in names
-    assert "uniform" in names and "_bin" in names  # what every structure does stays
+    assert "uniform" in names and "survival" in names  # what every structure does stays
+    # [outputs] poverty = false, overlap = false: no poverty block, no Gini histogram,
+    # no overlap and none of its bookkeeping
+    optional = {"_bin", "pov_out", "hist_value", "overlap_out", "poverty_line",
+                "combo_e", "combo_r", "might", "total"}
+    assert not names & optional, names & optional
     generic = loaded(kp.household_chunk.py_func.__code__)
     assert {"eq_first", "norm_cost", "_pregnancy_mask", "_enrolled_from"} <= generic
+    assert optional <= generic
 
 
 def test_structure_flags() -> None:
@@ -81,9 +88,14 @@ def test_structure_flags() -> None:
     assert on == {"S_MONTHLY": True, "S_YEARLY": True, "S_PERSON_YEARLY": False,
                   "S_HOUSEHOLD": True, "S_MEANS": True, "S_TOP_UP": True,
                   "S_UTILITY": False, "S_TARGETED": True, "S_ONCE": False,
-                  "S_STATIC": True, "S_PREGNANT": False, "S_DISABLED": False}
+                  "S_STATIC": True, "S_PREGNANT": False, "S_DISABLED": False,
+                  "S_POVERTY": True, "S_OVERLAP": True}
     assert specialise.describe(flags).startswith("monthly+yearly+household")
     assert specialise.describe((False,) * N_FLAGS) == "none"
+    off = specialise.structure_flags([kp.UNIT_PERSON], [kp.KIND_FLAT], [False], [-1],
+                                     [kp.VAR_AGE], [False], poverty=False, overlap=True)
+    assert dict(zip(kp.FLAGS, off, strict=True))["S_POVERTY"] is False
+    assert specialise.describe(off) == "yearly+person_yearly+overlap"
 
 
 def test_files_go_to_xdg_cache_and_are_never_rewritten(tmp_path, monkeypatch) -> None:
@@ -126,6 +138,32 @@ def test_specialised_equals_generic(name, monkeypatch) -> None:
     monkeypatch.setattr(engine, "specialised_kernel", lambda flags: kp.project_chunks)
     want = engine.project_totals(prep, chunk_size=256)
     for field in ("programmes", "population", "poverty", "histogram", "overlap", "groups"):
+        a, b = getattr(got, field), getattr(want, field)
+        assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), field
+
+
+@pytest.mark.parametrize("name", ["lao_mecg", "ukr_gmi_hus"])
+def test_costs_only_kernel_equals_generic(name, monkeypatch) -> None:
+    """[outputs] poverty = false, overlap = false: the kernel without those blocks gives
+    the generic kernel's programme, population and group totals bit for bit (months,
+    pregnancy; a means test that reads earlier programmes' benefits), and empty
+    poverty and histogram outputs."""
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.toml",
+                       {"outputs.poverty": False, "outputs.overlap": False})
+    if sc.population_source == "synthetic":
+        sc = replace(sc, records=1500)
+    prep = engine.prepare(sc)
+    flags = kernel_cache.scenario_flags(sc)
+    assert not flags[kp.FLAGS.index("S_POVERTY")] and not flags[kp.FLAGS.index("S_OVERLAP")]
+    got = engine.project_totals(prep, chunk_size=256)
+    assert got.poverty.size == 0 and got.histogram.size == 0 and got.overlap.shape[1] == 1
+    full = replace(prep, scenario=load_scenario(ROOT / "scenarios" / f"{name}.toml"))
+    if full.scenario.population_source == "synthetic":
+        full = replace(full, scenario=replace(full.scenario, records=1500))
+    monkeypatch.setattr(engine, "specialised_kernel", lambda flags: kp.project_chunks)
+    want = engine.project_totals(full, chunk_size=256)
+    assert want.poverty.size > 0 and want.overlap.shape[1] > 1
+    for field in ("programmes", "population", "groups"):
         a, b = getattr(got, field), getattr(want, field)
         assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), field
 

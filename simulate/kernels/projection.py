@@ -62,7 +62,10 @@ member meets a group. Then:
 
 Poverty before and after transfers compares each household's welfare per
 capita (start-year prices) plus its transfers per expected member (deflated)
-with the poverty line; a log-spaced histogram of welfare gives the Gini.
+with the poverty line; a log-spaced histogram of welfare gives the Gini. Both, and the
+persons by combination of programmes, are optional (``[outputs]``: structure flags
+``S_POVERTY`` and ``S_OVERLAP``); without them the kernel computes the programme
+measures only, with the same arithmetic.
 """
 
 import numba
@@ -140,9 +143,12 @@ S_ONCE = True  # a once-only benefit
 S_STATIC = True  # a condition on a column of the data
 S_PREGNANT = True  # a pregnancy condition
 S_DISABLED = True  # a disability condition
+S_POVERTY = True  # poverty and the Gini's histogram ([outputs] poverty)
+S_OVERLAP = True  # persons by combination of programmes ([outputs] overlap)
 #: the structure flags, in their order in a specialisation key
 FLAGS = ("S_MONTHLY", "S_YEARLY", "S_PERSON_YEARLY", "S_HOUSEHOLD", "S_MEANS", "S_TOP_UP",
-         "S_UTILITY", "S_TARGETED", "S_ONCE", "S_STATIC", "S_PREGNANT", "S_DISABLED")
+         "S_UTILITY", "S_TARGETED", "S_ONCE", "S_STATIC", "S_PREGNANT", "S_DISABLED",
+         "S_POVERTY", "S_OVERLAP")
 
 
 @njit(cache=True)
@@ -173,7 +179,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
     n_groups = group_cond_start.shape[0] - 1
     n_draws = price_index.shape[1]
     n_cells = 0  # rows of the chunk's compact histogram in use
-    do_overlap = overlap_out.shape[2] > 1
+    do_overlap = S_OVERLAP and overlap_out.shape[2] > 1
     useed = np.uint64(seed)
     # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
     need_dis = False
@@ -404,29 +410,31 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 break
                 # members who may be in a programme in some draw: their combinations
                 # of programmes are kept per draw; the others' are none in every draw
-                hh_any = False
-                for p in range(n_prog):
-                    if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
-                        for m in range(n_mem):
-                            if elig[m, p]:
-                                hh_any = True
                 w_none = 0.0
-                for m in range(n_mem):
-                    if ages[m] < 0:
-                        continue
-                    may = hh_any
-                    for p in range(n_prog if any_elig else 0):
-                        if elig[m, p]:
-                            may = True
-                    might[m] = may
-                    if may:
-                        for d in range(n_draws):
-                            combo_e[m, d] = 0
-                            combo_r[m, d] = 0
-                    else:
-                        w_none += w[m]
-                for d in range(n_draws):
-                    total[d] = 0.0
+                if S_OVERLAP:
+                    hh_any = False
+                    for p in range(n_prog):
+                        if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
+                            for m in range(n_mem):
+                                if elig[m, p]:
+                                    hh_any = True
+                    for m in range(n_mem):
+                        if ages[m] < 0:
+                            continue
+                        may = hh_any
+                        for p in range(n_prog if any_elig else 0):
+                            if elig[m, p]:
+                                may = True
+                        might[m] = may
+                        if may:
+                            for d in range(n_draws):
+                                combo_e[m, d] = 0
+                                combo_r[m, d] = 0
+                        else:
+                            w_none += w[m]
+                if S_POVERTY:  # the transfers per draw, for poverty after them
+                    for d in range(n_draws):
+                        total[d] = 0.0
                 # programmes in declaration order, every draw (none to evaluate when no
                 # member is eligible and no monthly programme carries last year's cash)
                 for p in range(n_prog if any_elig or need_month else 0):
@@ -458,7 +466,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
                                     out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += \
                                         w[m] * _popcount12(mask_e)
-                                    combo_e[m, d] |= bit
+                                    if S_OVERLAP:
+                                        combo_e[m, d] |= bit
                                 if not (selected and u_take[m, p] < take_up_rate[p, rate_k, d]):
                                     continue
                                 mask = 0
@@ -477,7 +486,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 n_paid = _popcount12(mask)
                                 if n_paid == 0:
                                     continue
-                                combo_r[m, d] |= bit
+                                if S_OVERLAP:
+                                    combo_r[m, d] |= bit
                                 per_month = amount[p, y, d] / 12.0
                                 n_early = _popcount12(mask & early)
                                 hh_benefit[p, d] += w[m] / w_h * per_month * n_paid
@@ -492,8 +502,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
                                 if ages[m] == 0:
                                     out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
-                        for d in range(n_draws):
-                            total[d] += hh_benefit[p, d]
+                        if S_POVERTY:
+                            for d in range(n_draws):
+                                total[d] += hh_benefit[p, d]
                         continue
                     if not S_YEARLY:
                         continue
@@ -514,7 +525,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 if truly:
                                     out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
                                     out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * w[m]
-                                    combo_e[m, d] |= bit
+                                    if S_OVERLAP:
+                                        combo_e[m, d] |= bit
                                 if not (selected and u_roll[m, p] < rollout[p, y, d]
                                         and u_take[m, p] < take_up_rate[p, rate_k, d]):
                                     continue
@@ -522,7 +534,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     if paid[m, p, d]:
                                         continue
                                     paid[m, p, d] = True
-                                combo_r[m, d] |= bit
+                                if S_OVERLAP:
+                                    combo_r[m, d] |= bit
                                 value = amount[p, y, d]
                                 hh_benefit[p, d] += w[m] / w_h * value
                                 out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
@@ -533,8 +546,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
                                 if ages[m] == 0:
                                     out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
-                        for d in range(n_draws):
-                            total[d] += hh_benefit[p, d]
+                        if S_POVERTY:
+                            for d in range(n_draws):
+                                total[d] += hh_benefit[p, d]
                         continue
                     if not S_HOUSEHOLD:
                         continue
@@ -607,9 +621,10 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             selected = (u_excl[0, p] >= exclusion[p, d]) if truly else (
                                 u_incl[0, p] < inclusion[p, d])
                         if truly:
-                            for m in range(n_mem):
-                                if ages[m] >= 0:
-                                    combo_e[m, d] |= bit
+                            if S_OVERLAP:
+                                for m in range(n_mem):
+                                    if ages[m] >= 0:
+                                        combo_e[m, d] |= bit
                             out[c, y, p, grp_h, ELIGIBLE, d] += persons
                             out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * persons
                             out[c, y, p, grp_h, HOUSEHOLDS_ELIGIBLE, d] += w_hh
@@ -630,13 +645,15 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += persons
                         for m in range(n_mem):
                             if ages[m] >= 0:
-                                combo_r[m, d] |= bit
+                                if S_OVERLAP:
+                                    combo_r[m, d] |= bit
                                 if ages[m] == 0:
                                     out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
-                    for d in range(n_draws):
-                        total[d] += hh_benefit[p, d]
+                    if S_POVERTY:
+                        for d in range(n_draws):
+                            total[d] += hh_benefit[p, d]
                 # poverty before and after transfers (start-year prices, per member)
-                if welfare_h == welfare_h:
+                if S_POVERTY and welfare_h == welfare_h:
                     # welfare before transfers: its bin and gap are the same in every
                     # draw with the same line (computed once)
                     z0 = poverty_line[y, 0]
@@ -676,7 +693,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                         hist_value[c, r, hj, hd] = 0.0
                             hist_value[c, r, 0, d] += persons
                             hist_value[c, r, 1, d] += persons * x
-                if do_overlap:
+                if S_OVERLAP and do_overlap:
                     for m in range(n_mem):
                         if ages[m] < 0 or not might[m]:
                             continue

@@ -53,10 +53,12 @@ _TEMP: list[Path] = []
 
 def structure_flags(unit: np.ndarray, kind: np.ndarray, once: np.ndarray,
                     target_row: np.ndarray, cond_var: np.ndarray,
-                    monthly: np.ndarray) -> tuple[bool, ...]:
+                    monthly: np.ndarray, poverty: bool = True,
+                    overlap: bool = True) -> tuple[bool, ...]:
     """The structure flags (in the order of ``projection.FLAGS``) of programmes with
     these rule tables: ``unit``, ``kind``, ``once``, ``target_row`` (>= 0: targeted),
-    ``monthly`` per programme, ``cond_var`` per condition (>= 0: a data column)."""
+    ``monthly`` per programme, ``cond_var`` per condition (>= 0: a data column); and of
+    the optional outputs the scenario asks for (``[outputs]`` ``poverty``, ``overlap``)."""
     unit, kind = np.asarray(unit), np.asarray(kind)
     once, monthly = np.asarray(once, dtype=bool), np.asarray(monthly, dtype=bool)
     target_row, cond_var = np.asarray(target_row), np.asarray(cond_var)
@@ -74,6 +76,8 @@ def structure_flags(unit: np.ndarray, kind: np.ndarray, once: np.ndarray,
         "S_STATIC": (cond_var >= 0).any(),
         "S_PREGNANT": (cond_var == projection.VAR_PREGNANT).any(),
         "S_DISABLED": (cond_var == projection.VAR_DISABLED).any(),
+        "S_POVERTY": poverty,
+        "S_OVERLAP": overlap,
     }
     return tuple(bool(flags[name]) for name in projection.FLAGS)
 

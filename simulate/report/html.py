@@ -26,6 +26,7 @@ import numpy as np
 import xarray as xr
 
 from ..provenance import bases
+from ..scenario.keys.outputs import left_out
 from . import style
 from .assumptions import assumptions
 from .charts import ChartSet
@@ -306,6 +307,15 @@ def _methods_section(ctx: Context) -> str:
                           population=_e(a.get("population_source", "")),
                           start=a.get("start_year", ""), end=a.get("end_year", ""),
                           seed=a.get("seed", ""), currency=_e(a.get("currency", "")))
+    off = left_out(a)  # [outputs] switched off: said where the methods are
+    if off:
+        what = [w for k, w in (("poverty", "poverty and inequality (poverty.csv, the "
+                                "poverty chart)"), ("overlap", "the overlap of programmes "
+                                "(overlap.csv)")) if k in off]
+        note = (f"<li><b>Not computed.</b> This run leaves out {' and '.join(what)}: "
+                + ", ".join(f"<code>outputs.{k} = false</code>" for k in sorted(off))
+                + " in the scenario (docs/scenarios.md).</li>\n</ul>")
+        text = text.rstrip().removesuffix("</ul>") + note
     return _section("methods", "Methods and conventions", text)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from ..scenario.keys.outputs import left_out
 from . import runtables
 from .charts import drawing_ahead
 from .draws import central, has_draws
@@ -73,6 +74,8 @@ def _write_run(ds: xr.Dataset, target: Path) -> Path:
         **provenance_files(ds),
         **reports,
     }
+    for name in left_out(ds.attrs):  # [outputs] poverty/overlap = false: no file
+        writers.pop(f"{name}.csv", None)
     if has_draws(ds):
         writers["uncertainty.csv"] = lambda p: write_table_csv(runtables.uncertainty(ds), p)
     writers.update(risk_writers(ds))  # exceedance probabilities (docs/sensitivity.md)

@@ -217,8 +217,14 @@ def parse_output(text: str, ds_like: xr.Dataset, rate: float | None = None) -> O
 
 def _needs(name: str) -> str:
     """Which table makes a registry variable appear."""
+    from ..scenario.keys.outputs import VARIABLES as OPTIONAL
     from ..variables import VARIABLES
 
+    for switch, names in OPTIONAL.items():
+        if name in names:
+            needs = "a population with welfare" if switch == "poverty" else \
+                "at most 12 programmes"
+            return f"{name} needs outputs.{switch} = true (the default) and {needs}"
     if VARIABLES[name].dims in (("sensitivity",), ("channel",), ()) or name in (
             "benefits", "economic_cost", "net_benefits") or name.startswith("stunting_"):
         return f"{name} needs a [returns] table"

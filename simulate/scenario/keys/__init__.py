@@ -27,6 +27,7 @@ from ..specs import ROLES, ListOf, MapOf, Spec, Table
 from . import (
     fiscal,
     fund,
+    outputs,
     population,
     programmes,
     returns,
@@ -37,6 +38,7 @@ from . import (
 )
 from .fiscal import FISCAL, MACRO, POVERTY
 from .fund import FUND
+from .outputs import OUTPUTS
 from .population import DEMOGRAPHY, POPULATION
 from .programmes import PROGRAMMES
 from .returns import RETURNS
@@ -55,6 +57,7 @@ SCENARIO = Table(
         "macro": MACRO,
         "fiscal": FISCAL,
         "poverty": POVERTY,
+        "outputs": OUTPUTS,
         "programmes": PROGRAMMES,
         "returns": RETURNS,
         "sensitivity": SENSITIVITY,
@@ -65,12 +68,12 @@ SCENARIO = Table(
 )
 
 #: the modules of the registry, in the order of the file (each has ``checks``)
-MODULES = (scenario, population, fiscal, programmes, returns, sensitivity, uncertainty,
-           fund, transition)
+MODULES = (scenario, population, fiscal, outputs, programmes, returns, sensitivity,
+           uncertainty, fund, transition)
 #: checks on the validated document, before the programmes are built: ``check(v, ctx)``
 PROGRAMME_CHECKS = programmes.checks
 #: checks once the programmes are built: ``check(v, ctx, programmes)``
-CHECKS = (*fund.checks, *transition.checks, *returns.checks)
+CHECKS = (*fund.checks, *transition.checks, *returns.checks, *outputs.checks)
 #: checks once everything else is valid: ``check(v, ctx, programmes)``
 VALID_CHECKS = fiscal.checks
 #: checks on the built Scenario that build variants of it (keys set one at a time):
