@@ -594,13 +594,18 @@ def _redrawn(case: dict, r: np.random.Generator) -> dict:
 
 
 @settings(max_examples=60)
-@given(kernel_cases(), st.integers(2, 4), st.integers(0, 2**32 - 1))
-def test_draws_together_equal_draws_apart(data, n_draws, seed) -> None:
+@given(kernel_cases(), st.integers(2, 4), st.integers(0, 2**32 - 1), st.booleans())
+def test_draws_together_equal_draws_apart(data, n_draws, seed, one_line) -> None:
     """Every parameter draw evaluated in one kernel pass gives, bit for bit, what the
-    kernel gives for that draw alone (and draw 0 what the reference gives)."""
+    kernel gives for that draw alone (and draw 0 what the reference gives); also when
+    the draws share one poverty line (``one_line``: the kernel then adds the
+    before-transfers stage for draw 0 only and copies it)."""
     case, n_groups, n_combos, split = data
     r = np.random.default_rng(seed)
     draws = [{}] + [_redrawn(case, r) for _ in range(n_draws - 1)]
+    if one_line:
+        for params in draws:
+            params.pop("poverty_line", None)
     n_hh = len(case["hh_start"]) - 1
     chunk_hh = chunkings(n_hh, split)[2]
     together = run_kernel(case, n_groups, n_combos, chunk_hh, draws)

@@ -179,6 +179,12 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
     n_groups = group_cond_start.shape[0] - 1
     n_draws = price_index.shape[1]
     n_cells = 0  # rows of the chunk's compact histogram in use
+    line_shared = True  # one poverty line for every draw (not a drawn parameter)
+    if S_POVERTY:
+        for y in range(n_years):
+            for d in range(1, n_draws):
+                if poverty_line[y, d] != poverty_line[y, 0]:
+                    line_shared = False
     do_overlap = S_OVERLAP and overlap_out.shape[2] > 1
     useed = np.uint64(seed)
     # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
@@ -666,7 +672,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                         if z <= 0.0:
                             continue
                         after = welfare_h + total[d] / price_index[y, d] / max(size, 1e-12)
-                        for k in range(2):
+                        for k in range(0 if d == 0 or not line_shared else 1, 2):
+                            # (with one line for every draw, the before-transfers stage
+                            # is draw 0's, copied to the others when the chunk ends)
                             x = welfare_h if k == 0 else after
                             pov_out[c, y, k, POV_PERSONS, d] += persons
                             same = z == z0 and x == welfare_h
@@ -708,6 +716,18 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
             for m in range(n_mem):
                 if ages[m] >= 0:
                     w[m] *= survival[y, sex[first + m], min(ages[m], MAX_AGE)]
+    if S_POVERTY and line_shared and n_draws > 1:
+        # the before-transfers stage does not depend on the draw when the line does
+        # not: each draw's sums are draw 0's (the same additions in the same order)
+        for y in range(n_years):
+            for j in range(N_POV):
+                for d in range(1, n_draws):
+                    pov_out[c, y, 0, j, d] = pov_out[c, y, 0, j, 0]
+        for r in range(n_cells):
+            if (hist_key[c, r] // n_bins) % 2 == 0:  # a before-transfers cell
+                for hj in range(2):
+                    for d in range(1, n_draws):
+                        hist_value[c, r, hj, d] = hist_value[c, r, hj, 0]
     hist_count[c] = n_cells
     for r in range(n_cells):  # the thread's map back to all -1 for its next chunk
         slot[hist_key[c, r]] = -1
