@@ -385,7 +385,6 @@ def _compute_demography(pop: Population, first_year: int, survival: np.ndarray,
     n_years = survival.shape[0]
     n_chunks = len(chunk_hh) - 1
     n_batch = -(-n_chunks // CHUNKS_PER_BATCH)
-    max_members = int(np.diff(hh_start).max()) if len(hh_start) > 1 else 1
     population = np.zeros((n_batch, n_years, 2, N_AGES))
     groups = np.zeros((n_batch, n_years, rec.n_groups))
     per_batch = 8 * CHUNKS_PER_BATCH * n_years * (2 * N_AGES + rec.n_groups)
@@ -398,8 +397,8 @@ def _compute_demography(pop: Population, first_year: int, survival: np.ndarray,
         group_out = np.zeros((stop - start, n_years, rec.n_groups))
         with _KERNEL_LOCK:  # one call at a time: its threads use every core
             population_chunks(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]), sex,
-                              age, entry, weight, rec.group, survival, first_active,
-                              max_members, pop_out, group_out, threads)
+                              age, entry, weight, rec.group, survival, first_active, pop_out,
+                              group_out, threads)
         for b in range(b0, b1):  # each batch's chunks in chunk order, from zero
             lo = b * CHUNKS_PER_BATCH - start
             hi = min(stop, (b + 1) * CHUNKS_PER_BATCH) - start

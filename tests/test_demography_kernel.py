@@ -18,15 +18,16 @@ from simulate.scenario import scenario_from_dict
 
 @st.composite
 def households(draw):
-    """Records sorted by household (some members entering in a later year, ages past
-    MAX_AGE), a survival table, the first active year, the groups and chunk bounds."""
+    """Records sorted by household (some members entering in a later year, some before
+    the first, ages past MAX_AGE), a survival table, the first active year, the groups
+    and chunk bounds."""
     n_years = draw(st.integers(1, 6))
     n_hh = draw(st.integers(1, 12))
     n_groups = draw(st.sampled_from([1, 10]))
     sizes = draw(st.lists(st.integers(1, 4), min_size=n_hh, max_size=n_hh))
     n = sum(sizes)
     hh_start = np.r_[0, np.cumsum(sizes)].astype(np.int64)
-    entry = np.array(draw(st.lists(st.integers(0, n_years), min_size=n, max_size=n)),
+    entry = np.array(draw(st.lists(st.integers(-2, n_years), min_size=n, max_size=n)),
                      dtype=np.int16)
     age0 = np.array(draw(st.lists(st.integers(0, 110), min_size=n, max_size=n)),
                     dtype=np.int16)
@@ -51,7 +52,7 @@ def kernel_chunks(case, threads: int) -> tuple[np.ndarray, np.ndarray]:
     pop = np.zeros((k, n_years, 2, kd.MAX_AGE + 1))
     grp = np.zeros((k, n_years, n_groups))
     kd.population_chunks(hh_start, chunk_hh, sex, age0, entry, weight, group, survival,
-                         first_active, int(np.diff(hh_start).max()), pop, grp, threads)
+                         first_active, pop, grp, threads)
     return pop, grp
 
 

@@ -144,7 +144,7 @@ def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh,
     # engine computes them, apart from the projection)
     kd.population_chunks(
         case["hh_start"], chunks, case["sex"], case["age0"], case["entry_idx"],
-        case["weight0"], case["group"], case["survival"], case["first_active"], max_members,
+        case["weight0"], case["group"], case["survival"], case["first_active"],
         parts["population"], parts["groups"], numba.get_num_threads())
     totals = {}
     for name, part in parts.items():

@@ -34,46 +34,44 @@ __all__ = ["MAX_AGE", "demography_chunks", "population_chunks", "run_threads"]
 
 @njit(cache=True, nogil=True)
 def demography_chunks(first, step, hh_start, chunk_hh, sex, age0, entry_idx, weight0, group,
-                      survival, first_active, max_members, pop_out, group_out):
+                      survival, first_active, pop_out, group_out):
     """Chunks ``first, first + step, ...`` of ``chunk_hh``, each into its own slices
     ``pop_out[c]`` (``[year, sex, age]``, persons) and ``group_out[c]`` (``[year,
     group]``, persons), which start at zero; without the GIL, so that
     :func:`~simulate.kernels.projection.run_threads` runs one call per thread."""
     n_years = survival.shape[0]
-    w = np.empty(max(max_members, 1))
+    persons = np.empty(n_years)  # the household's persons by year
     for c in range(first, chunk_hh.shape[0] - 1, step):
         for h in range(chunk_hh[c], chunk_hh[c + 1]):
-            start = hh_start[h]
-            n_mem = hh_start[h + 1] - start
-            for m in range(n_mem):
-                w[m] = weight0[start + m]
-            grp_h = group[start]
             for y in range(n_years):
-                persons = 0.0
-                for m in range(n_mem):
-                    i = start + m
-                    if y < entry_idx[i]:
-                        continue
-                    age = age0[i] + (y - entry_idx[i])
-                    pop_out[c, y, sex[i], min(age, MAX_AGE)] += w[m]
-                    persons += w[m]
-                if y >= first_active and persons > 0.0:
-                    group_out[c, y, grp_h] += persons
-                # survival to the next year
-                for m in range(n_mem):
-                    i = start + m
-                    if y >= entry_idx[i]:
-                        age = age0[i] + (y - entry_idx[i])
-                        w[m] *= survival[y, sex[i], min(age, MAX_AGE)]
+                persons[y] = 0.0
+            # member by member, each through its years: every cell still receives the
+            # household's members in record order (a cell is one year), so the sums are
+            # those of a loop over years outside and members inside
+            for i in range(hh_start[h], hh_start[h + 1]):
+                s = sex[i]
+                w = weight0[i]
+                y0 = max(entry_idx[i], 0)  # the first year present
+                age = age0[i] + (y0 - entry_idx[i])  # int64, as the projection's age
+                for y in range(y0, n_years):
+                    a = min(age, MAX_AGE)
+                    pop_out[c, y, s, a] += w
+                    persons[y] += w
+                    w *= survival[y, s, a]  # survival to the next year
+                    age += 1
+            grp_h = group[hh_start[h]]
+            for y in range(max(first_active, 0), n_years):
+                if persons[y] > 0.0:
+                    group_out[c, y, grp_h] += persons[y]
 
 
 def population_chunks(hh_start, chunk_hh, sex, age0, entry_idx, weight0, group, survival,
-                      first_active: int, max_members: int, pop_out: np.ndarray,
-                      group_out: np.ndarray, threads: int) -> None:
+                      first_active: int, pop_out: np.ndarray, group_out: np.ndarray,
+                      threads: int) -> None:
     """:func:`demography_chunks` over every chunk of ``chunk_hh`` on up to ``threads``
     threads (thread k takes chunks k, k + T, ...; each chunk writes only its own slices,
     so the results do not depend on the threads). ``pop_out[chunk, year, sex, age]``
     and ``group_out[chunk, year, group]`` must be zero on entry."""
     run_threads(demography_chunks, chunk_hh.shape[0] - 1, threads, hh_start, chunk_hh, sex,
-                age0, entry_idx, weight0, group, survival, np.int64(first_active),
-                np.int64(max_members), pop_out, group_out)
+                age0, entry_idx, weight0, group, survival, np.int64(first_active), pop_out,
+                group_out)
