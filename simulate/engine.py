@@ -352,7 +352,7 @@ class BatchDemography:
 _DEMOGRAPHY: list[tuple[Population, int, int, int, np.ndarray, BatchDemography] | None] = [None]
 _DEMOGRAPHY_LOCK = threading.Lock()
 #: memory for the per-chunk demography of one kernel call (bytes; results do not depend on it)
-DEMOGRAPHY_MEMORY = 64 * 2**20
+DEMOGRAPHY_MEMORY = 16 * 2**20
 
 
 def demography_totals(pop: Population, first_year: int, survival: np.ndarray,
