@@ -30,10 +30,10 @@ COMPILE_SECONDS = {
     "project_households": 18.5,
     "reduce_chunks": 0.2,
     "reduce_histogram": 0.2,  # as small as reduce_chunks (inferred: not yet timed cold)
-    # the population by age and persons by group (kernels/demography.py): 0.65 to 1.1 s
-    # of CPU at load 2.5 with numba's own set-up already paid (docs/performance.md,
-    # "Round 7 (demog)")
-    "demography_chunks": 0.6,
+    # the population by age and persons by group (kernels/demography.py): 0.90 to 0.95 s
+    # of CPU at load 2.4 on 2 CPUs, with numba's own set-up already paid
+    # (docs/performance.md, "Round 7 (demog)")
+    "demography_chunks": 0.8,
     "simulate_fund": 10.0,
     # the population's small kernels: 2.4 s together (prepare cold 3.3 s against warm
     # 0.9 s at load 1.0), shared out by each one's compile time under load
