@@ -369,6 +369,7 @@ def demography_totals(pop: Population, first_year: int, survival: np.ndarray,
                 and cached[2] == chunk_size and cached[3] == first_active
                 and (cached[4] is survival or np.array_equal(cached[4], survival))):
             return cached[5]
+        _DEMOGRAPHY[0] = None  # the last population's is not held while this one's is made
         result = _compute_demography(pop, first_year, survival, first_active, chunk_size)
         _DEMOGRAPHY[0] = (pop, first_year, chunk_size, first_active, survival.copy(), result)
         return result
