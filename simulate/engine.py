@@ -23,6 +23,7 @@ from . import costing, returns
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import InputWarning, Problem, ScenarioError, record, warn
 from .fiscal import fiscal_results, macro_path
+from .kernels.demography import population_chunks
 from .kernels.projection import N_MEASURES, N_POV, run_threads
 from .kernels.reduction import HIST_BINS, histogram_rows, reduce_chunks, reduce_histogram
 from .kernels.specialise import kernel as specialised_kernel
@@ -52,7 +53,7 @@ CHUNK_SIZE = 4096
 #: chunks per kernel call (a progress step)
 CHUNKS_PER_BATCH = 16
 #: the position of the welfare histogram among the kernel's outputs
-HIST = 3
+HIST = 2
 #: chunks per thread in one kernel call (results do not depend on it)
 CHUNKS_PER_THREAD = 2
 
@@ -152,10 +153,12 @@ def _same_key(a: tuple, b: tuple) -> bool:
 
 
 def clear_population_cache() -> None:
-    """Forget the remembered population (:func:`_population`) and kernel inputs
-    (:func:`record_arrays`), e.g. to free their memory."""
+    """Forget the remembered population (:func:`_population`), kernel inputs
+    (:func:`record_arrays`) and demography (:func:`demography_totals`), e.g. to free
+    their memory."""
     _POPULATION[0] = None
     _RECORDS[0] = None
+    _DEMOGRAPHY[0] = None
 
 
 def population_key(scenario: Scenario) -> tuple:
@@ -334,6 +337,78 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     return arrays
 
 
+@dataclass(frozen=True)
+class BatchDemography:
+    """The demography of a population, batch by batch (the batches of
+    :func:`batch_totals`): ``population[batch, year, sex, age]`` and ``groups[batch,
+    year, group]`` (persons), each batch the sum of its chunks in chunk order
+    (kernels/demography.py)."""
+
+    population: np.ndarray
+    groups: np.ndarray
+
+
+#: the last demography computed: (population, first year, chunk size, first active year,
+#: survival table, result); see :func:`demography_totals`
+_DEMOGRAPHY: list[tuple[Population, int, int, int, np.ndarray, BatchDemography] | None] = [None]
+_DEMOGRAPHY_LOCK = threading.Lock()
+#: memory for the per-chunk demography of one kernel call (bytes; results do not depend on it)
+DEMOGRAPHY_MEMORY = 16 * 2**20
+
+
+def demography_totals(pop: Population, first_year: int, survival: np.ndarray,
+                      first_active: int, chunk_size: int = CHUNK_SIZE) -> BatchDemography:
+    """The population by year, sex and age and the persons by welfare group of ``pop``
+    for each batch of chunks, remembered for the last population object, first year,
+    chunk size, first active year and survival table (by content): a repeated run, a
+    variant with the same population, a tornado bar and every block of draws reuse it.
+    Outside the projection kernel since round 7; the same additions in the same order
+    (docs/architecture.md)."""
+    with _DEMOGRAPHY_LOCK:
+        cached = _DEMOGRAPHY[0]
+        if (cached is not None and cached[0] is pop and cached[1] == first_year
+                and cached[2] == chunk_size and cached[3] == first_active
+                and (cached[4] is survival or np.array_equal(cached[4], survival))):
+            return cached[5]
+        _DEMOGRAPHY[0] = None  # the last population's is not held while this one's is made
+        result = _compute_demography(pop, first_year, survival, first_active, chunk_size)
+        _DEMOGRAPHY[0] = (pop, first_year, chunk_size, first_active, survival.copy(), result)
+        return result
+
+
+def _compute_demography(pop: Population, first_year: int, survival: np.ndarray,
+                        first_active: int, chunk_size: int) -> BatchDemography:
+    """:func:`demography_totals` computed: per-chunk slices for as many whole batches as
+    fit in :data:`DEMOGRAPHY_MEMORY`, each batch's chunks added in chunk order."""
+    rec = record_arrays(pop, first_year, chunk_size)
+    age, _months, sex, entry, weight, _key = rec.columns
+    hh_start, chunk_hh = rec.hh_start, rec.chunk_hh
+    survival = np.ascontiguousarray(survival, dtype=np.float64)
+    n_years = survival.shape[0]
+    n_chunks = len(chunk_hh) - 1
+    n_batch = -(-n_chunks // CHUNKS_PER_BATCH)
+    population = np.zeros((n_batch, n_years, 2, N_AGES))
+    groups = np.zeros((n_batch, n_years, rec.n_groups))
+    per_batch = 8 * CHUNKS_PER_BATCH * n_years * (2 * N_AGES + rec.n_groups)
+    step = max(1, DEMOGRAPHY_MEMORY // per_batch)  # batches per call
+    threads = numba.get_num_threads()
+    for b0 in range(0, n_batch, step):
+        b1 = min(n_batch, b0 + step)
+        start, stop = b0 * CHUNKS_PER_BATCH, min(n_chunks, b1 * CHUNKS_PER_BATCH)
+        pop_out = np.zeros((stop - start, n_years, 2, N_AGES))
+        group_out = np.zeros((stop - start, n_years, rec.n_groups))
+        with _KERNEL_LOCK:  # one call at a time: its threads use every core
+            population_chunks(hh_start, np.ascontiguousarray(chunk_hh[start:stop + 1]), sex,
+                              age, entry, weight, rec.group, survival, first_active, pop_out,
+                              group_out, threads)
+        for b in range(b0, b1):  # each batch's chunks in chunk order, from zero
+            lo = b * CHUNKS_PER_BATCH - start
+            hi = min(stop, (b + 1) * CHUNKS_PER_BATCH) - start
+            reduce_chunks(pop_out[lo:hi].reshape(hi - lo, -1), population[b].reshape(-1))
+            reduce_chunks(group_out[lo:hi].reshape(hi - lo, -1), groups[b].reshape(-1))
+    return BatchDemography(population, groups)
+
+
 def n_batches(prep: Prepared, chunk_size: int = CHUNK_SIZE) -> int:
     """Batches of CHUNKS_PER_BATCH chunks the population's records make."""
     rec = record_arrays(prep.population, int(prep.rates.years[0]), chunk_size)
@@ -375,10 +450,13 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     # compiled for the scenario's structure only (kernels/specialise.py)
     project = specialised_kernel(structure_flags(t.unit, t.kind, once, t.target_row,
                                                  t.cond_var, t.monthly, poverty, overlap))
-    shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws), (n_years, 2, N_AGES),
+    shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws),
               (n_years, 2 if poverty else 0, N_POV, n_draws),
               (n_years, 2, hist_bins, 2, n_draws),
-              (n_years, n_combos, 2, n_draws), (n_years, n_groups))
+              (n_years, n_combos, 2, n_draws))
+    # the population by age and the persons by group: computed once per population
+    # (kernels/demography.py), batch by batch as the kernel's outputs are
+    demog = demography_totals(pop, int(years[0]), r.survival, first_active, chunk_size)
     # the histogram is written compactly per chunk (kernels/projection.py,
     # histogram_rows): at most 2 cells per household, year and draw, and at most the
     # dense histogram's cells
@@ -413,7 +491,9 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
                 reduce_chunks(part.reshape(len(part), -1), total.reshape(-1))
         if progress is not None:
             progress(done + 1, len(todo))
-        yield Totals(*partial, n_groups=n_groups)
+        by_programme, by_poverty, histogram, by_combination = partial
+        yield Totals(by_programme, demog.population[batch].copy(), by_poverty, histogram,
+                     by_combination, demog.groups[batch].copy(), n_groups=n_groups)
 
 
 def run_local(scenario: Scenario, progress: Progress | None = None,

@@ -30,6 +30,10 @@ COMPILE_SECONDS = {
     "project_households": 18.5,
     "reduce_chunks": 0.2,
     "reduce_histogram": 0.2,  # as small as reduce_chunks (inferred: not yet timed cold)
+    # the population by age and persons by group (kernels/demography.py): 0.90 to 0.95 s
+    # of CPU at load 2.4 on 2 CPUs, with numba's own set-up already paid
+    # (docs/performance.md, "Round 7 (demog)")
+    "demography_chunks": 0.8,
     "simulate_fund": 10.0,
     # the population's small kernels: 2.4 s together (prepare cold 3.3 s against warm
     # 0.9 s at load 1.0), shared out by each one's compile time under load
@@ -64,18 +68,20 @@ def scenario_flags(scenario: Any) -> tuple[bool, ...]:
 
 def scenario_kernels(scenario: Any) -> list[Any]:
     """The numba dispatchers a run of ``scenario`` calls: the projection kernel
-    specialised to its structure (its generated module is written if missing) and the
-    reductions (chunk totals, histogram rows) always, the population's kernels (the birth cohorts' yearly pass and
+    specialised to its structure (its generated module is written if missing), the
+    reductions (chunk totals, histogram rows) and the demography (population by age,
+    persons by group) always, the population's kernels (the birth cohorts' yearly pass and
     mothers' draw, the records' keys; for a synthetic population also the raking's
     Jacobian and the counter-based uniforms), the fund's Monte Carlo only with
     ``[fund]``."""
     from .kernels.births import age_year, cumulative_shares
+    from .kernels.demography import demography_chunks
     from .kernels.reduction import reduce_chunks, reduce_histogram
     from .kernels.rng import record_keys
     from .kernels.specialise import kernel
 
-    kernels = [kernel(scenario_flags(scenario)), reduce_chunks, reduce_histogram, age_year,
-               cumulative_shares, record_keys]
+    kernels = [kernel(scenario_flags(scenario)), reduce_chunks, reduce_histogram,
+               demography_chunks, age_year, cumulative_shares, record_keys]
     if getattr(scenario, "population_source", "synthetic") == "synthetic":
         from .kernels.raking import jacobian
         from .kernels.rng import uniform_units

@@ -62,7 +62,9 @@ class Totals:
     ``poverty[year, before/after, measure]``, ``histogram[year, before/after, bin, 2]``,
     ``overlap[year, combination, eligible/receiving]``, ``groups[year, decile]`` (persons);
     ``n_groups`` is 10 (welfare deciles)
-    or 1 when the population has no welfare.
+    or 1 when the population has no welfare. ``population`` and ``groups`` are the
+    demography kernel's (kernels/demography.py, ``engine.demography_totals``), summed over
+    the same chunks and batches, and have no draw axis.
     """
 
     programmes: np.ndarray

@@ -546,3 +546,30 @@ def project_households(
                 w[i] *= survival[y, sex[i], min(age[i], MAX_AGE)]
     return {"programmes": programmes, "population": population, "poverty": poverty,
             "histogram": histogram, "overlap": overlap, "groups": groups}
+
+
+def population_chunks(hh_start, chunk_hh, sex, age0, entry_idx, weight0, group, survival,
+                      first_active, n_groups):
+    """The demography kernel's per-chunk outputs (kernels/demography.py), household by
+    household in plain Python: ``population[chunk, year, sex, age]`` and ``groups[chunk,
+    year, group]`` (persons), each chunk summed from zero in household and record order,
+    so that it equals the kernel's bit for bit."""
+    n_chunks, n_years = len(chunk_hh) - 1, len(survival)
+    population = np.zeros((n_chunks, n_years, 2, MAX_AGE + 1))
+    groups = np.zeros((n_chunks, n_years, n_groups))
+    for c in range(n_chunks):
+        for h in range(int(chunk_hh[c]), int(chunk_hh[c + 1])):
+            members = range(int(hh_start[h]), int(hh_start[h + 1]))
+            w = {i: float(weight0[i]) for i in members}
+            for y in range(n_years):
+                present = [i for i in members if y >= int(entry_idx[i])]
+                age = {i: int(age0[i]) + y - int(entry_idx[i]) for i in present}
+                persons = 0.0
+                for i in present:
+                    population[c, y, int(sex[i]), min(age[i], MAX_AGE)] += w[i]
+                    persons += w[i]
+                if y >= first_active and persons > 0.0:
+                    groups[c, y, int(group[hh_start[h]])] += persons
+                for i in present:  # survival to the next year
+                    w[i] *= float(survival[y, int(sex[i]), min(age[i], MAX_AGE)])
+    return population, groups

@@ -62,7 +62,8 @@ SYNTHETIC_KERNELS = ["jacobian", "uniform_units"]
 
 def test_scenario_kernels_fund_only_with_fund() -> None:
     names = [k.__name__ for k in kernel_cache.scenario_kernels(SimpleNamespace(fund=None))]
-    assert names == ["project_households", "reduce_chunks", "reduce_histogram", *POPULATION_KERNELS,
+    assert names == ["project_households", "reduce_chunks", "reduce_histogram", "demography_chunks",
+                     *POPULATION_KERNELS,
                      *SYNTHETIC_KERNELS]
     with_fund = kernel_cache.scenario_kernels(SimpleNamespace(fund=object()))
     assert [k.__name__ for k in with_fund][-1] == "simulate_fund"
@@ -73,7 +74,8 @@ def test_scenario_kernels_population_kernels_by_source() -> None:
     named has an idle-machine compile time of its own in the estimate."""
     micro = SimpleNamespace(fund=None, population_source="households.csv")
     names = [k.__name__ for k in kernel_cache.scenario_kernels(micro)]
-    assert names == ["project_households", "reduce_chunks", "reduce_histogram", *POPULATION_KERNELS]
+    assert names == ["project_households", "reduce_chunks", "reduce_histogram", "demography_chunks",
+                     *POPULATION_KERNELS]
     everything = kernel_cache.scenario_kernels(SimpleNamespace(fund=object()))
     assert {k.__name__ for k in everything} <= set(kernel_cache.COMPILE_SECONDS)
 
@@ -92,7 +94,8 @@ def test_estimate_counts_the_small_kernels_when_cold(monkeypatch) -> None:
     monkeypatch.setattr(kernel_cache, "is_cached", lambda k: False)
     total = seconds + kernel_cache.COMPILE_SECONDS["project_households"] \
         + kernel_cache.COMPILE_SECONDS["reduce_chunks"] \
-        + kernel_cache.COMPILE_SECONDS["reduce_histogram"]
+        + kernel_cache.COMPILE_SECONDS["reduce_histogram"] \
+        + kernel_cache.COMPILE_SECONDS["demography_chunks"]
     assert kernel_cache.estimate_seconds(kernel_cache.cold_kernels(sc)) == pytest.approx(total)
 
 

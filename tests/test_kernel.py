@@ -12,6 +12,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from simulate.kernels import conditions as kc
+from simulate.kernels import demography as kd
 from simulate.kernels import projection as kp
 from simulate.kernels import reduction as kr
 from simulate.kernels import rng
@@ -132,13 +133,19 @@ def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh,
               "groups": (n_years, n_groups)}
     k = len(chunk_hh) - 1
     parts = {name: np.zeros((k, *shape)) for name, shape in shapes.items()}
+    chunks = np.asarray(chunk_hh, dtype=np.int64)
+    max_members = int(np.diff(case["hh_start"]).max())
     kp.project_households(
-        **kernel_arguments(case, draws),
-        chunk_hh=np.asarray(chunk_hh, dtype=np.int64),
-        max_members=int(np.diff(case["hh_start"]).max()),
-        out=parts["programmes"], pop_out=parts["population"], pov_out=parts["poverty"],
-        hist_out=parts["histogram"], overlap_out=parts["overlap"], group_out=parts["groups"],
+        **kernel_arguments(case, draws), chunk_hh=chunks, max_members=max_members,
+        out=parts["programmes"], pov_out=parts["poverty"], hist_out=parts["histogram"],
+        overlap_out=parts["overlap"],
     )
+    # the population by age and the persons by group: the demography kernel's (as the
+    # engine computes them, apart from the projection)
+    kd.population_chunks(
+        case["hh_start"], chunks, case["sex"], case["age0"], case["entry_idx"],
+        case["weight0"], case["group"], case["survival"], case["first_active"],
+        parts["population"], parts["groups"], numba.get_num_threads())
     totals = {}
     for name, part in parts.items():
         totals[name] = np.zeros(part.shape[1:])

@@ -197,6 +197,7 @@ def test_compile_notice_reads_the_specialised_kernels_cache(tmp_path) -> None:
         return json.loads(out.strip().splitlines()[-1])
 
     assert cold("run") == ["project_households", "reduce_chunks", "reduce_histogram",
+                           "demography_chunks",
                            "age_year",
                            "cumulative_shares", "record_keys", "jacobian", "uniform_units"]
     assert cold("look") == []

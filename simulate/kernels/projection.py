@@ -171,7 +171,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
     (price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
      inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
      region_factor, band_upper, band_share) = params
-    out, pop_out, pov_out, hist_out, overlap_out, group_out = outs
+    out, pov_out, hist_out, overlap_out = outs
     hist_key, hist_value, hist_count = hist_out
     first_active, has_pregnant_data, has_disabled_data, seed, max_members, n_bins = settings
     n_years = years.shape[0]
@@ -281,11 +281,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     continue
                 age = age0[i] + (y - entry_idx[i])
                 ages[m] = age
-                pop_out[c, y, sex[i], min(age, MAX_AGE)] += w[m]
                 persons += w[m]
                 size += w[m] / w_h
             if y >= first_active and persons > 0.0:
-                group_out[c, y, grp_h] += persons
                 # households represented this year: the first year's weight,
                 # shrinking as the expected size falls below one
                 w_hh = w_h * min(1.0, size)
@@ -742,7 +740,7 @@ def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, 
     in the order :func:`household_chunk` unpacks them): ``records`` per record,
     ``demography`` (survival, fertility, disability, years), ``rules`` (the programmes'
     structure tables), ``params`` (parameter tables, draws on the last axis), ``outs``
-    (the six outputs, the histogram as its compact (keys, values, counts): see
+    (the four outputs, the histogram as its compact (keys, values, counts): see
     :func:`project_households`) and ``settings`` (first_active, has_pregnant_data,
     has_disabled_data, seed, max_members, n_bins)."""
     slot = np.full(demography[3].shape[0] * 2 * settings[5], -1, dtype=np.int32)
@@ -778,17 +776,18 @@ def project_households(
     price_index, poverty_line, take_up_rate, rollout, amount, target_threshold, exclusion,
     inclusion, disregard, taper, cap, eq_first, eq_other, eq_child, child_age, norm_cost,
     region_factor, band_upper, band_share,
-    out, pop_out, pov_out, hist_out, overlap_out, group_out,
+    out, pov_out, hist_out, overlap_out,
 ):
     """The generic kernel (every structure compiled in) by named arguments: accumulate,
     per chunk of households and per parameter draw d (the last axis):
-    ``out[chunk, year, programme, group, measure, d]``, ``pop_out[chunk, year, sex, age]``,
+    ``out[chunk, year, programme, group, measure, d]``,
     ``pov_out[chunk, year, before/after, measure, d]``,
     ``hist_out[chunk, year, before/after, bin, weight/welfare, d]`` (dense here; the
     kernel itself writes each chunk's histogram compactly, :func:`histogram_rows`),
     ``overlap_out[chunk, year, combination, eligible/receiving, d]`` (persons;
-    combinations as bit masks of programmes, when there are at most 12) and
-    ``group_out[chunk, year, group]`` (persons by welfare group).
+    combinations as bit masks of programmes, when there are at most 12). The population
+    by sex and age and the persons by welfare group are demography, computed apart
+    (:mod:`simulate.kernels.demography`).
 
     The parameter tables after ``max_members`` carry the draws on their last axis
     (``price_index[year, d]``, ``amount[programme, year, d]``, ...); everything before
@@ -810,7 +809,7 @@ def project_households(
         (price_index, poverty_line, take_up_rate, rollout, amount, target_threshold,
          exclusion, inclusion, disregard, taper, cap, eq_first, eq_other, eq_child,
          child_age, norm_cost, region_factor, band_upper, band_share),
-        (out, pop_out, pov_out, compact, overlap_out, group_out),
+        (out, pov_out, compact, overlap_out),
         (first_active, has_pregnant_data, has_disabled_data, seed, max_members, n_bins))
     expand_histogram(*compact, hist_out.reshape(n_chunks, -1, 2, hist_out.shape[-1]))
 
