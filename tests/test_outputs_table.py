@@ -70,6 +70,9 @@ def test_the_left_out_files_are_not_written_and_the_report_renders(runs) -> None
     assert 'id="poverty"' not in html and 'id="poverty"' in (on / "report.html").read_text()
     summary = (off / "summary.txt").read_text()
     assert "Poverty" not in summary and "Poverty" in (on / "summary.txt").read_text()
+    assert ("Not computed in this run: the overlap of programmes (outputs.overlap = false); "
+            "poverty and inequality") in summary
+    assert "Not computed" not in (on / "summary.txt").read_text()
     from openpyxl import load_workbook
 
     sheets = load_workbook(off / "tables.xlsx", read_only=True).sheetnames

@@ -16,7 +16,7 @@ from simulate.report import (
 def test_the_run_summary_sections_in_order() -> None:
     order = [name for name, (_, _) in sorted(summary.SECTIONS.items(),
                                              key=lambda kv: (kv[1][0], kv[0]))]
-    assert order == ["results", "risk", "fund", "transition", "warnings"]
+    assert order == ["results", "risk", "fund", "transition", "outputs", "warnings"]
 
 
 def test_a_registered_section_takes_its_place(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,6 +89,19 @@ def _results(run: SummaryInput) -> list[str]:
     return [summary_text(run.ds, run.years)]
 
 
+@summary_section("outputs", 85)
+def _left_out(run: SummaryInput) -> list[str]:
+    """What the scenario's ``[outputs]`` switched off, so that no one reads their
+    absence as zero."""
+    from ..scenario.keys.outputs import DESCRIBED, left_out
+
+    off = sorted(left_out(run.ds.attrs))
+    if not off:
+        return []
+    what = "; ".join(f"{DESCRIBED[k]} (outputs.{k} = false)" for k in off if k in DESCRIBED)
+    return ["", f"Not computed in this run: {what}."]
+
+
 @summary_section("warnings", 90)
 def _warnings(run: SummaryInput) -> list[str]:
     from ..plausibility import warning_lines

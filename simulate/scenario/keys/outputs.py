@@ -47,6 +47,13 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: what each switch leaves out, in words (the summary's note)
+DESCRIBED: dict[str, str] = {
+    "poverty": "poverty and inequality (headcount, gap, severity, Gini)",
+    "overlap": "the overlap of programmes",
+}
+
+
 #: the results' attribute naming the outputs a run left out (``"poverty overlap"``); absent
 #: when every output is on, so a default run's attributes are as before
 ATTR = "outputs_off"
