@@ -132,3 +132,78 @@ def _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_l
         win[p, 0] = lo_p
         win[p, 1] = hi_p
     return win
+
+
+@njit(cache=True)
+def _age_exact(prog_group_start, group_cond_start, cond_var, cond_kind, monthly):
+    """Per programme, whether its eligibility is decided by the age in years alone: a
+    programme by whole years each of whose groups holds only ranges on the age in
+    years (``VAR_AGE``, kind 0; a group without conditions holds at every age)."""
+    n_prog = prog_group_start.shape[0] - 1
+    exact = np.zeros(n_prog, dtype=np.bool_)
+    for p in range(n_prog):
+        if monthly[p]:
+            continue
+        ok = True
+        for g in range(prog_group_start[p], prog_group_start[p + 1]):
+            for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                if cond_var[q] != VAR_AGE or cond_kind[q] != 0:
+                    ok = False
+        exact[p] = ok
+    return exact
+
+
+@njit(cache=True)
+def _age_candidates(age_first, age_last, exact, win, prog_group_start, group_cond_start,
+                    cond_lo, cond_hi):
+    """The programmes to look at for a member aged ``a`` in years (``age_first <= a <=
+    age_last``), as lists in programme order: ``prog[start[r]:start[r + 1]]`` with
+    ``r = a - age_first`` for a member whose months are in 0..11 (the age windows
+    hold), ``r = a - age_first + n_rows`` for the others (windows not applied). A
+    programme with ``exact`` eligibility is listed only at the ages at which it holds
+    (each group's ranges tested on ``float(a)`` as the kernel tests them, so a listed
+    exact programme IS eligible); any other programme at the ages inside its window
+    ``win`` (:func:`_age_windows`), or at every age in the second half."""
+    n_prog = exact.shape[0]
+    n_rows = max(age_last - age_first + 1, 0)
+    holds = np.zeros((n_rows, n_prog), dtype=np.bool_)
+    for r in range(n_rows):
+        a = age_first + r
+        v = float(a)
+        for p in range(n_prog):
+            if not exact[p]:
+                continue
+            for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                ok = True
+                for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                    if not _holds(v, 0, cond_lo[q], cond_hi[q], 0):
+                        ok = False
+                        break
+                if ok:
+                    holds[r, p] = True
+                    break
+    start = np.zeros(2 * n_rows + 1, dtype=np.int64)
+    n = 0
+    for half in range(2):
+        for r in range(n_rows):
+            a = age_first + r
+            for p in range(n_prog):
+                if exact[p]:
+                    n += holds[r, p]
+                elif half == 1 or (a >= win[p, 0] and a < win[p, 1]):
+                    n += 1
+            start[half * n_rows + r + 1] = n
+    prog = np.empty(n, dtype=np.int64)
+    k = 0
+    for half in range(2):
+        for r in range(n_rows):
+            a = age_first + r
+            for p in range(n_prog):
+                if exact[p]:
+                    if holds[r, p]:
+                        prog[k] = p
+                        k += 1
+                elif half == 1 or (a >= win[p, 0] and a < win[p, 1]):
+                    prog[k] = p
+                    k += 1
+    return start, prog

@@ -75,6 +75,8 @@ from .conditions import (  # the eligibility conditions' helpers, and their code
     VAR_AGE_MONTHS,
     VAR_DISABLED,
     VAR_PREGNANT,
+    _age_candidates,
+    _age_exact,
     _age_mask,
     _age_windows,
     _enrolled_from,
@@ -195,6 +197,19 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
     win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
                        cond_hi)
+    # the programmes to look at per age in years (the chunk's ages only), those decided
+    # by the age alone listed only where they hold: see conditions._age_candidates
+    age_first = 1 << 40
+    age_last = -(1 << 40)
+    for i in range(hh_start[chunk_hh[c]], hh_start[chunk_hh[c + 1]]):
+        if entry_idx[i] < n_years:
+            age_first = min(age_first, age0[i] + max(entry_idx[i], 0) - entry_idx[i])
+            age_last = max(age_last, age0[i] + n_years - 1 - entry_idx[i])
+    exact = _age_exact(prog_group_start, group_cond_start, cond_var, cond_kind, monthly)
+    cand_start, cand_prog = _age_candidates(age_first, age_last, exact, win,
+                                            prog_group_start, group_cond_start, cond_lo,
+                                            cond_hi)
+    n_rows = (cand_start.shape[0] - 1) // 2
     m_max = max_members
     w = np.empty(m_max)
     ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
@@ -300,9 +315,16 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     birth_next = False
                     month_this = 0
                     month_next = 0
-                    for p in range(n_prog):
-                        if windowed and (age < win[p, 0] or age >= win[p, 1]):
-                            continue  # outside the programme's age window: not eligible
+                    # the programmes whose age window holds the member (all of them
+                    # when the windows do not apply), those decided by age alone only
+                    # where they hold
+                    row = age - age_first + (0 if windowed else n_rows)
+                    for k in range(cand_start[row], cand_start[row + 1]):
+                        p = cand_prog[k]
+                        if S_YEARLY and exact[p]:
+                            elig[m, p] = True
+                            any_elig = True
+                            continue
                         if S_MONTHLY and monthly[p]:
                             # months within the year: a 12-bit mask per group
                             mp = 0
