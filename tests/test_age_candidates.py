@@ -1,0 +1,102 @@
+"""The projection kernel's per-age candidate programmes (kernels/conditions.py,
+``_age_exact`` and ``_age_candidates``) against plain-Python definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulate.kernels import conditions as kc
+from simulate.kernels import projection as kp
+
+_BOUND = st.one_of(st.integers(-3, 130).map(float), st.floats(-5.0, 130.0),
+                   st.just(np.inf), st.just(-np.inf), st.just(np.nan))
+#: a condition: variable, kind (0 range, 1 codes), lo, hi
+_COND = st.tuples(st.sampled_from([kp.VAR_AGE, kp.VAR_AGE, kp.VAR_AGE, kp.VAR_AGE_MONTHS,
+                                   kp.VAR_PREGNANT, kp.VAR_DISABLED, 0]),
+                  st.sampled_from([0, 0, 0, 1]), _BOUND, _BOUND)
+_PROGRAMMES = st.lists(st.tuples(st.booleans(),  # monthly
+                                 st.lists(st.lists(_COND, max_size=3), max_size=3)),
+                       min_size=1, max_size=5)
+
+
+def _tables(programmes):
+    """The rule tables of ``programmes`` (monthly flag, groups of conditions)."""
+    prog_start, cond_start, conds = [0], [0], []
+    for _, groups in programmes:
+        for g in groups:
+            conds.extend(g)
+            cond_start.append(len(conds))
+        prog_start.append(len(cond_start) - 1)
+    return dict(
+        prog_group_start=np.array(prog_start, dtype=np.int64),
+        group_cond_start=np.array(cond_start, dtype=np.int64),
+        cond_var=np.array([c[0] for c in conds], dtype=np.int64),
+        cond_kind=np.array([c[1] for c in conds], dtype=np.int64),
+        cond_lo=np.array([c[2] for c in conds], dtype=np.float64),
+        cond_hi=np.array([c[3] for c in conds], dtype=np.float64),
+        monthly=np.array([m for m, _ in programmes], dtype=np.bool_),
+    )
+
+
+@given(_PROGRAMMES, st.integers(-2, 60), st.integers(-1, 80))
+@settings(max_examples=300, deadline=None)
+def test_age_candidates_list_exactly_the_programmes_to_look_at(programmes, first,
+                                                               n_ages) -> None:
+    """A programme decided by age alone is listed at exactly the ages at which one of its
+    groups holds (each range tested on ``float(age)``, as the interpreter does), in both
+    halves; any other programme at the ages inside its window (first half) and at every
+    age (second half); each list in programme order."""
+    t = _tables(programmes)
+    exact = kc._age_exact(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
+                          t["cond_kind"], t["monthly"])
+    win = kc._age_windows(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
+                          t["cond_kind"], t["cond_lo"], t["cond_hi"])
+    last = first + n_ages - 1
+    start, prog = kc._age_candidates(first, last, exact, win, t["prog_group_start"],
+                                     t["group_cond_start"], t["cond_lo"], t["cond_hi"])
+    n_rows = max(n_ages, 0)
+    assert start.shape == (2 * n_rows + 1,) and start[0] == 0 and start[-1] == len(prog)
+    for p, (monthly, groups) in enumerate(programmes):
+        want = not monthly and all(v == kp.VAR_AGE and k == 0 for g in groups
+                                   for v, k, _, _ in g)
+        assert bool(exact[p]) == want, p
+
+    def holds(p: int, age: int) -> bool:
+        return any(all(float(age) >= lo and float(age) < hi for _, _, lo, hi in g)
+                   for g in programmes[p][1])
+
+    for half in range(2):
+        for r in range(n_rows):
+            age = first + r
+            listed = list(prog[start[half * n_rows + r]:start[half * n_rows + r + 1]])
+            want = [p for p in range(len(programmes))
+                    if (holds(p, age) if exact[p] else
+                        half == 1 or win[p, 0] <= age < win[p, 1])]
+            assert listed == want, (half, age)
+
+
+def test_age_candidates_hand_case() -> None:
+    """A child grant [0, 2), a pension [65, inf) and a grant with a disability condition:
+    ages 1, 30 and 70 list the child grant, nothing and the pension (the third only
+    inside its window, ages 4 to 18, or for everybody in the second half)."""
+    programmes = [(False, [[(kp.VAR_AGE, 0, 0.0, 2.0)]]),
+                  (False, [[(kp.VAR_AGE, 0, 65.0, np.inf)]]),
+                  (False, [[(kp.VAR_AGE, 0, 5.0, 18.0), (kp.VAR_DISABLED, 0, 1.0, 2.0)]])]
+    t = _tables(programmes)
+    exact = kc._age_exact(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
+                          t["cond_kind"], t["monthly"])
+    assert list(exact) == [True, True, False]
+    win = kc._age_windows(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
+                          t["cond_kind"], t["cond_lo"], t["cond_hi"])
+    start, prog = kc._age_candidates(0, 80, exact, win, t["prog_group_start"],
+                                     t["group_cond_start"], t["cond_lo"], t["cond_hi"])
+
+    def at(age: int, half: int = 0) -> list[int]:
+        r = age + half * 81
+        return list(prog[start[r]:start[r + 1]])
+
+    assert (at(1), at(2), at(30), at(64), at(70)) == ([0], [], [], [], [1])
+    assert (at(3), at(4), at(18), at(19)) == ([], [2], [2], [])
+    assert (at(1, 1), at(30, 1), at(70, 1)) == ([0, 2], [2], [1, 2])
