@@ -34,9 +34,15 @@ Per household and year y, for each member i alive (entry year reached):
   ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
 * eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
   integer codes as a bit mask).
-  A member outside a programme's age window (:func:`_age_windows`, the hull of
-  its groups' age conditions widened by a year) is not eligible and is not
-  evaluated; a household-year with no member eligible skips the programmes.
+  A member is looked at only for the programmes listed at their age in years
+  (:func:`_age_candidates`, built once per chunk): a programme inside whose age
+  window (:func:`_age_windows`, the hull of its groups' age conditions widened by a
+  year) the member is, every programme for a member whose months are outside
+  0..11; a whole-year programme whose groups hold only ranges on the age in years
+  is listed only at the ages at which it holds, and so needs no evaluation. The
+  pass lists each programme's eligible members in member order, and the
+  programmes visit those lists; a household-year with no member eligible skips
+  the programmes.
 
 Programmes are evaluated in declaration order. A person programme's unit is
 the member; a household programme's unit is the household, eligible when any
