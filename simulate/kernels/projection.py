@@ -226,7 +226,11 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
     u_dis = np.empty(m_max)
     paid = np.zeros((m_max, n_prog, n_draws), dtype=np.bool_)
     static_ok = np.empty((m_max, n_groups), dtype=np.bool_)
-    # per programme, its eligible members this year in member order: elig_m[p, :n_elig[p]]
+    # per programme, its eligible members this year: elig_m[p, :n_elig[p]], filled by
+    # the eligibility pass, which goes through the members in order, so each list is in
+    # member order. The programme loop visits these lists where it scanned every member
+    # and skipped the ineligible: the same members in the same order, so each output
+    # cell receives the same additions in the same order (results bit-identical)
     n_elig = np.zeros(n_prog, dtype=np.int64)
     elig_m = np.zeros((n_prog, m_max), dtype=np.int64)
     might = np.zeros(m_max, dtype=np.bool_)
