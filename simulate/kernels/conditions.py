@@ -153,57 +153,43 @@ def _age_exact(prog_group_start, group_cond_start, cond_var, cond_kind, monthly)
     return exact
 
 
+#: what :func:`_age_lookup` says of a programme at an age
+LOOK_SKIP = 0  # not eligible: not looked at
+LOOK_ELIGIBLE = 1  # eligible (decided by the age alone)
+LOOK_EVALUATE = 2  # to be evaluated (inside the programme's age window)
+
+
 @njit(cache=True)
-def _age_candidates(age_first, age_last, exact, win, prog_group_start, group_cond_start,
-                    cond_lo, cond_hi):
-    """The programmes to look at for a member aged ``a`` in years (``age_first <= a <=
-    age_last``), as lists in programme order: ``prog[start[r]:start[r + 1]]`` with
-    ``r = a - age_first`` for a member whose months are in 0..11 (the age windows
-    hold), ``r = a - age_first + n_rows`` for the others (windows not applied). A
-    programme with ``exact`` eligibility is listed only at the ages at which it holds
-    (each group's ranges tested on ``float(a)`` as the kernel tests them, so a listed
-    exact programme IS eligible); any other programme at the ages inside its window
-    ``win`` (:func:`_age_windows`), or at every age in the second half."""
+def _age_lookup(age_first, age_last, exact, win, prog_group_start, group_cond_start,
+                cond_lo, cond_hi):
+    """What to do with each programme for a member aged ``a`` in years (``age_first <=
+    a <= age_last``): ``look[r, p]``, ``r = a - age_first`` for a member whose months
+    are in 0..11 (the age windows hold), ``r = a - age_first + n_rows`` for the others
+    (windows not applied). A programme with ``exact`` eligibility is
+    ``LOOK_ELIGIBLE`` at the ages at which one of its groups holds (each range tested
+    on ``float(a)`` as the kernel tests it), else ``LOOK_SKIP``; any other programme
+    is ``LOOK_EVALUATE`` at the ages inside its window ``win`` (:func:`_age_windows`),
+    or at every age in the second half, else ``LOOK_SKIP``."""
     n_prog = exact.shape[0]
     n_rows = max(age_last - age_first + 1, 0)
-    holds = np.zeros((n_rows, n_prog), dtype=np.bool_)
+    look = np.zeros((2 * n_rows, n_prog), dtype=np.uint8)
     for r in range(n_rows):
         a = age_first + r
         v = float(a)
         for p in range(n_prog):
-            if not exact[p]:
-                continue
-            for g in range(prog_group_start[p], prog_group_start[p + 1]):
-                ok = True
-                for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                    if not _holds(v, 0, cond_lo[q], cond_hi[q], 0):
-                        ok = False
+            if exact[p]:
+                for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                    ok = True
+                    for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                        if not _holds(v, 0, cond_lo[q], cond_hi[q], 0):
+                            ok = False
+                            break
+                    if ok:
+                        look[r, p] = LOOK_ELIGIBLE
+                        look[n_rows + r, p] = LOOK_ELIGIBLE
                         break
-                if ok:
-                    holds[r, p] = True
-                    break
-    start = np.zeros(2 * n_rows + 1, dtype=np.int64)
-    n = 0
-    for half in range(2):
-        for r in range(n_rows):
-            a = age_first + r
-            for p in range(n_prog):
-                if exact[p]:
-                    n += holds[r, p]
-                elif half == 1 or (a >= win[p, 0] and a < win[p, 1]):
-                    n += 1
-            start[half * n_rows + r + 1] = n
-    prog = np.empty(n, dtype=np.int64)
-    k = 0
-    for half in range(2):
-        for r in range(n_rows):
-            a = age_first + r
-            for p in range(n_prog):
-                if exact[p]:
-                    if holds[r, p]:
-                        prog[k] = p
-                        k += 1
-                elif half == 1 or (a >= win[p, 0] and a < win[p, 1]):
-                    prog[k] = p
-                    k += 1
-    return start, prog
+            else:
+                if a >= win[p, 0] and a < win[p, 1]:
+                    look[r, p] = LOOK_EVALUATE
+                look[n_rows + r, p] = LOOK_EVALUATE
+    return look

@@ -34,12 +34,12 @@ Per household and year y, for each member i alive (entry year reached):
   ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
 * eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
   integer codes as a bit mask).
-  A member is looked at only for the programmes listed at their age in years
-  (:func:`_age_candidates`, built once per chunk): a programme inside whose age
+  A member is evaluated only for the programmes a table by age in years marks so
+  (:func:`_age_lookup`, built once per chunk): a programme inside whose age
   window (:func:`_age_windows`, the hull of its groups' age conditions widened by a
   year) the member is, every programme for a member whose months are outside
   0..11; a whole-year programme whose groups hold only ranges on the age in years
-  is listed only at the ages at which it holds, and so needs no evaluation. The
+  is marked eligible at the ages at which it holds, and needs no evaluation. The
   pass lists each programme's eligible members in member order, and the
   programmes visit those lists; a household-year with no member eligible skips
   the programmes.
@@ -77,12 +77,14 @@ from numba import njit
 
 from .conditions import (  # the eligibility conditions' helpers, and their codes
     ALL_MONTHS,
+    LOOK_ELIGIBLE,
+    LOOK_SKIP,
     VAR_AGE,
     VAR_AGE_MONTHS,
     VAR_DISABLED,
     VAR_PREGNANT,
-    _age_candidates,
     _age_exact,
+    _age_lookup,
     _age_mask,
     _age_windows,
     _enrolled_from,
@@ -203,8 +205,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
     win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
                        cond_hi)
-    # the programmes to look at per age in years (the chunk's ages only), those decided
-    # by the age alone listed only where they hold: see conditions._age_candidates
+    # what to do with each programme per age in years (the chunk's ages only): skip it,
+    # eligible (decided by the age alone) or evaluate it: see conditions._age_lookup
     age_first = 1 << 40
     age_last = -(1 << 40)
     for i in range(hh_start[chunk_hh[c]], hh_start[chunk_hh[c + 1]]):
@@ -212,10 +214,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
             age_first = min(age_first, age0[i] + max(entry_idx[i], 0) - entry_idx[i])
             age_last = max(age_last, age0[i] + n_years - 1 - entry_idx[i])
     exact = _age_exact(prog_group_start, group_cond_start, cond_var, cond_kind, monthly)
-    cand_start, cand_prog = _age_candidates(age_first, age_last, exact, win,
-                                            prog_group_start, group_cond_start, cond_lo,
-                                            cond_hi)
-    n_rows = (cand_start.shape[0] - 1) // 2
+    look = _age_lookup(age_first, age_last, exact, win, prog_group_start, group_cond_start,
+                       cond_lo, cond_hi)
+    n_rows = look.shape[0] // 2
     m_max = max_members
     w = np.empty(m_max)
     ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
@@ -330,12 +331,14 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     month_this = 0
                     month_next = 0
                     # the programmes whose age window holds the member (all of them
-                    # when the windows do not apply), those decided by age alone only
-                    # where they hold
+                    # when the windows do not apply) are evaluated, those decided by
+                    # the age alone are looked up
                     row = age - age_first + (0 if windowed else n_rows)
-                    for k in range(cand_start[row], cand_start[row + 1]):
-                        p = cand_prog[k]
-                        if S_YEARLY and exact[p]:
+                    for p in range(n_prog):
+                        lk = look[row, p]
+                        if lk == LOOK_SKIP:
+                            continue
+                        if S_YEARLY and lk == LOOK_ELIGIBLE:
                             elig_m[p, n_elig[p]] = m
                             n_elig[p] += 1
                             any_elig = True

@@ -1,5 +1,6 @@
-"""The projection kernel's per-age candidate programmes (kernels/conditions.py,
-``_age_exact`` and ``_age_candidates``) against plain-Python definitions."""
+"""The projection kernel's table of what to do with each programme per age
+(kernels/conditions.py, ``_age_exact`` and ``_age_lookup``) against plain-Python
+definitions."""
 
 from __future__ import annotations
 
@@ -42,22 +43,22 @@ def _tables(programmes):
 
 @given(_PROGRAMMES, st.integers(-2, 60), st.integers(-1, 80))
 @settings(max_examples=300, deadline=None)
-def test_age_candidates_list_exactly_the_programmes_to_look_at(programmes, first,
-                                                               n_ages) -> None:
-    """A programme decided by age alone is listed at exactly the ages at which one of its
-    groups holds (each range tested on ``float(age)``, as the interpreter does), in both
-    halves; any other programme at the ages inside its window (first half) and at every
-    age (second half); each list in programme order."""
+def test_age_lookup_marks_exactly_the_programmes_to_evaluate(programmes, first,
+                                                              n_ages) -> None:
+    """A programme decided by age alone is eligible at exactly the ages at which one of
+    its groups holds (each range tested on ``float(age)``, as the interpreter does), in
+    both halves, and skipped elsewhere; any other programme is evaluated at the ages
+    inside its window (first half) and at every age (second half), skipped elsewhere."""
     t = _tables(programmes)
     exact = kc._age_exact(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
                           t["cond_kind"], t["monthly"])
     win = kc._age_windows(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
                           t["cond_kind"], t["cond_lo"], t["cond_hi"])
     last = first + n_ages - 1
-    start, prog = kc._age_candidates(first, last, exact, win, t["prog_group_start"],
-                                     t["group_cond_start"], t["cond_lo"], t["cond_hi"])
+    look = kc._age_lookup(first, last, exact, win, t["prog_group_start"],
+                          t["group_cond_start"], t["cond_lo"], t["cond_hi"])
     n_rows = max(n_ages, 0)
-    assert start.shape == (2 * n_rows + 1,) and start[0] == 0 and start[-1] == len(prog)
+    assert look.shape == (2 * n_rows, len(programmes))
     for p, (monthly, groups) in enumerate(programmes):
         want = not monthly and all(v == kp.VAR_AGE and k == 0 for g in groups
                                    for v, k, _, _ in g)
@@ -70,17 +71,18 @@ def test_age_candidates_list_exactly_the_programmes_to_look_at(programmes, first
     for half in range(2):
         for r in range(n_rows):
             age = first + r
-            listed = list(prog[start[half * n_rows + r]:start[half * n_rows + r + 1]])
-            want = [p for p in range(len(programmes))
-                    if (holds(p, age) if exact[p] else
-                        half == 1 or win[p, 0] <= age < win[p, 1])]
-            assert listed == want, (half, age)
+            got = list(look[half * n_rows + r])
+            want = [(kc.LOOK_ELIGIBLE if holds(p, age) else kc.LOOK_SKIP) if exact[p] else
+                    kc.LOOK_EVALUATE if half == 1 or win[p, 0] <= age < win[p, 1] else
+                    kc.LOOK_SKIP for p in range(len(programmes))]
+            assert got == want, (half, age)
 
 
-def test_age_candidates_hand_case() -> None:
+def test_age_lookup_hand_case() -> None:
     """A child grant [0, 2), a pension [65, inf) and a grant with a disability condition:
-    ages 1, 30 and 70 list the child grant, nothing and the pension (the third only
-    inside its window, ages 4 to 18, or for everybody in the second half)."""
+    at ages 1, 30 and 70 the child grant, nothing and the pension are eligible (the third
+    evaluated only inside its window, ages 4 to 18, or for everybody in the second
+    half)."""
     programmes = [(False, [[(kp.VAR_AGE, 0, 0.0, 2.0)]]),
                   (False, [[(kp.VAR_AGE, 0, 65.0, np.inf)]]),
                   (False, [[(kp.VAR_AGE, 0, 5.0, 18.0), (kp.VAR_DISABLED, 0, 1.0, 2.0)]])]
@@ -90,13 +92,12 @@ def test_age_candidates_hand_case() -> None:
     assert list(exact) == [True, True, False]
     win = kc._age_windows(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
                           t["cond_kind"], t["cond_lo"], t["cond_hi"])
-    start, prog = kc._age_candidates(0, 80, exact, win, t["prog_group_start"],
-                                     t["group_cond_start"], t["cond_lo"], t["cond_hi"])
+    look = kc._age_lookup(0, 80, exact, win, t["prog_group_start"], t["group_cond_start"],
+                          t["cond_lo"], t["cond_hi"])
 
-    def at(age: int, half: int = 0) -> list[int]:
-        r = age + half * 81
-        return list(prog[start[r]:start[r + 1]])
+    def at(age: int, half: int = 0) -> str:  # skip ".", eligible "E", evaluate "?"
+        return "".join(".E?"[k] for k in look[age + half * 81])
 
-    assert (at(1), at(2), at(30), at(64), at(70)) == ([0], [], [], [], [1])
-    assert (at(3), at(4), at(18), at(19)) == ([], [2], [2], [])
-    assert (at(1, 1), at(30, 1), at(70, 1)) == ([0, 2], [2], [1, 2])
+    assert (at(1), at(2), at(30), at(64), at(70)) == ("E..", "...", "...", "...", ".E.")
+    assert (at(3), at(4), at(18), at(19)) == ("...", "..?", "..?", "...")
+    assert (at(1, 1), at(30, 1), at(70, 1)) == ("E.?", "..?", ".E?")
