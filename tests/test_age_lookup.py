@@ -1,6 +1,5 @@
 """The projection kernel's table of what to do with each programme per age
-(kernels/conditions.py, ``_age_exact`` and ``_age_lookup``) against plain-Python
-definitions."""
+(kernels/conditions.py, ``_age_lookup``) against plain-Python definitions."""
 
 from __future__ import annotations
 
@@ -41,41 +40,58 @@ def _tables(programmes):
     )
 
 
-@given(_PROGRAMMES, st.integers(-2, 60), st.integers(-1, 80))
+def _lookup(t: dict, first: int, n_ages: int):
+    """``_age_lookup`` for one record aged ``first`` present from the first of
+    ``n_ages`` years (so ages ``first`` to ``first + n_ages - 1``)."""
+    return kc._age_lookup(np.array([first], dtype=np.int64), np.zeros(1, dtype=np.int64),
+                          0, 1, n_ages, t["prog_group_start"], t["group_cond_start"],
+                          t["cond_var"], t["cond_kind"], t["cond_lo"], t["cond_hi"],
+                          t["monthly"])
+
+
+@given(_PROGRAMMES, st.integers(0, 60), st.integers(1, 80))
 @settings(max_examples=300, deadline=None)
 def test_age_lookup_marks_exactly_the_programmes_to_evaluate(programmes, first,
                                                               n_ages) -> None:
-    """A programme decided by age alone is eligible at exactly the ages at which one of
-    its groups holds (each range tested on ``float(age)``, as the interpreter does), in
-    both halves, and skipped elsewhere; any other programme is evaluated at the ages
-    inside its window (first half) and at every age (second half), skipped elsewhere."""
+    """A programme by whole years with only age ranges in years is eligible at exactly
+    the ages at which one of its groups holds (each range tested on ``float(age)``, as
+    the interpreter does), in both halves, and skipped elsewhere; any other programme is
+    evaluated at the ages inside its window (first half) and at every age (second
+    half), skipped elsewhere."""
     t = _tables(programmes)
-    exact = kc._age_exact(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
-                          t["cond_kind"], t["monthly"])
+    look, age_first = _lookup(t, first, n_ages)
     win = kc._age_windows(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
                           t["cond_kind"], t["cond_lo"], t["cond_hi"])
-    last = first + n_ages - 1
-    look = kc._age_lookup(first, last, exact, win, t["prog_group_start"],
-                          t["group_cond_start"], t["cond_lo"], t["cond_hi"])
-    n_rows = max(n_ages, 0)
-    assert look.shape == (2 * n_rows, len(programmes))
-    for p, (monthly, groups) in enumerate(programmes):
-        want = not monthly and all(v == kp.VAR_AGE and k == 0 for g in groups
-                                   for v, k, _, _ in g)
-        assert bool(exact[p]) == want, p
+    assert age_first == first and look.shape == (2 * n_ages, len(programmes))
 
     def holds(p: int, age: int) -> bool:
         return any(all(float(age) >= lo and float(age) < hi for _, _, lo, hi in g)
                    for g in programmes[p][1])
 
+    exact = [not monthly and all(v == kp.VAR_AGE and k == 0 for g in groups
+                                 for v, k, _, _ in g) for monthly, groups in programmes]
     for half in range(2):
-        for r in range(n_rows):
+        for r in range(n_ages):
             age = first + r
-            got = list(look[half * n_rows + r])
+            got = list(look[half * n_ages + r])
             want = [(kc.LOOK_ELIGIBLE if holds(p, age) else kc.LOOK_SKIP) if exact[p] else
                     kc.LOOK_EVALUATE if half == 1 or win[p, 0] <= age < win[p, 1] else
                     kc.LOOK_SKIP for p in range(len(programmes))]
             assert got == want, (half, age)
+
+
+def test_age_lookup_covers_the_chunks_ages() -> None:
+    """The table's ages run from the youngest age any record has in a year it is present
+    to the oldest: a record entering in year 2 at age 0, one aged 40 present from the
+    start (entry index -3: already there), one never present (entry after the run)."""
+    t = _tables([(False, [[(kp.VAR_AGE, 0, 0.0, 2.0)]])])
+    look, age_first = kc._age_lookup(
+        np.array([0, 40, 7], dtype=np.int64), np.array([2, -3, 9], dtype=np.int64), 0, 3, 5,
+        t["prog_group_start"], t["group_cond_start"], t["cond_var"], t["cond_kind"],
+        t["cond_lo"], t["cond_hi"], t["monthly"])
+    # ages 0..2 (the newborn's years 2..4) and 43..47 (the other's years 0..4)
+    assert age_first == 0 and look.shape == (2 * 48, 1)
+    assert list(look[:3, 0]) == [kc.LOOK_ELIGIBLE, kc.LOOK_ELIGIBLE, kc.LOOK_SKIP]
 
 
 def test_age_lookup_hand_case() -> None:
@@ -87,13 +103,8 @@ def test_age_lookup_hand_case() -> None:
                   (False, [[(kp.VAR_AGE, 0, 65.0, np.inf)]]),
                   (False, [[(kp.VAR_AGE, 0, 5.0, 18.0), (kp.VAR_DISABLED, 0, 1.0, 2.0)]])]
     t = _tables(programmes)
-    exact = kc._age_exact(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
-                          t["cond_kind"], t["monthly"])
-    assert list(exact) == [True, True, False]
-    win = kc._age_windows(t["prog_group_start"], t["group_cond_start"], t["cond_var"],
-                          t["cond_kind"], t["cond_lo"], t["cond_hi"])
-    look = kc._age_lookup(0, 80, exact, win, t["prog_group_start"], t["group_cond_start"],
-                          t["cond_lo"], t["cond_hi"])
+    look, age_first = _lookup(t, 0, 81)
+    assert age_first == 0
 
     def at(age: int, half: int = 0) -> str:  # skip ".", eligible "E", evaluate "?"
         return "".join(".E?"[k] for k in look[age + half * 81])

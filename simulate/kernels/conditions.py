@@ -134,25 +134,6 @@ def _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_l
     return win
 
 
-@njit(cache=True)
-def _age_exact(prog_group_start, group_cond_start, cond_var, cond_kind, monthly):
-    """Per programme, whether its eligibility is decided by the age in years alone: a
-    programme by whole years each of whose groups holds only ranges on the age in
-    years (``VAR_AGE``, kind 0; a group without conditions holds at every age)."""
-    n_prog = prog_group_start.shape[0] - 1
-    exact = np.zeros(n_prog, dtype=np.bool_)
-    for p in range(n_prog):
-        if monthly[p]:
-            continue
-        ok = True
-        for g in range(prog_group_start[p], prog_group_start[p + 1]):
-            for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                if cond_var[q] != VAR_AGE or cond_kind[q] != 0:
-                    ok = False
-        exact[p] = ok
-    return exact
-
-
 #: what :func:`_age_lookup` says of a programme at an age
 LOOK_SKIP = 0  # not eligible: not looked at
 LOOK_ELIGIBLE = 1  # eligible (decided by the age alone)
@@ -160,24 +141,42 @@ LOOK_EVALUATE = 2  # to be evaluated (inside the programme's age window)
 
 
 @njit(cache=True)
-def _age_lookup(age_first, age_last, exact, win, prog_group_start, group_cond_start,
-                cond_lo, cond_hi):
-    """What to do with each programme for a member aged ``a`` in years (``age_first <=
-    a <= age_last``): ``look[r, p]``, ``r = a - age_first`` for a member whose months
-    are in 0..11 (the age windows hold), ``r = a - age_first + n_rows`` for the others
-    (windows not applied). A programme with ``exact`` eligibility is
-    ``LOOK_ELIGIBLE`` at the ages at which one of its groups holds (each range tested
-    on ``float(a)`` as the kernel tests it), else ``LOOK_SKIP``; any other programme
-    is ``LOOK_EVALUATE`` at the ages inside its window ``win`` (:func:`_age_windows`),
-    or at every age in the second half, else ``LOOK_SKIP``."""
-    n_prog = exact.shape[0]
+def _age_lookup(age0, entry_idx, first, last, n_years, prog_group_start, group_cond_start,
+                cond_var, cond_kind, cond_lo, cond_hi, monthly):
+    """What to do with each programme for the records ``first`` to ``last - 1`` (a
+    chunk), by age in years: ``(look, age_first)``, ``look[r, p]`` for a member aged
+    ``a = age_first + r`` whose months are in 0..11 (the age windows hold) and
+    ``look[n_rows + r, p]`` for the others (windows not applied), ``n_rows`` covering
+    every age the records reach over the ``n_years`` years.
+
+    A programme by whole years each of whose groups holds only ranges on the age in
+    years (``VAR_AGE``, kind 0; a group without conditions holds at every age) is
+    decided by the age alone: ``LOOK_ELIGIBLE`` at the ages at which one of its groups
+    holds (each range tested on ``float(a)`` as the kernel tests it), else
+    ``LOOK_SKIP``. Any other programme is ``LOOK_EVALUATE`` at the ages inside its
+    window (:func:`_age_windows`), or at every age in the second half, else
+    ``LOOK_SKIP``."""
+    age_first = 1 << 40
+    age_last = -(1 << 40)
+    for i in range(first, last):
+        if entry_idx[i] < n_years:  # present in some year: ages from its first year on
+            age_first = min(age_first, age0[i] + max(entry_idx[i], 0) - entry_idx[i])
+            age_last = max(age_last, age0[i] + n_years - 1 - entry_idx[i])
+    win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
+                       cond_hi)
+    n_prog = prog_group_start.shape[0] - 1
     n_rows = max(age_last - age_first + 1, 0)
     look = np.zeros((2 * n_rows, n_prog), dtype=np.uint8)
-    for r in range(n_rows):
-        a = age_first + r
-        v = float(a)
-        for p in range(n_prog):
-            if exact[p]:
+    for p in range(n_prog):
+        exact = not monthly[p]
+        for q in range(group_cond_start[prog_group_start[p]],
+                       group_cond_start[prog_group_start[p + 1]]):
+            if cond_var[q] != VAR_AGE or cond_kind[q] != 0:
+                exact = False
+        for r in range(n_rows):
+            a = age_first + r
+            if exact:
+                v = float(a)
                 for g in range(prog_group_start[p], prog_group_start[p + 1]):
                     ok = True
                     for q in range(group_cond_start[g], group_cond_start[g + 1]):
@@ -192,4 +191,4 @@ def _age_lookup(age_first, age_last, exact, win, prog_group_start, group_cond_st
                 if a >= win[p, 0] and a < win[p, 1]:
                     look[r, p] = LOOK_EVALUATE
                 look[n_rows + r, p] = LOOK_EVALUATE
-    return look
+    return look, age_first

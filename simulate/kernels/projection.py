@@ -83,10 +83,8 @@ from .conditions import (  # the eligibility conditions' helpers, and their code
     VAR_AGE_MONTHS,
     VAR_DISABLED,
     VAR_PREGNANT,
-    _age_exact,
     _age_lookup,
     _age_mask,
-    _age_windows,
     _enrolled_from,
     _holds,
     _popcount12,
@@ -203,19 +201,12 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         need_take[p] = take_up_rate[p].min() < 1.0
         need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
-    win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
-                       cond_hi)
-    # what to do with each programme per age in years (the chunk's ages only): skip it,
-    # eligible (decided by the age alone) or evaluate it: see conditions._age_lookup
-    age_first = 1 << 40
-    age_last = -(1 << 40)
-    for i in range(hh_start[chunk_hh[c]], hh_start[chunk_hh[c + 1]]):
-        if entry_idx[i] < n_years:
-            age_first = min(age_first, age0[i] + max(entry_idx[i], 0) - entry_idx[i])
-            age_last = max(age_last, age0[i] + n_years - 1 - entry_idx[i])
-    exact = _age_exact(prog_group_start, group_cond_start, cond_var, cond_kind, monthly)
-    look = _age_lookup(age_first, age_last, exact, win, prog_group_start, group_cond_start,
-                       cond_lo, cond_hi)
+    # what to do with each programme per age in years (the chunk's ages only): skip it
+    # (outside its age window), eligible (decided by the age alone) or evaluate it
+    look, age_first = _age_lookup(age0, entry_idx, hh_start[chunk_hh[c]],
+                                  hh_start[chunk_hh[c + 1]], n_years, prog_group_start,
+                                  group_cond_start, cond_var, cond_kind, cond_lo, cond_hi,
+                                  monthly)
     n_rows = look.shape[0] // 2
     m_max = max_members
     w = np.empty(m_max)
