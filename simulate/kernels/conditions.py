@@ -1,7 +1,8 @@
 """The eligibility conditions' helpers of the projection kernel
 (:mod:`simulate.kernels.projection`): a condition on a value, the months of a year in
 which an age or a pregnancy condition holds, the month of enrolment under a roll-out,
-and each programme's age window. Hot loop only: nothing else of the package is imported.
+each programme's age window, and a chunk's table by age of what to do with each
+programme. Hot loop only: nothing else of the package is imported.
 """
 
 import numpy as np
