@@ -324,9 +324,9 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     # the programmes whose age window holds the member (all of them
                     # when the windows do not apply) are evaluated, those decided by
                     # the age alone are looked up
-                    row = age - age_first + (0 if windowed else n_rows)
+                    age_row = age - age_first + (0 if windowed else n_rows)
                     for p in range(n_prog):
-                        lk = look[row, p]
+                        lk = look[age_row, p]
                         if lk == LOOK_SKIP:
                             continue
                         if S_YEARLY and lk == LOOK_ELIGIBLE:
