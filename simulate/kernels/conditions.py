@@ -1,7 +1,8 @@
 """The eligibility conditions' helpers of the projection kernel
 (:mod:`simulate.kernels.projection`): a condition on a value, the months of a year in
 which an age or a pregnancy condition holds, the month of enrolment under a roll-out,
-and each programme's age window. Hot loop only: nothing else of the package is imported.
+each programme's age window, and a chunk's table by age of what to do with each
+programme. Hot loop only: nothing else of the package is imported.
 """
 
 import numpy as np
@@ -132,3 +133,63 @@ def _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_l
         win[p, 0] = lo_p
         win[p, 1] = hi_p
     return win
+
+
+#: what :func:`_age_lookup` says of a programme at an age
+LOOK_SKIP = 0  # not eligible: not looked at
+LOOK_ELIGIBLE = 1  # eligible (decided by the age alone)
+LOOK_EVALUATE = 2  # to be evaluated (inside the programme's age window)
+
+
+@njit(cache=True)
+def _age_lookup(age0, entry_idx, first, last, n_years, prog_group_start, group_cond_start,
+                cond_var, cond_kind, cond_lo, cond_hi, monthly):
+    """What to do with each programme for the records ``first`` to ``last - 1`` (a
+    chunk), by age in years: ``(look, age_first)``, ``look[r, p]`` for a member aged
+    ``a = age_first + r`` whose months are in 0..11 (the age windows hold) and
+    ``look[n_rows + r, p]`` for the others (windows not applied), ``n_rows`` covering
+    every age the records reach over the ``n_years`` years.
+
+    A programme by whole years each of whose groups holds only ranges on the age in
+    years (``VAR_AGE``, kind 0; a group without conditions holds at every age) is
+    decided by the age alone: ``LOOK_ELIGIBLE`` at the ages at which one of its groups
+    holds (each range tested on ``float(a)`` as the kernel tests it), else
+    ``LOOK_SKIP``. Any other programme is ``LOOK_EVALUATE`` at the ages inside its
+    window (:func:`_age_windows`), or at every age in the second half, else
+    ``LOOK_SKIP``."""
+    age_first = 1 << 40
+    age_last = -(1 << 40)
+    for i in range(first, last):
+        if entry_idx[i] < n_years:  # present in some year: ages from its first year on
+            age_first = min(age_first, age0[i] + max(entry_idx[i], 0) - entry_idx[i])
+            age_last = max(age_last, age0[i] + n_years - 1 - entry_idx[i])
+    win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
+                       cond_hi)
+    n_prog = prog_group_start.shape[0] - 1
+    n_rows = max(age_last - age_first + 1, 0)
+    look = np.zeros((2 * n_rows, n_prog), dtype=np.uint8)
+    for p in range(n_prog):
+        exact = not monthly[p]
+        for q in range(group_cond_start[prog_group_start[p]],
+                       group_cond_start[prog_group_start[p + 1]]):
+            if cond_var[q] != VAR_AGE or cond_kind[q] != 0:
+                exact = False
+        for r in range(n_rows):
+            a = age_first + r
+            if exact:
+                v = float(a)
+                for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                    ok = True
+                    for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                        if not _holds(v, 0, cond_lo[q], cond_hi[q], 0):
+                            ok = False
+                            break
+                    if ok:
+                        look[r, p] = LOOK_ELIGIBLE
+                        look[n_rows + r, p] = LOOK_ELIGIBLE
+                        break
+            else:
+                if a >= win[p, 0] and a < win[p, 1]:
+                    look[r, p] = LOOK_EVALUATE
+                look[n_rows + r, p] = LOOK_EVALUATE
+    return look, age_first

@@ -34,9 +34,15 @@ Per household and year y, for each member i alive (entry year reached):
   ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
 * eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
   integer codes as a bit mask).
-  A member outside a programme's age window (:func:`_age_windows`, the hull of
-  its groups' age conditions widened by a year) is not eligible and is not
-  evaluated; a household-year with no member eligible skips the programmes.
+  A member is evaluated only for the programmes a table by age in years marks so
+  (:func:`_age_lookup`, built once per chunk): a programme inside whose age
+  window (:func:`_age_windows`, the hull of its groups' age conditions widened by a
+  year) the member is, every programme for a member whose months are outside
+  0..11; a whole-year programme whose groups hold only ranges on the age in years
+  is marked eligible at the ages at which it holds, and needs no evaluation. The
+  pass lists each programme's eligible members in member order, and the
+  programmes visit those lists; a household-year with no member eligible skips
+  the programmes.
 
 Programmes are evaluated in declaration order. A person programme's unit is
 the member; a household programme's unit is the household, eligible when any
@@ -74,12 +80,14 @@ from numba import njit
 
 from .conditions import (  # the eligibility conditions' helpers, and their codes
     ALL_MONTHS,
+    LOOK_ELIGIBLE,
+    LOOK_SKIP,
     VAR_AGE,
     VAR_AGE_MONTHS,
     VAR_DISABLED,
     VAR_PREGNANT,
+    _age_lookup,
     _age_mask,
-    _age_windows,
     _enrolled_from,
     _holds,
     _popcount12,
@@ -205,8 +213,13 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         need_take[p] = take_up_rate[p].min() < 1.0
         need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
         need_incl[p] = target_row[p] >= 0 and inclusion[p].max() > 0.0
-    win = _age_windows(prog_group_start, group_cond_start, cond_var, cond_kind, cond_lo,
-                       cond_hi)
+    # what to do with each programme per age in years (the chunk's ages only): skip it
+    # (outside its age window), eligible (decided by the age alone) or evaluate it
+    look, age_first = _age_lookup(age0, entry_idx, hh_start[chunk_hh[c]],
+                                  hh_start[chunk_hh[c + 1]], n_years, prog_group_start,
+                                  group_cond_start, cond_var, cond_kind, cond_lo, cond_hi,
+                                  monthly)
+    n_rows = look.shape[0] // 2
     m_max = max_members
     w = np.empty(m_max)
     ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
@@ -217,7 +230,13 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
     u_dis = np.empty(m_max)
     paid = np.zeros((m_max, n_prog, n_draws), dtype=np.bool_)
     static_ok = np.empty((m_max, n_groups), dtype=np.bool_)
-    elig = np.zeros((m_max, n_prog), dtype=np.bool_)
+    # per programme, its eligible members this year: elig_m[p, :n_elig[p]], filled by
+    # the eligibility pass, which goes through the members in order, so each list is in
+    # member order. The programme loop visits these lists where it scanned every member
+    # and skipped the ineligible: the same members in the same order, so each output
+    # cell receives the same additions in the same order (results bit-identical)
+    n_elig = np.zeros(n_prog, dtype=np.int64)
+    elig_m = np.zeros((n_prog, m_max), dtype=np.int64)
     might = np.zeros(m_max, dtype=np.bool_)
     combo_e = np.zeros((m_max, n_draws), dtype=np.int64)
     combo_r = np.zeros((m_max, n_draws), dtype=np.int64)
@@ -289,9 +308,12 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 w_hh = w_h * min(1.0, size)
                 # conditions (shared by the draws): person-level eligibility
                 any_elig = False  # a member eligible for some programme this year
+                hh_any = False  # a member eligible for a household programme
+                for p in range(n_prog):
+                    n_elig[p] = 0
                 for m in range(n_mem):
-                    for p in range(n_prog):
-                        elig[m, p] = False
+                    if S_OVERLAP:
+                        might[m] = False  # eligible for some programme (completed below)
                     if ages[m] < 0:
                         continue
                     i = first + m
@@ -310,9 +332,23 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     birth_next = False
                     month_this = 0
                     month_next = 0
+                    # the programmes whose age window holds the member (all of them
+                    # when the windows do not apply) are evaluated, those decided by
+                    # the age alone are looked up
+                    age_row = age - age_first + (0 if windowed else n_rows)
                     for p in range(n_prog):
-                        if windowed and (age < win[p, 0] or age >= win[p, 1]):
-                            continue  # outside the programme's age window: not eligible
+                        lk = look[age_row, p]
+                        if lk == LOOK_SKIP:
+                            continue
+                        if S_YEARLY and lk == LOOK_ELIGIBLE:
+                            elig_m[p, n_elig[p]] = m
+                            n_elig[p] += 1
+                            any_elig = True
+                            if S_OVERLAP:
+                                might[m] = True
+                            if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
+                                hh_any = True
+                            continue
                         if S_MONTHLY and monthly[p]:
                             # months within the year: a 12-bit mask per group
                             mp = 0
@@ -372,8 +408,14 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     mo_ |= gm
                             m_preg[m, p] = mp
                             m_other[m, p] = mo_
-                            elig[m, p] = (mp | mo_) != 0
-                            any_elig = any_elig or elig[m, p]
+                            if (mp | mo_) != 0:
+                                elig_m[p, n_elig[p]] = m
+                                n_elig[p] += 1
+                                any_elig = True
+                                if S_OVERLAP:
+                                    might[m] = True
+                                if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
+                                    hh_any = True
                             continue
                         if not S_YEARLY:
                             continue
@@ -409,28 +451,26 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     ok = False
                                     break
                             if ok:
-                                elig[m, p] = True
+                                elig_m[p, n_elig[p]] = m
+                                n_elig[p] += 1
                                 any_elig = True
+                                if S_OVERLAP:
+                                    might[m] = True
+                                if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
+                                    hh_any = True
                                 break
-                # members who may be in a programme in some draw: their combinations
-                # of programmes are kept per draw; the others' are none in every draw
+                # members who may be in a programme in some draw (eligible for one, or
+                # any member when one is eligible for a household programme: both
+                # found by the eligibility pass): their combinations of programmes are
+                # kept per draw; the others' are none in every draw
                 w_none = 0.0
                 if S_OVERLAP:
-                    hh_any = False
-                    for p in range(n_prog):
-                        if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
-                            for m in range(n_mem):
-                                if elig[m, p]:
-                                    hh_any = True
                     for m in range(n_mem):
                         if ages[m] < 0:
                             continue
-                        may = hh_any
-                        for p in range(n_prog if any_elig else 0):
-                            if elig[m, p]:
-                                may = True
-                        might[m] = may
-                        if may:
+                        if hh_any:
+                            might[m] = True
+                        if might[m]:
                             for d in range(n_draws):
                                 combo_e[m, d] = 0
                                 combo_r[m, d] = 0
@@ -452,9 +492,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             out[c, y, p, grp_h, TRANSFERS, d] += carry[p, d]
                             carry[p, d] = 0.0
                         early = (1 << (12 - pay_every[p])) - 1  # months paid this year
-                        for m in range(n_mem):
-                            if not elig[m, p]:
-                                continue
+                        for k in range(n_elig[p]):  # the eligible members, in order
+                            m = elig_m[p, k]
                             i = first + m
                             tv = target_value[row, i] if S_TARGETED and row >= 0 else 0.0
                             rate_k = take_up_code[p, i]
@@ -513,26 +552,34 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     if not S_YEARLY:
                         continue
                     if S_PERSON_YEARLY and unit[p] == UNIT_PERSON:
-                        for m in range(n_mem):
-                            if not elig[m, p]:
-                                continue
+                        targeted = S_TARGETED and row >= 0
+                        for k in range(n_elig[p]):  # the eligible members, in order
+                            m = elig_m[p, k]
                             i = first + m
-                            tv = target_value[row, i] if S_TARGETED and row >= 0 else 0.0
+                            # the member's values, read once (the stores into `out`
+                            # below would make every later read of them a load again)
+                            wm = w[m]
+                            tv = target_value[row, i] if targeted else 0.0
                             rate_k = take_up_code[p, i]
+                            ue = u_excl[m, p]
+                            ui = u_incl[m, p]
+                            ur = u_roll[m, p]
+                            ut = u_take[m, p]
+                            newborn = ages[m] == 0
                             for d in range(n_draws):
                                 truly = True
                                 selected = True
-                                if S_TARGETED and row >= 0:
+                                if targeted:
                                     truly = tv < target_threshold[p, d]
-                                    selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
-                                        else (u_incl[m, p] < inclusion[p, d])
+                                    selected = (ue >= exclusion[p, d]) if truly \
+                                        else (ui < inclusion[p, d])
                                 if truly:
-                                    out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
-                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * w[m]
+                                    out[c, y, p, grp_h, ELIGIBLE, d] += wm
+                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += 12.0 * wm
                                     if S_OVERLAP:
                                         combo_e[m, d] |= bit
-                                if not (selected and u_roll[m, p] < rollout[p, y, d]
-                                        and u_take[m, p] < take_up_rate[p, rate_k, d]):
+                                if not (selected and ur < rollout[p, y, d]
+                                        and ut < take_up_rate[p, rate_k, d]):
                                     continue
                                 if S_ONCE and once[p]:
                                     if paid[m, p, d]:
@@ -541,15 +588,15 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 if S_OVERLAP:
                                     combo_r[m, d] |= bit
                                 value = amount[p, y, d]
-                                hh_benefit[p, d] += w[m] / w_h * value
-                                out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
-                                out[c, y, p, grp_h, TRANSFERS, d] += w[m] * value
-                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += w[m] * value
-                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * w[m]
+                                hh_benefit[p, d] += wm / w_h * value
+                                out[c, y, p, grp_h, BENEFICIARIES, d] += wm
+                                out[c, y, p, grp_h, TRANSFERS, d] += wm * value
+                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += wm * value
+                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += 12.0 * wm
                                 if truly:
-                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
-                                if ages[m] == 0:
-                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += wm
+                                if newborn:
+                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += wm
                         if S_POVERTY:
                             for d in range(n_draws):
                                 total[d] += hh_benefit[p, d]
@@ -557,12 +604,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                     if not S_HOUSEHOLD:
                         continue
                     # household programme: eligible when any member meets the conditions
-                    any_member = False
-                    for m in range(n_mem):
-                        if elig[m, p]:
-                            any_member = True
-                            break
-                    if not any_member:
+                    if n_elig[p] == 0:
                         continue
                     counted0 = 0.0  # counted income from the data, start_year prices
                     if S_MEANS and kind[p] != KIND_FLAT and income_row[p] >= 0:
