@@ -340,16 +340,10 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                         lk = look[age_row, p]
                         if lk == LOOK_SKIP:
                             continue
+                        eligible = False
                         if S_YEARLY and lk == LOOK_ELIGIBLE:
-                            elig_m[p, n_elig[p]] = m
-                            n_elig[p] += 1
-                            any_elig = True
-                            if S_OVERLAP:
-                                might[m] = True
-                            if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
-                                hh_any = True
-                            continue
-                        if S_MONTHLY and monthly[p]:
+                            eligible = True
+                        elif S_MONTHLY and monthly[p]:
                             # months within the year: a 12-bit mask per group
                             mp = 0
                             mo_ = 0
@@ -408,57 +402,50 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     mo_ |= gm
                             m_preg[m, p] = mp
                             m_other[m, p] = mo_
-                            if (mp | mo_) != 0:
-                                elig_m[p, n_elig[p]] = m
-                                n_elig[p] += 1
-                                any_elig = True
-                                if S_OVERLAP:
-                                    might[m] = True
-                                if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
-                                    hh_any = True
-                            continue
-                        if not S_YEARLY:
-                            continue
-                        for g in range(prog_group_start[p], prog_group_start[p + 1]):
-                            if not static_ok[m, g]:
-                                continue
-                            ok = True
-                            for q in range(group_cond_start[g], group_cond_start[g + 1]):
-                                var = cond_var[q]
-                                if var >= 0:
+                            eligible = (mp | mo_) != 0
+                        elif S_YEARLY:
+                            for g in range(prog_group_start[p], prog_group_start[p + 1]):
+                                if not static_ok[m, g]:
                                     continue
-                                if var == VAR_AGE:
-                                    v = float(age)
-                                elif var == VAR_AGE_MONTHS:
-                                    v = float(12 * age + mo)
-                                elif S_PREGNANT and var == VAR_PREGNANT:
-                                    if not preg_known:
-                                        preg_known = True
-                                        if has_pregnant_data and y == first_active:
-                                            preg = pregnant_data[i] == 1
-                                        else:
-                                            preg = sex[i] == 1 and uniform(
-                                                useed, np.uint64(uid[i]),
-                                                np.uint64(years[y]),
-                                                np.uint64(PREGNANCY)) < fertility[y, a]
-                                    v = 1.0 if preg else 0.0
-                                elif S_DISABLED:
-                                    v = 1.0 if dis else 0.0
-                                else:
-                                    v = 0.0
-                                if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q],
-                                              cond_mask[q]):
-                                    ok = False
+                                ok = True
+                                for q in range(group_cond_start[g], group_cond_start[g + 1]):
+                                    var = cond_var[q]
+                                    if var >= 0:
+                                        continue
+                                    if var == VAR_AGE:
+                                        v = float(age)
+                                    elif var == VAR_AGE_MONTHS:
+                                        v = float(12 * age + mo)
+                                    elif S_PREGNANT and var == VAR_PREGNANT:
+                                        if not preg_known:
+                                            preg_known = True
+                                            if has_pregnant_data and y == first_active:
+                                                preg = pregnant_data[i] == 1
+                                            else:
+                                                preg = sex[i] == 1 and uniform(
+                                                    useed, np.uint64(uid[i]),
+                                                    np.uint64(years[y]),
+                                                    np.uint64(PREGNANCY)) < fertility[y, a]
+                                        v = 1.0 if preg else 0.0
+                                    elif S_DISABLED:
+                                        v = 1.0 if dis else 0.0
+                                    else:
+                                        v = 0.0
+                                    if not _holds(v, cond_kind[q], cond_lo[q], cond_hi[q],
+                                                  cond_mask[q]):
+                                        ok = False
+                                        break
+                                if ok:
+                                    eligible = True
                                     break
-                            if ok:
-                                elig_m[p, n_elig[p]] = m
-                                n_elig[p] += 1
-                                any_elig = True
-                                if S_OVERLAP:
-                                    might[m] = True
-                                if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
-                                    hh_any = True
-                                break
+                        if eligible:
+                            elig_m[p, n_elig[p]] = m
+                            n_elig[p] += 1
+                            any_elig = True
+                            if S_OVERLAP:
+                                might[m] = True
+                            if S_HOUSEHOLD and unit[p] == UNIT_HOUSEHOLD:
+                                hh_any = True
                 # members who may be in a programme in some draw (eligible for one, or
                 # any member when one is eligible for a household programme: both
                 # found by the eligibility pass): their combinations of programmes are
