@@ -26,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from ..provenance import bases
-from ..scenario.keys.outputs import left_out
+from ..scenario.keys.outputs import DESCRIBED, left_out
 from . import style
 from .assumptions import assumptions
 from .charts import ChartSet
@@ -309,9 +309,9 @@ def _methods_section(ctx: Context) -> str:
                           seed=a.get("seed", ""), currency=_e(a.get("currency", "")))
     off = left_out(a)  # [outputs] switched off: said where the methods are
     if off:
-        what = [w for k, w in (("poverty", "poverty and inequality (poverty.csv, the "
-                                "poverty chart)"), ("overlap", "the overlap of programmes "
-                                "(overlap.csv)")) if k in off]
+        files = {"poverty": "poverty.csv or poverty chart", "overlap": "overlap.csv"}
+        what = [f"{DESCRIBED[k]}, so no {files[k]}" for k in ("poverty", "overlap")
+                if k in off]
         note = (f"<li><b>Not computed.</b> This run leaves out {' and '.join(what)}: "
                 + ", ".join(f"<code>outputs.{k} = false</code>" for k in sorted(off))
                 + " in the scenario (docs/scenarios.md).</li>\n</ul>")

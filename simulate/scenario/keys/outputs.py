@@ -67,8 +67,7 @@ def left_out(attrs: Mapping[str, Any]) -> set[str]:
 def off_attrs(settings: Mapping[str, Any] | None) -> dict[str, str]:
     """The attribute :data:`ATTR` for a run of ``[outputs]`` ``settings`` (``{}`` when
     every output is on)."""
-    poverty, overlap = wanted(settings)
-    off = [name for name, on in (("poverty", poverty), ("overlap", overlap)) if not on]
+    off = off_switches(settings)
     return {ATTR: " ".join(off)} if off else {}
 
 
@@ -78,15 +77,17 @@ def wanted(settings: Mapping[str, Any] | None) -> tuple[bool, bool]:
     return bool(sec.get("poverty", True)), bool(sec.get("overlap", True))
 
 
+def off_switches(settings: Mapping[str, Any] | None) -> list[str]:
+    """The switches a validated ``[outputs]`` table sets false, in table order."""
+    return [name for name, on in zip(("poverty", "overlap"), wanted(settings), strict=True)
+            if not on]
+
+
 def switched_off(settings: Mapping[str, Any] | None) -> dict[str, str]:
     """The result variables ``[outputs]`` leaves out, each with the key that does it
     (``{"gini": "outputs.poverty", ...}``)."""
-    poverty, overlap = wanted(settings)
-    off: dict[str, str] = {}
-    for switch, on in (("poverty", poverty), ("overlap", overlap)):
-        if not on:
-            off.update({name: f"outputs.{switch}" for name in VARIABLES[switch]})
-    return off
+    return {name: f"outputs.{switch}" for switch in off_switches(settings)
+            for name in VARIABLES[switch]}
 
 
 @reads("outputs", "uncertainty.risk")
