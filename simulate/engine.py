@@ -24,10 +24,11 @@ from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts,
 from .errors import InputWarning, Problem, ScenarioError, record, warn
 from .fiscal import fiscal_results, macro_path
 from .kernels.demography import population_chunks
-from .kernels.projection import N_MEASURES, N_POV, run_threads
+from .kernels.projection import N_MEASURES, N_POV
 from .kernels.reduction import HIST_BINS, histogram_rows, reduce_chunks, reduce_histogram
 from .kernels.specialise import kernel as specialised_kernel
 from .kernels.specialise import structure_flags
+from .kernels.threads import run_threads
 from .population.history import profile_for_year
 from .population.identity import record_key
 from .population.microdata import read_microdata

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from simulate.kernels import conditions as kc
 from simulate.kernels import demography as kd
+from simulate.kernels import generic as kg
 from simulate.kernels import projection as kp
 from simulate.kernels import reduction as kr
 from simulate.kernels import rng
@@ -135,7 +136,7 @@ def run_kernel(case: dict, n_groups: int, n_combos: int, chunk_hh,
     parts = {name: np.zeros((k, *shape)) for name, shape in shapes.items()}
     chunks = np.asarray(chunk_hh, dtype=np.int64)
     max_members = int(np.diff(case["hh_start"]).max())
-    kp.project_households(
+    kg.project_households(
         **kernel_arguments(case, draws), chunk_hh=chunks, max_members=max_members,
         out=parts["programmes"], pov_out=parts["poverty"], hist_out=parts["histogram"],
         overlap_out=parts["overlap"],

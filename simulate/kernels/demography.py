@@ -4,7 +4,7 @@ scenario with the same population (the engine computes it once per population an
 survival table, ``engine.demography_totals``).
 
 Hot loop only: plain arrays in, preallocated arrays out; nothing else of the package is
-imported (the threads' helper :func:`~simulate.kernels.projection.run_threads` and
+imported (the threads' helper :func:`~simulate.kernels.threads.run_threads` and
 ``MAX_AGE`` are the projection kernel's own).
 
 Records are sorted by household (``hh_start[h]`` is the first record of household h)
@@ -27,7 +27,8 @@ sums, added in chunk order, are bit-identical to its outputs.
 import numpy as np
 from numba import njit
 
-from .projection import MAX_AGE, run_threads
+from .projection import MAX_AGE
+from .threads import run_threads
 
 __all__ = ["MAX_AGE", "demography_chunks", "population_chunks", "run_threads"]
 
@@ -38,7 +39,7 @@ def demography_chunks(first, step, hh_start, chunk_hh, sex, age0, entry_idx, wei
     """Chunks ``first, first + step, ...`` of ``chunk_hh``, each into its own slices
     ``pop_out[c]`` (``[year, sex, age]``, persons) and ``group_out[c]`` (``[year,
     group]``, persons), which start at zero; without the GIL, so that
-    :func:`~simulate.kernels.projection.run_threads` runs one call per thread."""
+    :func:`~simulate.kernels.threads.run_threads` runs one call per thread."""
     n_years = survival.shape[0]
     persons = np.empty(n_years)  # the household's persons by year
     for c in range(first, chunk_hh.shape[0] - 1, step):

@@ -112,8 +112,8 @@ def source(flags: tuple[bool, ...]) -> str:
     text = Path(projection.__file__).read_text()
 
     def function(name: str) -> str:
-        # the decorator line and the function, up to the next top-level statement
-        found = re.search(rf"^@njit\([^\n]*\)\ndef {name}\(.*?(?=^\S)", text,
+        # the decorator line and the function, up to the next top-level statement or the end
+        found = re.search(rf"^@njit\([^\n]*\)\ndef {name}\(.*?(?=^\S|\Z)", text,
                           re.MULTILINE | re.DOTALL)
         if found is None:
             raise RuntimeError(f"no function {name} in {projection.__file__}")

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import Problem, ScenarioError, did_you_mean
+from ..kernels.generic import project_households
 from ..kernels.projection import (
     KIND_FLAT,
     KIND_TOP_UP,
@@ -37,7 +38,6 @@ from ..kernels.projection import (
     VAR_AGE_MONTHS,
     VAR_DISABLED,
     VAR_PREGNANT,
-    project_households,
 )
 from ..population.records import Population
 from ..scenario import Condition, Programme, Scenario, YearPath
@@ -118,7 +118,7 @@ DECLARED = declared()
 
 def _kernel_parameters() -> tuple[str, ...]:
     """The kernel's parameter tables in the order of its arguments: those of
-    ``kernels.projection.project_households`` after the draw's ``price_index`` and
+    ``kernels.generic.project_households`` after the draw's ``price_index`` and
     ``poverty_line`` and before its outputs (``out`` ...)."""
     names = list(inspect.signature(project_households).parameters)
     return tuple(names[names.index("poverty_line") + 1:names.index("out")])
