@@ -47,17 +47,21 @@ def phases(scenario: str) -> dict:
         return time.perf_counter(), cpu_seconds()
 
     t, c = time.perf_counter(), cpu_seconds()
-    from simulate import engine
+    from simulate import compile_ahead, engine
     from simulate.fund import add_fund
     from simulate.report.writer import write_run
     from simulate.scenario import load_scenario
     t, c = mark("imports", t, c)
     sc = load_scenario(ROOT / scenario)
     t, c = mark("load_scenario", t, c)
+    # as simulate.run does: a cold projection kernel compiled in a second process while
+    # the population is built (simulate/compile_ahead.py; SPSIM_COMPILE_AHEAD=0: not)
+    compile_ahead.start(sc)
     prep = engine.prepare(sc)
     t, c = mark("prepare", t, c)
-    totals = engine.project_totals(prep)
+    totals = engine.project_totals(prep)  # waits for the child compiling ahead, if any
     t, c = mark("project_totals_first", t, c)
+    compile_ahead.stop()
     engine.project_totals(prep)
     t, c = mark("project_totals_second", t, c)
     ds = add_fund(engine.finish(prep, totals), sc)

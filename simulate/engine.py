@@ -20,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from . import costing, returns
+from .compile_ahead import wait as wait_ahead
 from .demography.projection import N_AGES, Projection, Rates, add_birth_cohorts, rates
 from .errors import InputWarning, Problem, ScenarioError, record, warn
 from .fiscal import fiscal_results, macro_path
@@ -449,8 +450,9 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
                 np.uint64(sc.seed), max_members, hist_bins)
     parameters = _stack(draws)
     # compiled for the scenario's structure only (kernels/specialise.py)
-    project = specialised_kernel(structure_flags(t.unit, t.kind, once, t.target_row,
-                                                 t.cond_var, t.monthly, poverty, overlap))
+    flags = structure_flags(t.unit, t.kind, once, t.target_row, t.cond_var, t.monthly,
+                            poverty, overlap)
+    project = specialised_kernel(flags)
     shapes = ((n_years, n_prog, n_groups, N_MEASURES, n_draws),
               (n_years, 2 if poverty else 0, N_POV, n_draws),
               (n_years, 2, hist_bins, 2, n_draws),
@@ -458,6 +460,9 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
     # the population by age and the persons by group: computed once per population
     # (kernels/demography.py), batch by batch as the kernel's outputs are
     demog = demography_totals(pop, int(years[0]), r.survival, first_active, chunk_size)
+    # the kernel compiled in a second process while the population was built, if it was
+    # (compile_ahead.py): waited for here, its first call below loads it from the cache
+    wait_ahead(flags)
     # the histogram is written compactly per chunk (kernels/projection.py,
     # histogram_rows): at most 2 cells per household, year and draw, and at most the
     # dense histogram's cells

@@ -18,6 +18,7 @@ the kernel modules imports numba, which every run does anyway.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 #: seconds to compile each kernel with an empty cache on an idle machine
@@ -115,26 +116,56 @@ def cold_kernels(scenario: Any) -> list[str]:
     return [k.__name__ for k in scenario_kernels(scenario) if is_cached(k) is False]
 
 
-def compile_notice(scenario: Any) -> str | None:
+def compile_notice(scenario: Any, ahead: bool = True) -> str | None:
     """One line saying that kernels will be compiled first and about how long it
-    takes, or None when every kernel the scenario uses is compiled already."""
+    takes, or None when every kernel the scenario uses is compiled already. ``ahead``:
+    the run may compile the projection kernel in a second process (:func:`ahead_enabled`;
+    not on a cluster)."""
     cold = cold_kernels(scenario)
     if not cold:
         return None
-    seconds = estimate_seconds(cold)
+    seconds = estimate_seconds(cold, ahead=ahead and ahead_enabled())
     about = f"about {seconds:.0f} s" if seconds < 120 else f"about {seconds / 60:.0f} min"
     return (f"compiling the kernels for this machine, once ({about}; "
             "`spsim warmup` does it ahead)")
 
 
-def estimate_seconds(names: list[str]) -> float:
+def estimate_seconds(names: list[str], ahead: bool = False) -> float:
     """Seconds to compile the kernels ``names``: the idle-machine figures of
     :data:`COMPILE_SECONDS` stretched by how busy the CPUs are (1-minute load average
-    per CPU; the compiler runs on one thread)."""
-    import os
+    per CPU; the compiler runs on one thread).
 
+    ``ahead``: the projection kernel is compiled in a second process beside the others
+    (simulate/compile_ahead.py): on idle CPUs the wait is the longer of the two, on CPUs
+    busy with other work (load per CPU 1 or more) the sum, as without; linear between."""
     try:
         busy = os.getloadavg()[0] / (os.cpu_count() or 1)
     except OSError:
         busy = 0.0
-    return sum(COMPILE_SECONDS.get(name, 5.0) for name in names) * max(1.0, busy)
+    seconds = [COMPILE_SECONDS.get(name, 5.0) for name in names]
+    total = sum(seconds)
+    if ahead and ENTRY_NAME in names:
+        big = COMPILE_SECONDS.get(ENTRY_NAME, 5.0)
+        longer = max(big, total - big)
+        total = longer + (total - longer) * min(1.0, busy)
+    return total * max(1.0, busy)
+
+
+#: the environment variable that turns compiling the projection kernel in a second
+#: process off (``0``, ``no``, ``false``, ``off``; simulate/compile_ahead.py)
+AHEAD_ENV = "SPSIM_COMPILE_AHEAD"
+#: the projection kernel's name (kernels/specialise.py, ENTRY)
+ENTRY_NAME = "project_households"
+
+
+def ahead_enabled() -> bool:
+    """Whether a cold projection kernel is compiled in a second process while the run
+    prepares (simulate/compile_ahead.py): not turned off by :data:`AHEAD_ENV`, and two
+    CPUs or more for this process."""
+    if os.environ.get(AHEAD_ENV, "").strip().lower() in ("0", "no", "false", "off"):
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus > 1

@@ -36,7 +36,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("simulate.population", "simulate.demography", "simulate.data")),
     ("rules", "benefit rules compiled into the kernels' tables; the kernels' cache; what "
      "the engine hands the results (the prepared scenario, the macro path, the totals)",
-     ("simulate.programmes", "simulate.kernel_cache", "simulate.prepared")),
+     ("simulate.programmes", "simulate.kernel_cache", "simulate.compile_ahead",
+      "simulate.prepared")),
     ("results", "arithmetic on the kernels' totals: costing, fiscal space, financing, "
      "returns, the fund, present values, the caseload transition, plausibility checks",
      ("simulate.variables", "simulate.results", "simulate.finance", "simulate.financing", "simulate.fiscal",

@@ -23,6 +23,7 @@ validate``); :func:`warmup` compiles every kernel (``spsim warmup``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,7 @@ from typing import Literal
 import xarray as xr
 
 from . import engine
+from .compile_ahead import ahead
 from .engine import Progress
 from .scenario import Scenario
 
@@ -61,13 +63,16 @@ def run(scenario: Scenario, progress: Progress | None = None,
     them errors.
     """
     way = route(scenario, scheduler, uncertainty)
-    if way == "local":
-        return engine.run_local(scenario, progress, strict)
+    # a cold projection kernel compiled in a second process while the population is
+    # built (compile_ahead.py); not for a cluster, whose workers compile their own
+    with ahead(scenario) if scheduler is None else nullcontext():
+        if way == "local":
+            return engine.run_local(scenario, progress, strict)
 
-    from .plausibility import run_checked
+        from .plausibility import run_checked
 
-    return run_checked(scenario, strict, lambda: _run_away(way, scenario, progress,
-                                                           scheduler))
+        return run_checked(scenario, strict, lambda: _run_away(way, scenario, progress,
+                                                               scheduler))
 
 
 def _run_away(way: Way, scenario: Scenario, progress: Progress | None,

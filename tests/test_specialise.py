@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulate import engine, kernel_cache
+from simulate import compile_ahead, engine, kernel_cache
 from simulate.kernels import projection as kp
 from simulate.kernels import specialise
 from simulate.scenario import load_scenario
@@ -171,13 +171,18 @@ def test_costs_only_kernel_equals_generic(name, monkeypatch) -> None:
 NOTICE_PROBE = """
 import json, sys
 from dataclasses import replace
-from simulate import engine, kernel_cache
+from simulate import compile_ahead, engine, kernel_cache
+from simulate.kernels import specialise
 from simulate.scenario import load_scenario
 sc = replace(load_scenario(sys.argv[1]), records=200, end_year=2027)
 before = kernel_cache.cold_kernels(sc)
-if sys.argv[2] == "run":
+loaded = None
+if sys.argv[2] == "run":  # as simulate.run: the projection kernel compiled ahead
+    ahead = compile_ahead.start(sc)
     engine.project_totals(engine.prepare(sc))
-print(json.dumps(before))
+    stats = specialise.kernel(kernel_cache.scenario_flags(sc)).stats
+    loaded = [ahead, sum(stats.cache_hits.values()), sum(stats.cache_misses.values())]
+print(json.dumps([before, loaded]))
 """
 
 
@@ -194,7 +199,12 @@ def test_compile_notice_reads_the_specialised_kernels_cache(tmp_path) -> None:
     def cold(mode: str) -> list[str]:
         out = subprocess.run([sys.executable, "-c", NOTICE_PROBE, path, mode], env=env,
                              capture_output=True, text=True, check=True).stdout
-        return json.loads(out.strip().splitlines()[-1])
+        before, loaded = json.loads(out.strip().splitlines()[-1])
+        if mode == "run" and compile_ahead.enabled():
+            # compiled in a second process while this one prepared, then loaded from
+            # numba's cache here (one hit, no miss: not compiled a second time)
+            assert loaded == [True, 1, 0]
+        return before
 
     assert cold("run") == ["project_households", "reduce_chunks", "reduce_histogram",
                            "demography_chunks",
