@@ -62,6 +62,8 @@ def phases(scenario: str) -> dict:
     totals = engine.project_totals(prep)  # waits for the child compiling ahead, if any
     t, c = mark("project_totals_first", t, c)
     compile_ahead.stop()
+    if compile_ahead.TIMES:  # the child's: from its start to this process's wait, to its end
+        out["compile_ahead"] = dict(compile_ahead.TIMES)
     engine.project_totals(prep)
     t, c = mark("project_totals_second", t, c)
     ds = add_fund(engine.finish(prep, totals), sc)

@@ -145,12 +145,17 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     """Project SCENARIO and write results.nc, report.html, tables.xlsx, CSV tables,
     charts and a summary (with [uncertainty]: every draw, and uncertainty.csv)."""
     from .errors import Problem, ScenarioError
-    from .report.writer import run_summary, write_run
-    from .runs import run as run_scenario
     from .scenario import load_scenario
     from .scenario.model import with_overrides
 
     sc = load_scenario(scenario, overrides=_overrides(sets), strict=strict)
+    if scheduler is None:  # a cold kernel compiled beside the imports (compile_ahead.py)
+        from .compile_ahead import start
+
+        start(sc)
+    from .report.writer import run_summary, write_run
+    from .runs import run as run_scenario
+
     if draws is not None:
         if not sc.section("uncertainty"):
             raise ScenarioError(Problem(str(sc.path or scenario), "uncertainty.parameters",

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,9 @@ _LOCK = threading.Lock()
 #: the children running or done in this process, by structure flags
 _CHILDREN: dict[tuple[bool, ...], _Child] = {}
 _EXIT_HOOK: list[bool] = []
+#: the last child waited for: seconds from its start to the wait and to its end, and its
+#: exit status (benchmarks/bench_first_run.py reports them)
+TIMES: dict[str, float] = {}
 
 
 class _Child:
@@ -61,6 +65,7 @@ class _Child:
         root = str(Path(__file__).resolve().parent.parent)
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+        self.started = time.perf_counter()
         self.proc: subprocess.Popen | None = subprocess.Popen(
             argv, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.err,
@@ -70,12 +75,16 @@ class _Child:
         """Wait for the child to end; warn with its message when it failed."""
         if self.proc is None:
             return
+        waited = time.perf_counter()
         try:
             code = self.proc.wait()
         except BaseException:
             self.stop()
             raise
         self.proc = None
+        end = time.perf_counter()
+        # seconds from the child's start: when this process began to wait, when it ended
+        TIMES.update(waited=waited - self.started, ended=end - self.started, status=code)
         if code != 0:
             self.err.seek(0)
             lines = self.err.read().decode(errors="replace").strip().splitlines()
@@ -154,8 +163,14 @@ def argument_types() -> tuple | None:
 
 
 def _cache_writable(kernel: Any) -> bool:
-    """Whether numba can write ``kernel``'s on-disk cache (where the child leaves it)."""
+    """Whether a child can leave ``kernel`` where this process finds it: numba can write
+    its on-disk cache, and its generated module is not in this process's own temporary
+    directory (kernels/specialise.py, when no kernel directory can be written)."""
+    from .kernels import specialise
+
     try:
+        if Path(kernel.py_func.__code__.co_filename).parent in specialise._TEMP:
+            return False
         return os.access(kernel._cache._cache_path, os.W_OK)
     except Exception:  # no cache (JIT disabled), another numba: nothing can be shared
         return False

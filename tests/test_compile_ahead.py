@@ -60,6 +60,20 @@ def test_not_started_when_off_cached_or_unshareable(monkeypatch) -> None:
     assert started == [kernel_cache.scenario_flags(sc)]
 
 
+def test_unshareable_where_the_generated_module_is_private(monkeypatch, tmp_path) -> None:
+    """A kernel whose module went to this process's temporary directory (no kernel
+    directory writable) cannot be compiled by another process."""
+    from simulate.kernels import projection
+
+    project = specialise.kernel(kernel_cache.scenario_flags(
+        load_scenario(ROOT / "scenarios" / "lao_mecg.toml")))
+    assert compile_ahead._cache_writable(project)
+    here = Path(project.py_func.__code__.co_filename).parent
+    monkeypatch.setattr(specialise, "_TEMP", [here])
+    assert not compile_ahead._cache_writable(project)
+    assert not compile_ahead._cache_writable(projection.project_chunks.py_func)  # no cache
+
+
 def test_a_failing_child_is_reported() -> None:
     child = compile_ahead._Child(FLAGS, [sys.executable, "-c",
                                          "import sys; sys.exit('no compiler today')"])
