@@ -13,7 +13,9 @@ instead of compiling it (docs/performance.md, "Round 8 (cold)").
 
 Only where it can pay and cannot hurt: the kernel is not compiled or cached yet, numba's
 cache directory can be written (the child's work reaches this process through it), the
-machine gives this process two CPUs or more, and ``SPSIM_COMPILE_AHEAD`` is not ``0``.
+machine gives this process two CPUs or more, and ``SPSIM_COMPILE_AHEAD`` is not ``0``;
+unless it is ``1``, also only when a CPU is idle (:func:`simulate.kernel_cache.ahead_enabled`:
+on a machine busy with other work the second process was measured to cost, not save).
 Whatever happens to the child, the results are this process's: when the child fails (its
 message is shown as a warning) or compiled another signature, numba compiles the kernel
 here, as without a child. :func:`ahead` (used by :func:`simulate.runs.run`) ends a child

@@ -160,12 +160,23 @@ ENTRY_NAME = "project_households"
 
 def ahead_enabled() -> bool:
     """Whether a cold projection kernel is compiled in a second process while the run
-    prepares (simulate/compile_ahead.py): not turned off by :data:`AHEAD_ENV`, and two
-    CPUs or more for this process."""
-    if os.environ.get(AHEAD_ENV, "").strip().lower() in ("0", "no", "false", "off"):
+    prepares (simulate/compile_ahead.py). :data:`AHEAD_ENV` ``0`` (``no``, ``false``,
+    ``off``): never; ``1`` (``yes``, ``true``, ``on``): with two CPUs or more for this
+    process; unset: also only when a CPU is idle besides this process (1-minute load
+    average at most the CPUs less one: on CPUs busy with other work the second process
+    only competes with them; docs/performance.md, "Round 8 (cold)")."""
+    setting = os.environ.get(AHEAD_ENV, "").strip().lower()
+    if setting in ("0", "no", "false", "off"):
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return cpus > 1
+    if cpus < 2:
+        return False
+    if setting in ("1", "yes", "true", "on"):
+        return True
+    try:
+        return os.getloadavg()[0] <= cpus - 1
+    except OSError:
+        return True

@@ -46,6 +46,7 @@ def test_not_started_when_off_cached_or_unshareable(monkeypatch) -> None:
     monkeypatch.setattr(compile_ahead, "_cache_writable", lambda k: False)  # not shareable
     assert compile_ahead.start(sc) is False
     monkeypatch.setattr(compile_ahead, "_cache_writable", lambda k: True)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     for off in ("0", "off", "false"):
         monkeypatch.setenv(compile_ahead.ENV, off)
         assert compile_ahead.start(sc) is False
@@ -55,6 +56,10 @@ def test_not_started_when_off_cached_or_unshareable(monkeypatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert compile_ahead.start(sc) is False  # one CPU: nothing to overlap
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.delenv(compile_ahead.ENV)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert compile_ahead.start(sc) is False  # the other CPU busy: it would only compete
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0))
     assert compile_ahead.start(sc) is True
     assert compile_ahead.start(sc) is True  # once per structure
     assert started == [kernel_cache.scenario_flags(sc)]
