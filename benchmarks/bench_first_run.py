@@ -10,7 +10,12 @@ temporary folder, so the repository's own cache is neither used nor touched) and
 times, inside it: the imports, loading the scenario, ``engine.prepare``, the first
 ``project_totals`` (compile + run), a second ``project_totals`` (run only: the
 difference is the compile time), the Dataset (``engine.finish``, ``add_fund``) and
-``write_run`` into a temporary folder. Then a second fresh process on the same
+``write_run`` into a temporary folder. As ``simulate.run`` does, it starts compiling a
+cold projection kernel in a second process before ``prepare`` (simulate/compile_ahead.py;
+``SPSIM_COMPILE_AHEAD``: ``1`` always, ``0`` never, unset only when a CPU is idle): then
+the first ``project_totals`` holds the wait for it and its CPU (the child is reaped
+there), and the JSON's ``compile_ahead`` says when the wait began and when the child
+ended (seconds from its start). Then a second fresh process on the same
 (now warm) cache does the same, so the cold-cache cost is cold minus warm.
 Wall and CPU time are reported for each phase: ``time.process_time`` (all threads)
 plus the CPU of child processes that ended in it (``write_run`` draws the charts in a
