@@ -60,6 +60,7 @@ class _Child:
 
     def __init__(self, flags: tuple[bool, ...], argv: list[str] | None = None) -> None:
         self.flags = flags
+        self.lock = threading.Lock()
         self.err = tempfile.TemporaryFile()
         code = "".join("1" if f else "0" for f in flags)
         argv = argv or [sys.executable, "-m", "simulate.compile_ahead", code]
@@ -74,12 +75,18 @@ class _Child:
             close_fds=True)
 
     def wait(self) -> None:
-        """Wait for the child to end; warn with its message when it failed."""
-        if self.proc is None:
+        """Wait for the child to end; warn with its message when it failed (once: the
+        threads of a run that wait together wait for the first)."""
+        with self.lock:
+            self._wait()
+
+    def _wait(self) -> None:
+        proc = self.proc
+        if proc is None:
             return
         waited = time.perf_counter()
         try:
-            code = self.proc.wait()
+            code = proc.wait()
         except BaseException:
             self.stop()
             raise

@@ -87,6 +87,19 @@ def test_a_failing_child_is_reported() -> None:
     assert child.proc is None
 
 
+def test_threads_waiting_together() -> None:
+    """The threads of one run (draws, variants) may wait for the same child: each
+    returns once it ended, and its failure is reported once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    child = compile_ahead._Child(FLAGS, [sys.executable, "-c",
+                                         "import sys, time; time.sleep(0.5); sys.exit('x')"])
+    with pytest.warns(RuntimeWarning) as caught, ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: child.wait(), range(4)))
+    assert len([w for w in caught if "second process failed" in str(w.message)]) == 1
+    assert child.proc is None
+
+
 def test_a_stopped_child_is_killed_and_reaped(monkeypatch) -> None:
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
     monkeypatch.setattr(compile_ahead, "_CHILDREN", {})
