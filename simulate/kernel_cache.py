@@ -178,5 +178,5 @@ def ahead_enabled() -> bool:
         return True
     try:
         return os.getloadavg()[0] <= cpus - 1
-    except OSError:
+    except (AttributeError, OSError):  # no load average (Windows): assume idle
         return True
