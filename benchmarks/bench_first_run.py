@@ -3,7 +3,7 @@
 Not part of the test suite. Run from the repository root:
 
     .venv/bin/python benchmarks/bench_first_run.py [--scenario scenarios/lao_mecg.toml]
-        [--json FILE]
+        [--json FILE] [--compare-ahead]
 
 It runs a fresh process with an empty numba cache (``NUMBA_CACHE_DIR`` set to a new
 temporary folder, so the repository's own cache is neither used nor touched) and
@@ -15,7 +15,8 @@ cold projection kernel in a second process before ``prepare`` (simulate/compile_
 ``SPSIM_COMPILE_AHEAD``: ``1`` always, ``0`` never, unset only when a CPU is idle): then
 the first ``project_totals`` holds the wait for it and its CPU (the child is reaped
 there), and the JSON's ``compile_ahead`` says when the wait began and when the child
-ended (seconds from its start). Then a second fresh process on the same
+ended (seconds from its start); ``--compare-ahead`` adds a cold run without it
+(``cold_no_ahead``, after the warm one, in a new cache). Then a second fresh process on the same
 (now warm) cache does the same, so the cold-cache cost is cold minus warm.
 Wall and CPU time are reported for each phase: ``time.process_time`` (all threads)
 plus the CPU of child processes that ended in it (``write_run`` draws the charts in a
@@ -84,6 +85,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default="scenarios/lao_mecg.toml")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--compare-ahead", action="store_true",
+                    help="also a cold run with SPSIM_COMPILE_AHEAD=0 (JSON: cold_no_ahead)")
     ap.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
@@ -101,8 +104,22 @@ def main() -> None:
                 raise SystemExit(f"the {tag} run failed")
             fig[tag] = json.loads(proc.stdout.strip().splitlines()[-1])
             fig[tag]["process_wall"] = time.perf_counter() - t0
+    if a.compare_ahead:  # the same cold run without the second process, a new cache
+        with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, __file__, "--_child", "--scenario",
+                                   a.scenario], capture_output=True, text=True, cwd=ROOT,
+                                  env={**os.environ, "NUMBA_CACHE_DIR": cache,
+                                       "SPSIM_COMPILE_AHEAD": "0"})
+            if proc.returncode:
+                sys.stderr.write(proc.stdout + proc.stderr)
+                raise SystemExit("the cold run without compiling ahead failed")
+            fig["cold_no_ahead"] = json.loads(proc.stdout.strip().splitlines()[-1])
+            fig["cold_no_ahead"]["process_wall"] = time.perf_counter() - t0
     fig["load_after"] = os.getloadavg()
-    for tag in ("cold", "warm"):
+    for tag in ("cold", "warm", "cold_no_ahead"):
+        if tag not in fig:
+            continue
         p = fig[tag]
         p["compile"] = p["project_totals_first"]["wall"] - p["project_totals_second"]["wall"]
     print(json.dumps(fig, indent=2))
