@@ -84,7 +84,7 @@ class _Child:
         proc = self.proc
         if proc is None:
             return
-        waited = time.perf_counter()
+        waited, before = time.perf_counter(), _children_cpu()
         try:
             code = proc.wait()
         except BaseException:
@@ -92,8 +92,10 @@ class _Child:
             raise
         self.proc = None
         end = time.perf_counter()
-        # seconds from the child's start: when this process began to wait, when it ended
-        TIMES.update(waited=waited - self.started, ended=end - self.started, status=code)
+        # seconds from the child's start: when this process began to wait, when it ended;
+        # the CPU of the children reaped meanwhile (this one)
+        TIMES.update(waited=waited - self.started, ended=end - self.started, status=code,
+                     cpu=_children_cpu() - before)
         if code != 0:
             self.err.seek(0)
             lines = self.err.read().decode(errors="replace").strip().splitlines()
@@ -169,6 +171,17 @@ def argument_types() -> tuple | None:
                             types.int64, types.int64))
     return (types.int64, types.int64, arr(i64), arr(i64), records, demography, rules,
             parameters, outputs, settings)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that ended (0 where not known)."""
+    try:
+        import resource
+
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+    except (ImportError, OSError):
+        return 0.0
 
 
 def _cache_writable(kernel: Any) -> bool:
