@@ -8,11 +8,15 @@ and of the run with the population built again (a process's first run), on
 only (``[outputs] poverty = false, overlap = false``), categorical and with the
 means-tested top-up; one numba thread, every variant once in each of R rounds in a
 shuffled order, best of R. "outside" is the run less ``project_totals`` (best less
-best). Not part of the test suite. Run from the repository root:
+best); on a loaded machine the kernel's noise swamps that difference, so
+``--outside`` times the run with ``engine.project_totals`` replaced by the totals it
+returned (computed once, before the timings) and ``engine.record_arrays`` (the kernel's
+inputs, its welfare groups, made as before): everything a run does outside the kernels.
+Not part of the test suite. Run from the repository root:
 
     .venv/bin/python benchmarks/before_after.py export --commit COMMIT --to /tmp/before
     .venv/bin/python benchmarks/warm_run.py --before /tmp/before [--rounds 9]
-        [--records 100000] [--cases all,costs,mt,mt_costs] [--first]
+        [--records 100000] [--cases all,costs,mt,mt_costs] [--first] [--outside]
 
 Without ``--before`` only this tree is timed. Before anything is timed, every result
 variable and attribute of the two versions' runs is checked equal (NaN equal to NaN);
@@ -22,6 +26,7 @@ the Dataset's ``created`` time, if any, excepted.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -74,6 +79,26 @@ def same_dataset(a, b) -> list[str]:
     return out
 
 
+def _without_kernels(pkg, sc, totals):
+    """``pkg.run(sc)`` with ``engine.project_totals`` returning ``totals`` after making
+    the kernel's record arrays (``engine.record_arrays``)."""
+    engine = pkg.engine
+
+    def stub(prep, progress=None, chunk_size=engine.CHUNK_SIZE):
+        engine.record_arrays(prep.population, int(prep.rates.years[0]), chunk_size)
+        return totals
+
+    def run():
+        real = engine.project_totals
+        engine.project_totals = stub
+        try:
+            return pkg.run(sc)
+        finally:
+            engine.project_totals = real
+
+    return run
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--before", type=Path)
@@ -82,6 +107,8 @@ def main() -> None:
     ap.add_argument("--cases", default="all,costs,mt,mt_costs")
     ap.add_argument("--first", action="store_true",
                     help="also time the run with the population built again")
+    ap.add_argument("--outside", action="store_true",
+                    help="time the runs without the kernels (see the docstring)")
     a = ap.parse_args()
     sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
     if a.before:
@@ -104,13 +131,16 @@ def main() -> None:
             sc = pkg.scenario.scenario_from_dict(doc)
             prep = pkg.engine.prepare(sc)
             runs[tag] = pkg.run(sc)
-            variants[f"{case} run {tag}"] = (lambda pkg=pkg, sc=sc: pkg.run(sc))
-            variants[f"{case} project_totals {tag}"] = (
-                lambda pkg=pkg, prep=prep: pkg.engine.project_totals(prep))
+            run = functools.partial(pkg.run, sc)
+            if a.outside:
+                run = _without_kernels(pkg, sc, pkg.engine.project_totals(prep))
+            variants[f"{case} run {tag}"] = run
+            if not a.outside:
+                variants[f"{case} project_totals {tag}"] = (
+                    lambda pkg=pkg, prep=prep: pkg.engine.project_totals(prep))
             if a.first:
                 variants[f"{case} first run {tag}"] = (
-                    lambda pkg=pkg, sc=sc: (pkg.engine.clear_population_cache(),
-                                            pkg.run(sc)))
+                    lambda pkg=pkg, run=run: (pkg.engine.clear_population_cache(), run()))
         if "before" in runs:
             diff = same_dataset(runs["before"], runs["after"])
             if diff:
@@ -129,7 +159,7 @@ def main() -> None:
     load.append(os.getloadavg()[0])
     ms = {k: round(v * 1e3, 1) for k, v in best.items()}
     outside = {}
-    for case in a.cases.split(","):
+    for case in a.cases.split(",") if not a.outside else ():
         for tag in packages:
             outside[f"{case} outside {tag}"] = round(
                 ms[f"{case} run {tag}"] - ms[f"{case} project_totals {tag}"], 1)
