@@ -145,9 +145,11 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     # only women who may yet be mothers are aged (kernels/births.py, age_year_women):
     # a man's mother weight is 0 and his weight is read by nothing else; a woman past
     # the oldest age with a fertility above 0 in any year is dropped from the list
-    active = np.empty(cap, dtype=np.int64)
+    # (int32 indices where they fit: 4 B for each woman and newborn, not 8 B a record)
     women = np.flatnonzero(pop.sex == FEMALE)
     n_active = len(women)
+    active = np.empty(n_active + sum(counts),
+                      dtype=np.int32 if cap < np.iinfo(np.int32).max else np.int64)
     active[:n_active] = women
     del women
     fertile = np.flatnonzero((r.fertility[1:] > 0).any(axis=0))
@@ -158,8 +160,8 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     new_year: list[np.ndarray] = []
     for k in range(1, len(r.years)):
         year = int(r.years[k])
-        # weights at the start of `year` for everyone already in, and the mothers'
-        # weights (weight x fertility): one numba pass (kernels/births.py)
+        # weights at the start of `year` for the listed women already in, and the
+        # mothers' weights (weight x fertility): one numba pass (kernels/births.py)
         n_active = age_year_women(sex, age, entry, weight, active, n_active, year,
                                   r.survival[k - 1], r.fertility[k], MAX_AGE, fertile_until,
                                   mother_weight)

@@ -149,7 +149,7 @@ def test_years_of_births_women_only_as_over_everyone(seed: int, n: int, years: i
     fertile_until = int(np.flatnonzero(fertility.any(axis=0))[-1])
     full = (weight.copy(), np.zeros(cap), np.random.default_rng(seed))
     women = (weight.copy(), np.zeros(cap), np.random.default_rng(seed))
-    active = np.empty(cap, dtype=np.int64)
+    active = np.empty(cap, dtype=np.int32)  # as add_birth_cohorts lists them
     listed = np.flatnonzero(sex[:n] == 1)
     n_active = len(listed)
     active[:n_active] = listed
