@@ -41,10 +41,11 @@ from .present_values import present_value_results
 from .programmes.rules import (
     PARAMETERS,
     RuleTables,
+    clear_rule_caches,
     compile_rules,
     structure_key,
+    take_ranking,
     welfare_group,
-    welfare_percentile,
 )
 from .results import Results, build_dataset
 from .scenario import Scenario
@@ -106,6 +107,7 @@ def _population(scenario: Scenario, loaded: Profile) -> _Built:
     if cached is not None and cached[1] is loaded and _same_key(cached[0], key):
         warn(*cached[3])  # what the build warned of (microdata rows...) holds for this run too
         return cached[2]
+    clear_rule_caches()  # the last population's ranking and rule tables: not reusable
     with record() as noted:
         # an earlier start year: the profile rebased from its [history]
         # (population/history.py)
@@ -156,11 +158,13 @@ def _same_key(a: tuple, b: tuple) -> bool:
 
 def clear_population_cache() -> None:
     """Forget the remembered population (:func:`_population`), kernel inputs
-    (:func:`record_arrays`) and demography (:func:`demography_totals`), e.g. to free
-    their memory."""
+    (:func:`record_arrays`), demography (:func:`demography_totals`), welfare ranking
+    and population-dependent rule tables (``programmes.rules.ranking``,
+    ``population_structure``), e.g. to free their memory."""
     _POPULATION[0] = None
     _RECORDS[0] = None
     _DEMOGRAPHY[0] = None
+    clear_rule_caches()
 
 
 def population_key(scenario: Scenario) -> tuple:
@@ -318,7 +322,9 @@ def record_arrays(pop: Population, first_year: int, chunk_size: int) -> RecordAr
     if (cached is not None and cached[0] is pop and cached[1] == first_year
             and cached[2] == chunk_size):
         return cached[3]
-    group, n_groups = welfare_group(welfare_percentile(pop), dtype=np.int8)
+    # the ranking the rule tables' targeting made (programmes.rules.ranking), if any:
+    # one ranking per population
+    group, n_groups = welfare_group(take_ranking(pop), dtype=np.int8)
     hh_start, chunk_hh = household_chunks(pop.household_id, chunk_size,
                                           pop.entry_year <= pop.year)
     # the population's own narrow integer columns, not widened (numba computes with

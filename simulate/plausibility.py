@@ -348,10 +348,13 @@ def results_problems(ds: xr.Dataset, scenario: Scenario) -> list[Problem]:
     MAX_COST_PCT_GDP of GDP (warnings) in a results Dataset, named after the costliest
     programme's benefit (NaN elsewhere is by design: a ratio without a denominator)."""
     out: list[Problem] = []
-    infinite = [str(n) for n, v in ds.data_vars.items()
-                if v.dtype.kind == "f" and bool(np.isinf(v.values).any())]
+    # the arrays read from the Dataset's variables (no DataArray made per variable)
+    variables = ds.variables
+    floats = [(str(n), variables[n].values) for n in ds.data_vars
+              if variables[n].dtype.kind == "f"]
+    infinite = [n for n, values in floats if bool(np.isinf(values).any())]
     names = [n for n in ("total_cost", "gdp") if n in infinite or (
-        n in ds and not bool(np.isfinite(ds[n].values).all()))]
+        n in variables and not bool(np.isfinite(variables[n].values).all()))]
     if infinite and not names:
         out.append(Problem(str(scenario.path or scenario.id), "results", "finite results "
                            "(amounts whose totals fit in a float64)", "inf in "

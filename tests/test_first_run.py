@@ -56,7 +56,7 @@ def test_is_cached_follows_numbas_cache(tmp_path: Path) -> None:
     assert _probe(tmp_path, cache) == [False, True]
 
 
-POPULATION_KERNELS = ["age_year", "cumulative_shares", "record_keys"]
+POPULATION_KERNELS = ["age_year_women", "cumulative_shares_among", "record_keys"]
 SYNTHETIC_KERNELS = ["jacobian", "uniform_units"]
 
 

@@ -209,8 +209,9 @@ def test_compile_notice_reads_the_specialised_kernels_cache(tmp_path) -> None:
 
     assert cold("run") == ["project_households", "reduce_chunks", "reduce_histogram",
                            "demography_chunks",
-                           "age_year",
-                           "cumulative_shares", "record_keys", "jacobian", "uniform_units"]
+                           "age_year_women",
+                           "cumulative_shares_among", "record_keys", "jacobian",
+                           "uniform_units"]
     assert cold("look") == []
     files = list((tmp_path / "xdg" / "simulate" / "kernels").glob("projection_*.py"))
     assert len(files) == 1  # the scenario's structure only

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kernels.births import age_year, draw_mothers
+from ..kernels.births import age_year_women, draw_mothers_among
 from ..population.profiles import Profile
 from ..population.records import FEMALE, MALE, Population, empty_arrays
 from . import lifetable
@@ -142,23 +142,37 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
     sex[:pop.n], age[:pop.n], weight[:pop.n] = pop.sex, pop.age, pop.weight
     entry[:pop.n] = pop.entry_year
     size = pop.n
+    # only women who may yet be mothers are aged (kernels/births.py, age_year_women):
+    # a man's mother weight is 0 and his weight is read by nothing else; a woman past
+    # the oldest age with a fertility above 0 in any year is dropped from the list
+    # (int32 indices where they fit: 4 B for each woman and newborn, not 8 B a record)
+    women = np.flatnonzero(pop.sex == FEMALE)
+    n_active = len(women)
+    active = np.empty(n_active + sum(counts),
+                      dtype=np.int32 if cap < np.iinfo(np.int32).max else np.int64)
+    active[:n_active] = women
+    del women
+    fertile = np.flatnonzero((r.fertility[1:] > 0).any(axis=0))
+    fertile_until = int(fertile[-1]) if len(fertile) else -1
     mother_of: list[np.ndarray] = []
     new_sex: list[np.ndarray] = []
     new_weight: list[np.ndarray] = []
     new_year: list[np.ndarray] = []
     for k in range(1, len(r.years)):
         year = int(r.years[k])
-        # weights at the start of `year` for everyone already in, and the mothers'
-        # weights (weight x fertility): one numba pass (kernels/births.py)
-        age_year(sex, age, entry, weight, size, year, r.survival[k - 1], r.fertility[k],
-                 MAX_AGE, FEMALE, mother_weight)
+        # weights at the start of `year` for the listed women already in, and the
+        # mothers' weights (weight x fertility): one numba pass (kernels/births.py)
+        n_active = age_year_women(sex, age, entry, weight, active, n_active, year,
+                                  r.survival[k - 1], r.fertility[k], MAX_AGE, fertile_until,
+                                  mother_weight)
         p = mother_weight[:size]
         b_male, b_female = projection.births[k]
         if p.sum() <= 0 or b_male + b_female <= 0:
             continue
         n = max(2, int(round((b_male + b_female) / mean_weight)))
         n_male = min(n - 1, max(1, int(round(n * b_male / (b_male + b_female)))))
-        mothers = draw_mothers(rng, p, n, cdf)  # = rng.choice(size, n, p=p / p.sum())
+        # = rng.choice(size, n, p=p / p.sum()), p being 0 outside the list
+        mothers = draw_mothers_among(rng, p, active, n_active, n, cdf)
         sexes = np.r_[np.full(n_male, MALE), np.full(n - n_male, FEMALE)].astype(np.int8)
         w = np.r_[np.full(n_male, b_male / n_male), np.full(n - n_male, b_female / (n - n_male))]
         mother_of.append(mothers)
@@ -167,10 +181,12 @@ def add_birth_cohorts(pop: Population, r: Rates, seed: int) -> tuple[Population,
         new_year.append(np.full(n, year))
         sex[size:size + n], age[size:size + n] = sexes, 0
         weight[size:size + n], entry[size:size + n] = w, year
+        active[n_active:n_active + n - n_male] = np.arange(size + n_male, size + n)
+        n_active += n - n_male  # the newborn girls, after every earlier record
         size += n
     # the running arrays (41 B a record) are not needed past here: freed before the
     # newborns' records and the concatenation are built
-    del sex, age, weight, entry, mother_weight, cdf, p
+    del sex, age, weight, entry, mother_weight, cdf, p, active
     if not mother_of:
         return pop, projection
     mothers = np.concatenate(mother_of)

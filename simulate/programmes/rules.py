@@ -253,6 +253,64 @@ def welfare_percentile(pop: Population, scale: float = 1.0) -> np.ndarray:
     return pct
 
 
+#: the last population's welfare percentiles: (population, {scale: percentiles}); see
+#: :func:`ranking`
+_RANKING: list[tuple[Population, dict[float, np.ndarray]] | None] = [None]
+
+
+def ranking(pop: Population, scale: float = 1.0) -> np.ndarray:
+    """:func:`welfare_percentile` of ``pop`` at ``scale``, remembered for the last
+    population object: the rule tables' targeting and the kernel's welfare groups
+    (``engine.record_arrays``) rank a population once. The key is the population
+    object itself (a :class:`Population` is never changed in place: a scenario whose
+    population differs has another object) and the scale. Read only: the array is
+    shared. :func:`take_ranking` hands it on and forgets it."""
+    cached = _RANKING[0]
+    if cached is None or cached[0] is not pop:
+        cached = _RANKING[0] = (pop, {})
+    pct = cached[1].get(scale)
+    if pct is None:
+        pct = welfare_percentile(pop, scale)
+        pct.flags.writeable = False
+        cached[1][scale] = pct
+    return pct
+
+
+def take_ranking(pop: Population) -> np.ndarray:
+    """:func:`ranking` of ``pop`` (scale 1) for a last use, and the population's
+    remembered percentiles forgotten: they (8 B a record each) are not held beyond the
+    run's first ranking of the kernel's welfare groups."""
+    pct = ranking(pop)
+    _RANKING[0] = None
+    return pct
+
+
+def clear_rule_caches() -> None:
+    """Forget the remembered ranking (:func:`ranking`), population-dependent tables
+    (:func:`population_structure`) and shares below a line (:func:`_share_below`)."""
+    _RANKING[0] = None
+    _STRUCTURE[0] = None
+    _SHARES[0] = None
+
+
+#: the last population's shares below a poverty line: (population, {line: percent})
+_SHARES: list[tuple[Population, dict[float, float]] | None] = [None]
+
+
+def _share_below(pop: Population, line: float) -> float:
+    """:func:`share_below`, remembered for the last population object and each line (a
+    targeting threshold by poverty line, in every run of a scenario)."""
+    cached = _SHARES[0]
+    if cached is None or cached[0] is not pop:
+        cached = _SHARES[0] = (pop, {})
+    share = cached[1].get(line)
+    if share is None:
+        if len(cached[1]) >= 64:  # draws of the line: each new, none held for long
+            cached[1].clear()
+        share = cached[1][line] = share_below(pop, line)
+    return share
+
+
 def share_below(pop: Population, line: float) -> float:
     """Percent of persons (weighted, alive in ``pop.year``) with welfare below ``line``."""
     alive = (pop.entry_year <= pop.year) & ~np.isnan(pop.welfare)
@@ -316,7 +374,7 @@ def _targeted(pop: Population, prog: Programme, scenario: Scenario,
     """1.0 where a record passes ``prog``'s targeting test at the scenario's values (no
     errors), else 0.0; a household programme's test is its first record's, for every
     member (as the kernel reads it)."""
-    value = _target_value(prog, pop, welfare_percentile(pop), scenario)
+    value = _target_value(prog, pop, None, scenario)
     if value is None:
         return np.ones(pop.n)
     hit = (value < _target_threshold(prog, pop, pop_year_prices)).astype(np.float64)
@@ -421,8 +479,44 @@ def compile_rules(scenario: Scenario, pop: Population, years: np.ndarray,
     :func:`structure_key` (from :meth:`RuleTables.structure`), reused as they are.
     """
     shared = (structure if structure is not None
-              else _structure(scenario, pop, float(price_index[0])))
+              else population_structure(scenario, pop, float(price_index[0])))
     return RuleTables(**shared, **_parameters(scenario, pop, years, price_index))
+
+
+#: the last population-dependent tables built: (population, programmes, seed, prices of
+#: the population's year, tables); see :func:`population_structure`
+_STRUCTURE: list[tuple[Population, tuple[Programme, ...], int, float,
+                       dict[str, np.ndarray]] | None] = [None]
+
+
+def population_structure(scenario: Scenario, pop: Population,
+                         pop_year_prices: float = 1.0) -> dict[str, np.ndarray]:
+    """The population-dependent tables (:func:`_structure`) of ``scenario`` on ``pop``,
+    remembered for the last population object with everything they are built from:
+    the programmes (equal as typed values: conditions, targeting, benefit type and
+    income, take-up groups, timing, ...), the seed (the ``random_`` columns) and
+    ``pop_year_prices`` (a ``targeted:`` column's poverty line). A repeated run of a
+    scenario, or another with equal programmes on the same population, reuses them;
+    any change of a programme builds them again (a stricter key than
+    :func:`structure_key`, which :func:`simulate.engine.reprepare` trusts for a
+    variant's parameters). The arrays are shared, never changed in place."""
+    progs, seed = scenario.programmes, int(scenario.seed)
+    cached = _STRUCTURE[0]
+    if (cached is not None and cached[0] is pop and cached[2] == seed
+            and cached[3] == pop_year_prices and _equal(cached[1], progs)):
+        return cached[4]
+    _STRUCTURE[0] = None  # the last population's tables are not held while these are built
+    built = _structure(scenario, pop, pop_year_prices)
+    _STRUCTURE[0] = (pop, progs, seed, pop_year_prices, built)
+    return built
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """``a == b``, False where the values cannot be compared as a whole."""
+    try:
+        return a is b or bool(a == b)
+    except (ValueError, TypeError):
+        return False
 
 
 def _structure(scenario: Scenario, pop: Population,
@@ -456,7 +550,6 @@ def _structure(scenario: Scenario, pop: Population,
             group_cond_start.append(len(var))
         prog_group_start.append(len(group_cond_start) - 1)
 
-    pct = welfare_percentile(pop)
     target_rows: list[np.ndarray] = []
     target_row = np.full(n_prog, -1, dtype=np.int64)
     income_rows: dict[tuple[str, ...], int] = {}
@@ -465,7 +558,7 @@ def _structure(scenario: Scenario, pop: Population,
     income_from = np.zeros(n_prog, dtype=np.int64)
     names = [p.id for p in progs]
     for p, prog in enumerate(progs):
-        value = _target_value(prog, pop, pct, scenario)
+        value = _target_value(prog, pop, None, scenario)
         if value is not None:
             target_row[p] = len(target_rows)
             target_rows.append(value)
@@ -615,21 +708,24 @@ def _value_at(prog: Programme, path: str) -> Any:
     return value
 
 
-def _target_value(prog: Programme, pop: Population, pct: np.ndarray,
+def _target_value(prog: Programme, pop: Population, pct: np.ndarray | None,
                   scenario: Scenario) -> np.ndarray | None:
     """Per record, the value compared with the threshold: truly eligible where value <
-    threshold (welfare percentile, PMT score, 0 listed / 1 not); None without targeting."""
+    threshold (welfare percentile, PMT score, 0 listed / 1 not); None without targeting.
+    ``pct``: the population's :func:`welfare_percentile` (None: :func:`ranking`'s)."""
     t = prog.targeting
     key = f"programmes.{prog.id}.targeting"
     if t.method == "none":
         return None
     if t.method == "poverty":
+        if pct is None:
+            pct = ranking(pop)
         if np.all(np.isnan(pct)):
             raise ScenarioError(Problem(scenario.where(key), key,
                                         "a population with welfare for poverty targeting",
                                         f"no welfare in {pop.source or 'the population'}"))
         if t.welfare_shock:  # the percentile of welfare after the shock
-            pct = welfare_percentile(pop, 1.0 - t.welfare_shock)
+            pct = ranking(pop, 1.0 - t.welfare_shock)
         return np.nan_to_num(pct, nan=np.inf)
     if t.method == "pmt":
         score = np.full(pop.n, float(t.intercept))
@@ -652,7 +748,7 @@ def _target_threshold(prog: Programme, pop: Population, pop_year_prices: float) 
     if t.method == "poverty":
         if t.welfare_percentile_max is not None:
             return float(t.welfare_percentile_max)
-        return share_below(pop, float(t.poverty_line) * pop_year_prices)
+        return _share_below(pop, float(t.poverty_line) * pop_year_prices)
     if t.method == "pmt":
         return float(t.cutoff)
     return 0.5 if t.method == "registry" else 0.0
