@@ -617,9 +617,8 @@ def test_draws_together_equal_draws_apart(data, n_draws, seed, one_line, one_rol
     kernel gives for that draw alone (and draw 0 what the reference gives); also when
     the draws share one poverty line (``one_line``: the kernel then adds the
     before-transfers stage for draw 0 only and copies it, and a household-year that no
-    draw pays adds draw 0's bin and gap to every draw), one roll-out (``one_rollout``:
-    a monthly programme's months reached found once for all draws) or one price index
-    (``one_price``)."""
+    draw pays adds draw 0's bin and gap to every draw), one roll-out (``one_rollout``)
+    or one price index (``one_price``)."""
     case, n_groups, n_combos, split = data
     r = np.random.default_rng(seed)
     draws = [{}] + [_redrawn(case, r) for _ in range(n_draws - 1)]
