@@ -491,35 +491,43 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             i = first + m
                             tv = target_value[row, i] if S_TARGETED and row >= 0 else 0.0
                             rate_k = take_up_code[p, i]
-                            mask_e = m_preg[m, p] | m_other[m, p]
+                            # the member's values, read once (each store into `out` below
+                            # would make every later read of them a load again)
+                            wm = w[m]
+                            ue = u_excl[m, p]
+                            ui = u_incl[m, p]
+                            ut = u_take[m, p]
+                            ur = u_roll[m, p]
+                            mp_ = m_preg[m, p]
+                            mo_ = m_other[m, p]
+                            age_m = ages[m]
+                            bm = b_month[m]
+                            months_e = wm * _popcount12(mp_ | mo_)
                             for d in range(n_draws):
                                 truly = True
                                 selected = True
                                 if S_TARGETED and row >= 0:
                                     truly = tv < target_threshold[p, d]
-                                    selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
-                                        else (u_incl[m, p] < inclusion[p, d])
+                                    selected = (ue >= exclusion[p, d]) if truly \
+                                        else (ui < inclusion[p, d])
                                 if truly:
-                                    out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
-                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += \
-                                        w[m] * _popcount12(mask_e)
+                                    out[c, y, p, grp_h, ELIGIBLE, d] += wm
+                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += months_e
                                     if S_OVERLAP:
                                         combo_e[m, d] |= bit
-                                if not (selected and u_take[m, p] < take_up_rate[p, rate_k, d]):
+                                if not (selected and ut < take_up_rate[p, rate_k, d]):
                                     continue
                                 mask = 0
-                                if u_roll[m, p] < rollout[p, y, d]:
-                                    mask = m_preg[m, p]
-                                if m_other[m, p] != 0:
+                                if ur < rollout[p, y, d]:
+                                    mask = mp_
+                                if mo_ != 0:
                                     if enrol_hi[p] > enrol_lo[p]:
-                                        e = _enrolled_from(ages[m], b_month[m], enrol_lo[p],
-                                                           enrol_hi[p], u_roll[m, p],
-                                                           rollout[p], y, d)
+                                        e = _enrolled_from(age_m, bm, enrol_lo[p], enrol_hi[p],
+                                                           ur, rollout[p], y, d)
                                         if e < 12:
-                                            mask |= m_other[m, p] & (
-                                                ALL_MONTHS & ~((1 << max(e, 0)) - 1))
-                                    elif u_roll[m, p] < rollout[p, y, d]:
-                                        mask |= m_other[m, p]
+                                            mask |= mo_ & (ALL_MONTHS & ~((1 << max(e, 0)) - 1))
+                                    elif ur < rollout[p, y, d]:
+                                        mask |= mo_
                                 n_paid = _popcount12(mask)
                                 if n_paid == 0:
                                     continue
@@ -527,18 +535,16 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     combo_r[m, d] |= bit
                                 per_month = amount[p, y, d] / 12.0
                                 n_early = _popcount12(mask & early)
-                                hh_benefit[p, d] += w[m] / w_h * per_month * n_paid
-                                out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
-                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += w[m] * n_paid
-                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += \
-                                    w[m] * per_month * n_paid
-                                out[c, y, p, grp_h, TRANSFERS, d] += \
-                                    w[m] * per_month * n_early
-                                carry[p, d] += w[m] * per_month * (n_paid - n_early)
+                                hh_benefit[p, d] += wm / w_h * per_month * n_paid
+                                out[c, y, p, grp_h, BENEFICIARIES, d] += wm
+                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += wm * n_paid
+                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += wm * per_month * n_paid
+                                out[c, y, p, grp_h, TRANSFERS, d] += wm * per_month * n_early
+                                carry[p, d] += wm * per_month * (n_paid - n_early)
                                 if truly:
-                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
-                                if ages[m] == 0:
-                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += wm
+                                if age_m == 0:
+                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += wm
                         if S_POVERTY:
                             for d in range(n_draws):
                                 total[d] += hh_benefit[p, d]
