@@ -22,8 +22,10 @@ draws of its four parameters (take-up, benefit amount, inflation, real growth).
 and checks that the separate runs' costs equal the fused draws' bit for bit. Also timed:
 **fused, costs only**, the same draws with ``[outputs] poverty = false, overlap = false``
 (no poverty, Gini histogram or overlap in the kernel; its ``total_cost`` equal to the
-fused run's bit for bit, asserted), reported against the fused run with every output. The
-ratio separate / fused is the figure of merit (issue 15's target: at least 30x for
+fused run's bit for bit, asserted), reported against the fused run with every output and
+against **separate, costs only** (the same separate runs with those outputs off, timed
+alternately with the separate runs with every output; each run's ``total_cost``
+asserted equal to its fused draw's). The ratio separate / fused is the figure of merit (issue 15's target: at least 30x for
 1,000 draws). Times are compared only as ratios within one run. The fused run's time
 is split into the kernel blocks (``blocks.run_block``: the fused kernel and each
 draw's results) and the join along ``draw`` (``runner.combine``), wall and CPU
@@ -120,24 +122,38 @@ def main() -> None:
     print(f"fused, costs only: {n:,} draws in {t_costs:8.1f} s  ({1000 * t_costs / n:7.1f} ms "
           f"a draw; {t_fused / t_costs:.2f}x faster wall, {c_fused / c_costs:.2f}x CPU than "
           "with every output; total_cost equal bit for bit)")
+    costs_total = fused_costs["total_cost"].values
     del fused_costs
 
+    # the same draws as separate runs, with every output and costs only, alternating
+    # (each pair under the same load); each run's total_cost equals its fused draw's
     values = sample(read_uncertainty(sc))
     k = min(n, args.separate or n)
-    t0, c0 = time.perf_counter(), time.process_time()
+    t_sep = c_sep = t_sep_costs = c_sep_costs = 0.0
     for d in range(k):
-        v = with_values(sc, values[d], "uncertainty.parameters", quote=True)
-        alone = simulate.run(v, uncertainty=False)
-        assert np.array_equal(alone["total_cost"].values,
-                              fused["total_cost"].isel(draw=d).values), d
-    t_sep = (time.perf_counter() - t0) * n / k
-    c_sep = (time.process_time() - c0) * n / k
+        for scenario, expected, costs in ((sc, fused["total_cost"].isel(draw=d).values, False),
+                                          (sc_costs, costs_total[d], True)):
+            v = with_values(scenario, values[d], "uncertainty.parameters", quote=True)
+            t0, c0 = time.perf_counter(), time.process_time()
+            alone = simulate.run(v, uncertainty=False)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            assert np.array_equal(alone["total_cost"].values, expected), (d, costs)
+            if costs:
+                t_sep_costs, c_sep_costs = t_sep_costs + wall, c_sep_costs + cpu
+            else:
+                t_sep, c_sep = t_sep + wall, c_sep + cpu
+    t_sep, c_sep = t_sep * n / k, c_sep * n / k
+    t_sep_costs, c_sep_costs = t_sep_costs * n / k, c_sep_costs * n / k
     note = "" if k == n else f" (first {k:,} timed, extrapolated)"
     print(f"separate: {n:,} runs  in {t_sep:8.1f} s  ({1000 * t_sep / n:7.1f} ms a run){note}")
+    print(f"separate, costs only: {n:,} runs  in {t_sep_costs:8.1f} s  "
+          f"({1000 * t_sep_costs / n:7.1f} ms a run){note}")
     ratio = t_sep / t_fused
+    ratio_costs = t_sep_costs / t_costs
     print(f"separate / fused: {ratio:.1f}x wall, {c_sep / c_fused:.1f}x CPU  (target >= "
-          f"{TARGET:.0f}x); separate runs' total_cost equal the fused draws' bit for bit "
-          f"({k:,} checked)")
+          f"{TARGET:.0f}x); costs only: {ratio_costs:.1f}x wall, "
+          f"{c_sep_costs / c_costs:.1f}x CPU; separate runs' total_cost equal the fused "
+          f"draws' bit for bit ({k:,} checked, each with every output and costs only)")
     print(f"fused: kernel blocks {kernel_blocks.wall:.1f} s wall / {kernel_blocks.cpu:.1f} s "
           f"CPU, join along draw {join.wall:.1f} s / {join.cpu:.1f} s, the rest "
           f"{t_fused - kernel_blocks.wall - join.wall:.1f} s wall; in the blocks: the kernel "
@@ -154,6 +170,8 @@ def main() -> None:
             "fused_reprepare_cpu": reprepare.cpu,
             "fused_costs_s": t_costs, "fused_costs_cpu": c_costs,
             "ratio_fused_costs": t_fused / t_costs, "ratio_fused_costs_cpu": c_fused / c_costs,
+            "separate_costs_s": t_sep_costs, "separate_costs_cpu": c_sep_costs,
+            "ratio_costs": ratio_costs, "ratio_costs_cpu": c_sep_costs / c_costs,
             "threads": numba.get_num_threads(), "cpus": os.cpu_count(),
             "draw_block": runner.DRAW_BLOCK, "load_before": load_before,
             "load_after": os.getloadavg()}, indent=2))

@@ -255,6 +255,10 @@ def causes(fig: dict) -> dict[str, str]:
                                   f"results {_share(each, fused)}, the join "
                                   f"{_share(join, fused)}; a separate run "
                                   f"{_s(mc['separate_cpu'] / draws)} CPU")
+        if mc.get("fused_costs_cpu") and mc.get("separate_costs_cpu"):
+            out["uncertainty_costs"] = (f"a fused draw {_s(mc['fused_costs_cpu'] / draws)} "
+                                        "CPU, a separate costs-only run "
+                                        f"{_s(mc['separate_costs_cpu'] / draws)}")
     return out
 
 
@@ -364,6 +368,12 @@ def tables(fig: dict) -> str:
                      f"{ratio:.1f}x wall, {mc.get('ratio_cpu', float('nan')):.1f}x CPU "
                      f"({how})" if ratio else "not measured", verdict(ratio, 30, True),
                      "uncertainty"))
+        if "ratio_costs" in mc:
+            rc_mc = mc["ratio_costs"]
+            rows.append(("... costs only (`[outputs]` poverty, overlap = false), the same draws",
+                         f"{rc_mc:.1f}x wall, {mc.get('ratio_costs_cpu', float('nan')):.1f}x "
+                         "CPU (the same runs)", verdict(rc_mc, 30, True),
+                         "uncertainty_costs"))
     lines += [f"| {a} | {b} | {c} | {why.get(k, '') if 'missed' in c else ''} |"
               for a, b, c, k in rows]
     if pj:
@@ -440,6 +450,12 @@ def tables(fig: dict) -> str:
                   f"| fused with every output / fused costs only | "
                   f"{mc.get('ratio_fused_costs', float('nan')):.2f}x | "
                   f"{mc.get('ratio_fused_costs_cpu', float('nan')):.2f}x |",
+                  *([f"| separate, costs only: {mc['draws']:,} runs (timed alternately with "
+                     f"the separate runs above) | {_s(mc['separate_costs_s'])} | "
+                     f"{_s(mc.get('separate_costs_cpu'))} |",
+                     f"| separate / fused, costs only | {mc['ratio_costs']:.1f}x | "
+                     f"{mc.get('ratio_costs_cpu', float('nan')):.1f}x |"]
+                    if "ratio_costs" in mc else []),
                   f"| load average (1 / 5 / 15 min) | before {_load(mc.get('load_before'))}; "
                   f"after {_load(mc.get('load_after'))} | |",
                   "", "Every separate run's `total_cost` is asserted equal to its fused "

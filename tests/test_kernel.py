@@ -609,18 +609,24 @@ def _redrawn(case: dict, r: np.random.Generator) -> dict:
 
 
 @settings(max_examples=60)
-@given(kernel_cases(), st.integers(2, 4), st.integers(0, 2**32 - 1), st.booleans())
-def test_draws_together_equal_draws_apart(data, n_draws, seed, one_line) -> None:
+@given(kernel_cases(), st.integers(2, 4), st.integers(0, 2**32 - 1), st.booleans(),
+       st.booleans(), st.booleans())
+def test_draws_together_equal_draws_apart(data, n_draws, seed, one_line, one_rollout,
+                                          one_price) -> None:
     """Every parameter draw evaluated in one kernel pass gives, bit for bit, what the
     kernel gives for that draw alone (and draw 0 what the reference gives); also when
     the draws share one poverty line (``one_line``: the kernel then adds the
-    before-transfers stage for draw 0 only and copies it)."""
+    before-transfers stage for draw 0 only and copies it, and a household-year that no
+    draw pays adds draw 0's bin and gap to every draw), one roll-out (``one_rollout``)
+    or one price index (``one_price``)."""
     case, n_groups, n_combos, split = data
     r = np.random.default_rng(seed)
     draws = [{}] + [_redrawn(case, r) for _ in range(n_draws - 1)]
-    if one_line:
-        for params in draws:
-            params.pop("poverty_line", None)
+    for shared, name in ((one_line, "poverty_line"), (one_rollout, "rollout"),
+                         (one_price, "price_index")):
+        if shared:
+            for params in draws:
+                params.pop(name, None)
     n_hh = len(case["hh_start"]) - 1
     chunk_hh = chunkings(n_hh, split)[2]
     together = run_kernel(case, n_groups, n_combos, chunk_hh, draws)

@@ -68,7 +68,9 @@ member meets a group. Then:
 
 Poverty before and after transfers compares each household's welfare per
 capita (start-year prices) plus its transfers per expected member (deflated)
-with the poverty line; a log-spaced histogram of welfare gives the Gini. Both, and the
+with the poverty line; a log-spaced histogram of welfare gives the Gini. With one
+line for every draw, a household-year that no draw pays adds draw 0's bin and gap to
+every draw's sums, draw after draw (the same additions a draw alone makes). Both, and the
 persons by combination of programmes, are optional (``[outputs]``: structure flags
 ``S_POVERTY`` and ``S_OVERLAP``); without them the kernel computes the programme
 measures only, with the same arithmetic.
@@ -190,6 +192,14 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
             for d in range(1, n_draws):
                 if poverty_line[y, d] != poverty_line[y, 0]:
                     line_shared = False
+    # per year, every draw's price index positive (so that no transfers divided by it
+    # are +-0 in every draw: a household-year that no draw pays)
+    price_ok = np.ones(n_years, dtype=np.bool_)
+    if S_POVERTY:
+        for y in range(n_years):
+            for d in range(n_draws):
+                if not price_index[y, d] > 0.0:
+                    price_ok[y] = False
     do_overlap = S_OVERLAP and overlap_out.shape[2] > 1
     useed = np.uint64(seed)
     # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
@@ -481,35 +491,43 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             i = first + m
                             tv = target_value[row, i] if S_TARGETED and row >= 0 else 0.0
                             rate_k = take_up_code[p, i]
-                            mask_e = m_preg[m, p] | m_other[m, p]
+                            # the member's values, read once (each store into `out` below
+                            # would make every later read of them a load again)
+                            wm = w[m]
+                            ue = u_excl[m, p]
+                            ui = u_incl[m, p]
+                            ut = u_take[m, p]
+                            ur = u_roll[m, p]
+                            mp_ = m_preg[m, p]
+                            mo_ = m_other[m, p]
+                            age_m = ages[m]
+                            bm = b_month[m]
+                            months_e = wm * _popcount12(mp_ | mo_)
                             for d in range(n_draws):
                                 truly = True
                                 selected = True
                                 if S_TARGETED and row >= 0:
                                     truly = tv < target_threshold[p, d]
-                                    selected = (u_excl[m, p] >= exclusion[p, d]) if truly \
-                                        else (u_incl[m, p] < inclusion[p, d])
+                                    selected = (ue >= exclusion[p, d]) if truly \
+                                        else (ui < inclusion[p, d])
                                 if truly:
-                                    out[c, y, p, grp_h, ELIGIBLE, d] += w[m]
-                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += \
-                                        w[m] * _popcount12(mask_e)
+                                    out[c, y, p, grp_h, ELIGIBLE, d] += wm
+                                    out[c, y, p, grp_h, ELIGIBLE_MONTHS, d] += months_e
                                     if S_OVERLAP:
                                         combo_e[m, d] |= bit
-                                if not (selected and u_take[m, p] < take_up_rate[p, rate_k, d]):
+                                if not (selected and ut < take_up_rate[p, rate_k, d]):
                                     continue
                                 mask = 0
-                                if u_roll[m, p] < rollout[p, y, d]:
-                                    mask = m_preg[m, p]
-                                if m_other[m, p] != 0:
+                                if ur < rollout[p, y, d]:
+                                    mask = mp_
+                                if mo_ != 0:
                                     if enrol_hi[p] > enrol_lo[p]:
-                                        e = _enrolled_from(ages[m], b_month[m], enrol_lo[p],
-                                                           enrol_hi[p], u_roll[m, p],
-                                                           rollout[p], y, d)
+                                        e = _enrolled_from(age_m, bm, enrol_lo[p], enrol_hi[p],
+                                                           ur, rollout[p], y, d)
                                         if e < 12:
-                                            mask |= m_other[m, p] & (
-                                                ALL_MONTHS & ~((1 << max(e, 0)) - 1))
-                                    elif u_roll[m, p] < rollout[p, y, d]:
-                                        mask |= m_other[m, p]
+                                            mask |= mo_ & (ALL_MONTHS & ~((1 << max(e, 0)) - 1))
+                                    elif ur < rollout[p, y, d]:
+                                        mask |= mo_
                                 n_paid = _popcount12(mask)
                                 if n_paid == 0:
                                     continue
@@ -517,18 +535,16 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     combo_r[m, d] |= bit
                                 per_month = amount[p, y, d] / 12.0
                                 n_early = _popcount12(mask & early)
-                                hh_benefit[p, d] += w[m] / w_h * per_month * n_paid
-                                out[c, y, p, grp_h, BENEFICIARIES, d] += w[m]
-                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += w[m] * n_paid
-                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += \
-                                    w[m] * per_month * n_paid
-                                out[c, y, p, grp_h, TRANSFERS, d] += \
-                                    w[m] * per_month * n_early
-                                carry[p, d] += w[m] * per_month * (n_paid - n_early)
+                                hh_benefit[p, d] += wm / w_h * per_month * n_paid
+                                out[c, y, p, grp_h, BENEFICIARIES, d] += wm
+                                out[c, y, p, grp_h, BENEFICIARY_MONTHS, d] += wm * n_paid
+                                out[c, y, p, grp_h, TRANSFERS_DUE, d] += wm * per_month * n_paid
+                                out[c, y, p, grp_h, TRANSFERS, d] += wm * per_month * n_early
+                                carry[p, d] += wm * per_month * (n_paid - n_early)
                                 if truly:
-                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += w[m]
-                                if ages[m] == 0:
-                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += w[m]
+                                    out[c, y, p, grp_h, BENEFICIARIES_ELIGIBLE, d] += wm
+                                if age_m == 0:
+                                    out[c, y, p, grp_h, BENEFICIARIES_AT_BIRTH, d] += wm
                         if S_POVERTY:
                             for d in range(n_draws):
                                 total[d] += hh_benefit[p, d]
@@ -691,7 +707,51 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                         z_binned = z0
                         b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
                         gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
-                    for d in range(n_draws):
+                    # with one line for every draw, a household-year that no draw pays
+                    # has the same welfare after transfers in every draw: its bin and
+                    # gap are draw 0's, and each draw's sums receive the same additions
+                    # (added draw after draw, contiguous in memory: draws last)
+                    unpaid = line_shared and n_draws > 1 and price_ok[y] and size == size
+                    if unpaid:
+                        for d in range(n_draws):
+                            if total[d] != 0.0:
+                                unpaid = False
+                                break
+                    if unpaid and z0 > 0.0:
+                        # welfare_h + (+-0) / price / size: welfare_h in every draw (up to
+                        # the sign of a zero, which leaves sums from +0.0 unchanged)
+                        after = welfare_h + total[0] / price_index[y, 0] / max(size, 1e-12)
+                        for k in range(2):
+                            # (the before-transfers stage is draw 0's, copied to the
+                            # others when the chunk ends)
+                            nd = 1 if k == 0 else n_draws
+                            x = welfare_h if k == 0 else after
+                            for d in range(nd):
+                                pov_out[c, y, k, POV_PERSONS, d] += persons
+                            if x < z0:
+                                for d in range(nd):
+                                    pov_out[c, y, k, POV_POOR, d] += persons
+                                for d in range(nd):
+                                    pov_out[c, y, k, POV_GAP, d] += persons * gap0
+                                for d in range(nd):
+                                    pov_out[c, y, k, POV_SEVERITY, d] += persons * gap0 * gap0
+                            cell = (y * 2 + k) * n_bins + b0
+                            r = slot[cell]
+                            if r < 0:  # a new row, as below
+                                r = n_cells
+                                if r >= hist_key.shape[1]:
+                                    raise ValueError("histogram rows of a chunk exhausted")
+                                n_cells += 1
+                                slot[cell] = r
+                                hist_key[c, r] = cell
+                                for hj in range(2):
+                                    for hd in range(n_draws):
+                                        hist_value[c, r, hj, hd] = 0.0
+                            for d in range(nd):
+                                hist_value[c, r, 0, d] += persons
+                            for d in range(nd):
+                                hist_value[c, r, 1, d] += persons * x
+                    for d in range(n_draws if not unpaid else 0):
                         z = poverty_line[y, d]
                         if z <= 0.0:
                             continue
