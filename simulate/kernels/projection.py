@@ -19,61 +19,10 @@ else (members, composition, conditions, random numbers) is computed once per
 household and year and shared by the draws; each draw's arithmetic is the same
 as if it ran alone, so its totals are bit-identical to a run with that draw only.
 
-Per household and year y, for each member i alive (entry year reached):
-
-* age = age0 + years since entry; tables read ages above 100 as 100;
-* presence ``w_i / W_h`` (``W_h`` the weight of the household's first record):
-  the expected share of the household's weight in which the member is present
-  (survival for members of the first year, the birth weight ratio for
-  newborns); household size and composition are expected values;
-* pregnant: the data's flag in the first year if the data carry it, else a draw
-  ``u(seed, uid, year, PREGNANCY) < fertility[y, age]`` (women), made only if a
-  rule asks (``uid[i]``: the record's stable key, never its position, so that a
-  record keeps its draws whatever the horizon or the order of the data);
-* disabled: the data's flag for first-year records if the data carry it, else
-  ``u(seed, uid, 0, DISABILITY) < disability[age]`` (persistent, rising with age);
-* eligibility: any-of groups, each all-of its conditions (``lo <= v < hi``, or
-  integer codes as a bit mask).
-  A member is evaluated only for the programmes a table by age in years marks so
-  (:func:`_age_lookup`, built once per chunk): a programme inside whose age
-  window (:func:`_age_windows`, the hull of its groups' age conditions widened by a
-  year) the member is, every programme for a member whose months are outside
-  0..11; a whole-year programme whose groups hold only ranges on the age in years
-  is marked eligible at the ages at which it holds, and needs no evaluation. The
-  pass lists each programme's eligible members in member order, and the
-  programmes visit those lists; a household-year with no member eligible skips
-  the programmes.
-
-Programmes are evaluated in declaration order. A person programme's unit is
-the member; a household programme's unit is the household, eligible when any
-member meets a group. Then:
-
-* targeting: ``target_value[row, i] < target_threshold[p]`` means "truly
-  eligible" (poor); the truly eligible are excluded with probability
-  ``exclusion``, the others included with probability ``inclusion``;
-* a household programme counts and pays ``W_h x min(1, expected size)``
-  households (persons: the members' weights);
-* amount: flat (``amount[p, y]``); a top-up
-  ``min(cap, max(0, G * eq - taper * max(0, income - disregard)))`` with the
-  equivalence size ``eq`` from the expected composition; or a utility subsidy
-  ``max(0, norm[size] * region_factor - share(band) * income)``. Income is the
-  household's counted income (``income[row]`` of members x presence x prices)
-  plus the benefits of the programmes in ``income_from[p]`` (a bit mask of
-  earlier programmes). A means-tested unit with a zero amount is not eligible;
-* beneficiary: selected, reached (``u_rollout < rollout[p, y]``) and taking up
-  (``u_take_up < take_up[p, i]``), draws per unit and programme fixed over
-  years (a household's draws are its first record's); a once-only benefit pays
-  in the first year the unit is a beneficiary;
-* weights then shrink by survival to the next year.
-
-Poverty before and after transfers compares each household's welfare per
-capita (start-year prices) plus its transfers per expected member (deflated)
-with the poverty line; a log-spaced histogram of welfare gives the Gini. With one
-line for every draw, a household-year that no draw pays adds draw 0's bin and gap to
-every draw's sums, draw after draw (the same additions a draw alone makes). Both, and the
-persons by combination of programmes, are optional (``[outputs]``: structure flags
-``S_POVERTY`` and ``S_OVERLAP``); without them the kernel computes the programme
-measures only, with the same arithmetic.
+The arithmetic per household, member and year (ages, presence, pregnancy, disability,
+eligibility, programmes in declaration order, targeting, amounts, beneficiaries, poverty
+and the histogram, the optional outputs) is stated in docs/methods.md, "The kernel's
+arithmetic"; a change here changes it there.
 """
 
 import numpy as np
