@@ -13,6 +13,8 @@ round (the order shuffled in each round), and each child reports CPU
 * ``cold``: a new ``NUMBA_CACHE_DIR`` and ``XDG_CACHE_HOME`` per child, then
   ``kernel(flags).compile(argument_types())`` of the scenario's structure (what
   ``simulate.compile_ahead``'s child does: the entry and every helper it calls).
+* ``inproc``: the entry alone compiled again and again in one process, its helpers
+  compiled once beforehand (:func:`_inproc`): entry options only, no process noise.
 * ``warm``: one cache per variant (compiled by its first child); in the child, one numba
   thread, ``engine.project_totals`` of ``bench_projection.scenario_doc(N, 30)`` with
   every output and costs only (``[outputs] poverty = false, overlap = false``), best of
@@ -21,6 +23,7 @@ round (the order shuffled in each round), and each child reports CPU
 Not part of the test suite. Run from the repository root:
 
     .venv/bin/python benchmarks/compile_options.py cold --variants base,numpy --rounds 2
+    .venv/bin/python benchmarks/compile_options.py inproc --variants base,nocfunc --rounds 4
     .venv/bin/python benchmarks/compile_options.py warm --variants base,numpy --rounds 3
 """
 
