@@ -15,6 +15,8 @@ round (the order shuffled in each round), and each child reports CPU
   ``simulate.compile_ahead``'s child does: the entry and every helper it calls).
 * ``inproc``: the entry alone compiled again and again in one process, its helpers
   compiled once beforehand (:func:`_inproc`): entry options only, no process noise.
+* ``mc``: like ``warm``, a whole ``simulate.run`` of ``--scenario`` (a Monte Carlo
+  one: its draws), best of R runs after a first.
 * ``warm``: one cache per variant (compiled by its first child); in the child, one numba
   thread, ``engine.project_totals`` of ``bench_projection.scenario_doc(N, 30)`` with
   every output and costs only (``[outputs] poverty = false, overlap = false``), best of
@@ -173,6 +175,26 @@ def _inproc(variants: list[str], scenario: str, rounds: int) -> dict:
     return out
 
 
+def _child_mc(variant: str, scenario: str, repeats: int) -> dict:
+    """``simulate.run`` of a scenario (its draws included), after a first run that
+    compiles; best of ``repeats`` runs' CPU, one numba thread."""
+    _patch(variant)
+    sys.path.insert(0, str(ROOT))
+    import numba
+
+    import simulate
+
+    numba.set_num_threads(1)
+    sc = simulate.load_scenario(ROOT / scenario)
+    simulate.run(sc)
+    best = float("inf")
+    for _ in range(repeats):
+        c0 = time.process_time()
+        simulate.run(sc)
+        best = min(best, time.process_time() - c0)
+    return {"run": best}
+
+
 def _spawn(args: list[str], env: dict) -> dict:
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True,
                           text=True, cwd=ROOT, env=env)
@@ -183,7 +205,7 @@ def _spawn(args: list[str], env: dict) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("mode", choices=("cold", "warm", "inproc", "_cold", "_warm"))
+    ap.add_argument("mode", choices=("cold", "warm", "inproc", "mc", "_cold", "_warm", "_mc"))
     ap.add_argument("--variants", default="base,numpy")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--scenario", default="scenarios/lao_mecg.toml")
@@ -193,6 +215,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.mode == "_cold":
         print(json.dumps(_child_cold(a.variant, a.scenario)))
+        return
+    if a.mode == "_mc":
+        print(json.dumps(_child_mc(a.variant, a.scenario, a.repeats)))
         return
     if a.mode == "_warm":
         print(json.dumps(_child_warm(a.variant, a.records, a.repeats)))
@@ -216,6 +241,11 @@ def main() -> None:
                 d = tempfile.mkdtemp(prefix=f"opts-cold-{n}-")
                 env.update(NUMBA_CACHE_DIR=f"{d}/numba", XDG_CACHE_HOME=f"{d}/xdg")
                 res = _spawn(["_cold", "--variant", n, "--scenario", a.scenario], env)
+            elif a.mode == "mc":
+                d = warm_dirs[n]
+                env.update(NUMBA_CACHE_DIR=f"{d}/numba", XDG_CACHE_HOME=f"{d}/xdg")
+                res = _spawn(["_mc", "--variant", n, "--scenario", a.scenario,
+                              "--repeats", str(a.repeats)], env)
             else:
                 d = warm_dirs[n]
                 env.update(NUMBA_CACHE_DIR=f"{d}/numba", XDG_CACHE_HOME=f"{d}/xdg")
