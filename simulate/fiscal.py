@@ -21,6 +21,7 @@ import numpy as np
 
 from . import financing as fin_mod
 from .costing import ratio
+from .errors import Problem, ScenarioError
 from .population.profiles import Profile
 from .prepared import MacroPath
 from .results import Results
@@ -67,6 +68,13 @@ def macro_path(scenario: Scenario, profile: Profile, years: np.ndarray) -> Macro
     span = np.arange(first, max(int(years[-1]), gdp_year) + 1)
     growth = _path(scenario.macro.get("real_gdp_growth"), profile.real_gdp_growth).at(span)
     inflation = _path(scenario.macro.get("inflation"), profile.inflation).at(span)
+    bad = ~(inflation > -1.0)  # a price level at or below zero (or NaN): no prices
+    if bad.any():  # the keys' own range stops this; a drawn path may not
+        k = int(np.argmax(bad))
+        raise ScenarioError(Problem(
+            scenario.where("macro.inflation"), "macro.inflation",
+            "inflation above -1 (-100% a year) in every year: a positive price level",
+            f"{float(inflation[k]):g} in {int(span[k])}"))
     step = (1.0 + growth) * (1.0 + inflation)
     step[0] = 1.0
     cum_nominal = np.cumprod(step)  # relative to `first`

@@ -255,3 +255,25 @@ def test_a_variant_of_a_microdata_scenario_shares_its_population(tmp_path: Path)
     assert roles.population_key(variant) == roles.population_key(base)
     assert variant.section("population")["source"] == "hh.csv"
     assert f'source = "{tmp_path / "hh.csv"}"' in variant.text  # rerunnable from anywhere
+
+
+def test_macro_path_refuses_a_price_level_at_or_below_zero() -> None:
+    """Inflation at or below -100% a year in some year (a profile's path, a drawn path)
+    gives no price level: refused with the key and the year, never divided by (the
+    projection kernel divides by the price index without a zero test)."""
+    import dataclasses
+
+    from simulate.fiscal import macro_path
+    from simulate.population.profiles import load_profile
+    from simulate.scenario import YearPath
+
+    base = scenario_from_dict(DOC, "k.toml")
+    profile = load_profile(base.country, base.base_dir, "k.toml")
+    assert (macro_path(base, profile, base.years).price_index > 0).all()
+    year = int(base.years[1])
+    bad = dataclasses.replace(profile, inflation=YearPath.from_value(
+        {int(profile.base_year): 0.05, year: -1.0, year + 1: 0.05}))
+    with pytest.raises(ScenarioError) as err:
+        macro_path(base, bad, base.years)
+    assert "macro.inflation" in str(err.value)
+    assert f"-1 in {year}" in str(err.value)

@@ -766,7 +766,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
         slot[hist_key[c, r]] = -1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, params, outs,
                    settings):
     """Chunks ``first, first + step, ...`` of ``chunk_hh`` through
@@ -777,7 +777,14 @@ def project_chunks(first, step, hh_start, chunk_hh, records, demography, rules, 
     structure tables), ``params`` (parameter tables, draws on the last axis), ``outs``
     (the four outputs, the histogram as its compact (keys, values, counts): see
     :func:`project_households`) and ``settings`` (first_active, has_pregnant_data,
-    has_disabled_data, seed, max_members, n_bins)."""
+    has_disabled_data, seed, max_members, n_bins).
+
+    ``error_model="numpy"``: no zero test before each division (the default model's
+    test and exception path kept the poverty stage's divisions from running fast: 17 %
+    of a warm run with every output, docs/performance.md "Round 8 (opts)"). Every
+    divisor is a constant, at least 1e-12, a poverty line or first-record weight
+    tested or known > 0, or a price index, > 0 because inflation > -1 is checked
+    (``fiscal.macro_path``), so the divisions are those the default model ran."""
     slot = np.full(demography[3].shape[0] * 2 * settings[5], -1, dtype=np.int32)
     for c in range(first, chunk_hh.shape[0] - 1, step):
         household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, outs,
