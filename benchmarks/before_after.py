@@ -50,6 +50,25 @@ def export(commit: str, to: Path) -> None:
             path.write_text(new)
 
 
+def shuffled_best(variants: dict, rounds: int) -> tuple[dict[str, float], list[float]]:
+    """Each variant called once (warm), then ``rounds`` rounds calling every variant
+    once in a shuffled order: the best CPU seconds of each, and the 1-minute load
+    before and after the rounds."""
+    for f in variants.values():
+        f()
+    best = dict.fromkeys(variants, float("inf"))
+    load = [os.getloadavg()[0]]
+    for _ in range(rounds):
+        order = list(variants)
+        random.shuffle(order)
+        for k in order:
+            t0 = time.process_time()
+            variants[k]()
+            best[k] = min(best[k], time.process_time() - t0)
+    load.append(os.getloadavg()[0])
+    return best, load
+
+
 def side(before: Path, rounds: int) -> dict:
     """Best CPU of each variant over ``rounds`` shuffled rounds, in this process."""
     sys.path[:0] = [str(before), str(ROOT / "benchmarks")]
@@ -85,18 +104,7 @@ def side(before: Path, rounds: int) -> dict:
         "run before (population reused)": lambda: simulate_before.run(sb),
         "run after (population reused)": lambda: simulate.run(sa),
     }
-    for f in variants.values():
-        f()
-    best = dict.fromkeys(variants, float("inf"))
-    load = [os.getloadavg()[0]]
-    for _ in range(rounds):
-        order = list(variants)
-        random.shuffle(order)
-        for k in order:
-            t0 = time.process_time()
-            variants[k]()
-            best[k] = min(best[k], time.process_time() - t0)
-    load.append(os.getloadavg()[0])
+    best, load = shuffled_best(variants, rounds)
     return {"records": pa.population.n, "rounds": rounds, "load": load,
             "best_cpu_ms": {k: round(v * 1e3, 1) for k, v in best.items()}}
 

@@ -28,10 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
-import random
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,18 +142,9 @@ def main() -> None:
             diff = same_dataset(runs["before"], runs["after"])
             if diff:
                 raise SystemExit(f"{case}: before and after differ: {diff}")
-    for f in variants.values():
-        f()
-    best = dict.fromkeys(variants, float("inf"))
-    load = [os.getloadavg()[0]]
-    for _ in range(a.rounds):
-        order = list(variants)
-        random.shuffle(order)
-        for k in order:
-            t0 = time.process_time()
-            variants[k]()
-            best[k] = min(best[k], time.process_time() - t0)
-    load.append(os.getloadavg()[0])
+    from before_after import shuffled_best
+
+    best, load = shuffled_best(variants, a.rounds)
     ms = {k: round(v * 1e3, 1) for k, v in best.items()}
     outside = {}
     for case in a.cases.split(",") if not a.outside else ():
