@@ -243,11 +243,21 @@ def stop() -> None:
         child.stop()
 
 
+#: whether a run of this process came through :func:`ahead` already
+_RAN: list[bool] = []
+
+
 @contextlib.contextmanager
 def ahead(scenario: Any) -> Iterator[None]:
     """Compile ``scenario``'s projection kernel ahead (:func:`start`) while the block
-    runs; a child still running when the block ends is stopped."""
-    started = start(scenario)
+    runs, for the process's first run only; a child still running when the block ends
+    is stopped. A later run has no imports and no small kernels' compile left to
+    overlap, often not even a population to build, so the child's own start (a Python
+    process importing the package, about 2 s) would come on top of the compile: the
+    suite of shipped scenarios run in one process, cold, took 203 s with a child per
+    structure against 173 s without (docs/performance.md, "Round 8 (coordinator)")."""
+    started = start(scenario) if not _RAN else False
+    _RAN.append(True)
     try:
         yield
     finally:

@@ -128,3 +128,17 @@ def test_notice_estimate_with_the_kernel_compiled_ahead(monkeypatch) -> None:
     cpus = os.cpu_count() or 1
     monkeypatch.setattr(os, "getloadavg", lambda: (2.0 * cpus, 0.0, 0.0))
     assert kernel_cache.estimate_seconds(names, ahead=True) == pytest.approx(2 * (big + rest))
+
+
+def test_only_a_process_first_run_compiles_ahead(monkeypatch) -> None:
+    """simulate.run's ``ahead`` starts a child for the process's first run only: later
+    runs have nothing left to overlap with it (docs/performance.md, Round 8
+    (coordinator))."""
+    calls = []
+    monkeypatch.setattr(compile_ahead, "start", lambda sc: calls.append(sc) or False)
+    monkeypatch.setattr(compile_ahead, "_RAN", [])
+    with compile_ahead.ahead("first"):
+        pass
+    with compile_ahead.ahead("second"):
+        pass
+    assert calls == ["first"]
