@@ -18,8 +18,9 @@ unless it is ``1``, also only when a CPU is idle (:func:`simulate.kernel_cache.a
 on a machine busy with other work the second process was measured to cost, not save).
 Whatever happens to the child, the results are this process's: when the child fails (its
 message is shown as a warning) or compiled another signature, numba compiles the kernel
-here, as without a child. :func:`ahead` (used by :func:`simulate.runs.run`) ends a child
-still running when the run stops early (an error, Ctrl-C): no process is left behind.
+here, as without a child. :func:`ahead` (used by :func:`simulate.runs.run`, for a
+process's first run only) ends a child still running when the run stops early (an
+error, Ctrl-C): no process is left behind.
 """
 
 from __future__ import annotations
