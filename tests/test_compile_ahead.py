@@ -103,6 +103,7 @@ def test_threads_waiting_together() -> None:
 def test_a_stopped_child_is_killed_and_reaped(monkeypatch) -> None:
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
     monkeypatch.setattr(compile_ahead, "_CHILDREN", {})
+    monkeypatch.setattr(compile_ahead, "_RAN", [])  # as in a process's first run
     monkeypatch.setattr(compile_ahead, "start", lambda sc: compile_ahead._CHILDREN.setdefault(
         FLAGS, compile_ahead._Child(FLAGS, sleeper)) is not None)
     with pytest.raises(KeyError), compile_ahead.ahead(None):  # a run that fails early
