@@ -42,7 +42,8 @@ COMPILE_SECONDS = {
     "record_keys": 0.5,
     "uniform_units": 0.5,
     # the births' pass over the women who may yet be mothers (round 8, post): 0.28 and
-    # 0.38 s of CPU alone, fresh cache, load 3.5 (age_year's 0.42 and 0.58 beside them)
+    # 0.38 s of CPU alone, fresh cache, load 3.5 (0.42 and 0.58 for the former pass over
+    # every record beside them)
     "age_year_women": 0.45,
     "cumulative_shares_among": 0.2,
 }

@@ -1,8 +1,9 @@
-"""The birth cohorts' yearly pass (simulate/kernels/births.py): the numba kernel gives
-bit for bit the weights and mothers' weights of its plain numpy reference, for any
-records, ages, entry years and rates; the pass over the women who may yet be mothers
-only (``age_year_women``, ``draw_mothers_among``) gives the mother weights and the
-mothers of the pass over every record, year after year, bit for bit."""
+"""The birth cohorts' yearly pass (simulate/kernels/births.py): the pass over the women
+who may yet be mothers only (``age_year_women``, ``draw_mothers_among``) gives, bit for
+bit, the mother weights of the plain numpy pass over every record
+(:func:`age_year_reference`, the former body of the yearly loop) and the mothers and
+generator state of ``Generator.choice``, for any records, ages, entry years and rates,
+year after year."""
 
 from __future__ import annotations
 
@@ -10,15 +11,42 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulate.kernels.births import (
-    age_year,
-    age_year_reference,
-    age_year_women,
-    draw_mothers,
-    draw_mothers_among,
-)
+from simulate.kernels.births import age_year_women, draw_mothers_among
 
 MAX_AGE = 100
+
+
+def age_year_reference(sex: np.ndarray, age: np.ndarray, entry: np.ndarray,
+                       weight: np.ndarray, size: int, year: int, survival: np.ndarray,
+                       fertility: np.ndarray, max_age: int, female: int,
+                       mother_weight: np.ndarray) -> None:
+    """Plain numpy: for the first ``size`` records, those entered (``entry < year``)
+    have their weight multiplied by ``survival[sex, age at the start of year - 1]``
+    (ages capped at ``max_age``, floored at 0); each record's mother weight is its new
+    weight x ``fertility[age at the start of year]`` for an entered woman, else 0."""
+    sx, ag, en, wt = sex[:size], age[:size], entry[:size], weight[:size]
+    alive = en < year
+    a_prev = np.minimum(ag + (year - 1 - en), max_age)
+    wt[:] = np.where(alive, wt * survival[sx, np.maximum(a_prev, 0)], wt)
+    a_now = np.minimum(ag + (year - en), max_age)
+    mother_weight[:size] = np.where(alive & (sx == female),
+                                    wt * fertility[np.maximum(a_now, 0)], 0.0)
+
+
+def choice(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
+    """The mothers as numpy draws them: ``n`` indices with probabilities ``p / p.sum()``."""
+    return rng.choice(len(p), size=n, p=p / p.sum())
+
+
+def women_pass(sex, age, entry, weight, size, year, survival, fertility, mother,
+               fertile_until=MAX_AGE):
+    """``age_year_women`` over every woman among the first ``size`` records; returns the
+    women and the compacted list's length."""
+    women = np.flatnonzero(sex[:size] == 1)
+    active = np.r_[women, -np.ones(3, dtype=np.int64)]
+    kept = age_year_women(sex, age, entry, weight, active, len(women), year, survival,
+                          fertility, MAX_AGE, fertile_until, mother)
+    return women, active, kept
 
 
 @st.composite
@@ -40,13 +68,19 @@ def cases(draw):
 @settings(max_examples=200, deadline=None)
 @given(cases())
 def test_kernel_matches_reference_bit_for_bit(case) -> None:
+    """Every woman listed: the women's weights and every record's mother weight (the
+    men's left at the caller's zeros) are the reference's; nothing else is touched."""
     sex, age, entry, weight, size, year, survival, fertility = case
     w_kernel, w_ref = weight.copy(), weight.copy()
-    m_kernel, m_ref = np.full(len(weight), -1.0), np.full(len(weight), -1.0)
-    age_year(sex, age, entry, w_kernel, size, year, survival, fertility, MAX_AGE, 1, m_kernel)
+    m_kernel, m_ref = np.zeros(len(weight)), np.full(len(weight), -1.0)
+    m_ref[size:] = 0.0
+    women, _, _ = women_pass(sex, age, entry, w_kernel, size, year, survival, fertility,
+                             m_kernel)
     age_year_reference(sex, age, entry, w_ref, size, year, survival, fertility, MAX_AGE, 1,
                        m_ref)
-    assert w_kernel.tobytes() == w_ref.tobytes()  # bit for bit, beyond size untouched
+    assert w_kernel[women].tobytes() == w_ref[women].tobytes()
+    others = np.setdiff1d(np.arange(len(weight)), women)
+    assert w_kernel[others].tobytes() == weight[others].tobytes()  # men, beyond size
     assert m_kernel.tobytes() == m_ref.tobytes()
 
 
@@ -62,9 +96,18 @@ def test_hand_computed_case() -> None:
     fertility = np.zeros(MAX_AGE + 1)
     fertility[35] = 0.1
     mother = np.zeros(3)
-    age_year(sex, age, entry, weight, 3, 2025, survival, fertility, MAX_AGE, 1, mother)
-    assert weight.tolist() == [90.0, 25.0, 7.0]
+    women, active, kept = women_pass(sex, age, entry, weight, 3, 2025, survival, fertility,
+                                     mother)
+    assert weight.tolist() == [90.0, 50.0, 7.0]  # the man's weight is not read: untouched
     assert mother.tolist() == [90.0 * 0.1, 0.0, 0.0]
+    assert active[:kept].tolist() == [0, 2]
+    # a year on she is 36, past the oldest fertile age (35 here): her weight x
+    # survival at 35, her mother weight 0, and she leaves the list
+    kept = age_year_women(sex, age, entry, weight, active, kept, 2026, survival, fertility,
+                          MAX_AGE, 35, mother)
+    assert weight.tolist() == [45.0, 50.0, 7.0]
+    assert mother.tolist() == [0.0, 0.0, 0.0]
+    assert active[:kept].tolist() == [2]
 
 
 @settings(max_examples=200, deadline=None)
@@ -80,7 +123,7 @@ def test_mothers_drawn_as_numpy_choice_draws_them(seed: int, m: int, n: int, sca
         p[g.integers(0, m)] = scale
     a, b = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 1])
     expected = a.choice(m, size=n, p=p / p.sum())
-    got = draw_mothers(b, p, n, np.empty(m + 3))
+    got = draw_mothers_among(b, p, np.arange(m), m, n, np.empty(m + 3))
     assert np.array_equal(got, expected)
     assert a.random() == b.random()
 
@@ -88,18 +131,17 @@ def test_mothers_drawn_as_numpy_choice_draws_them(seed: int, m: int, n: int, sca
 @settings(max_examples=200, deadline=None)
 @given(cases(), st.integers(-1, MAX_AGE))
 def test_women_only_pass_matches_the_full_pass(case, fertile_until: int) -> None:
-    """Every record's mother weight and the listed women's weights as :func:`age_year`
-    gives them (fertility 0 past ``fertile_until``); the list keeps, in order, the
+    """Every record's mother weight and the listed women's weights as the pass over
+    every record gives them (fertility 0 past ``fertile_until``); the list keeps, in order, the
     women not past it."""
     sex, age, entry, weight, size, year, survival, fertility = case
     fertility[fertile_until + 1:] = 0.0
     w_full, w_women = weight.copy(), weight.copy()
     m_full, m_women = np.zeros(len(weight)), np.zeros(len(weight))
-    age_year(sex, age, entry, w_full, size, year, survival, fertility, MAX_AGE, 1, m_full)
-    women = np.flatnonzero(sex[:size] == 1)
-    active = np.r_[women, -np.ones(3, dtype=np.int64)]
-    kept = age_year_women(sex, age, entry, w_women, active, len(women), year, survival,
-                          fertility, MAX_AGE, fertile_until, m_women)
+    age_year_reference(sex, age, entry, w_full, size, year, survival, fertility, MAX_AGE, 1,
+                       m_full)
+    women, active, kept = women_pass(sex, age, entry, w_women, size, year, survival,
+                                     fertility, m_women, fertile_until)
     assert m_women.tobytes() == m_full.tobytes()
     assert w_women[women].tobytes() == w_full[women].tobytes()
     now = np.minimum(age + (year - entry), MAX_AGE)
@@ -113,7 +155,7 @@ def test_women_only_pass_matches_the_full_pass(case, fertile_until: int) -> None
 def test_mothers_drawn_among_the_listed_as_over_all(seed: int, m: int, n: int,
                                                     scale: float, share: float) -> None:
     """p zero outside a list of increasing indices (some listed ones zero too): the
-    mothers and the generator's state of :func:`draw_mothers` over the whole array."""
+    mothers and the generator's state of numpy's choice over the whole array."""
     g = np.random.default_rng(seed)
     listed = np.flatnonzero(g.random(m) < share)
     if len(listed) == 0:
@@ -123,7 +165,7 @@ def test_mothers_drawn_among_the_listed_as_over_all(seed: int, m: int, n: int,
     if not p.sum() > 0:
         p[listed[-1]] = scale
     a, b = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 1])
-    expected = draw_mothers(a, p, n, np.empty(m))
+    expected = choice(a, p, n)
     got = draw_mothers_among(b, p, listed, len(listed), n, np.empty(m))
     assert np.array_equal(got, expected)
     assert a.random() == b.random()
@@ -156,8 +198,8 @@ def test_years_of_births_women_only_as_over_everyone(seed: int, n: int, years: i
     size = n
     for k in range(1, years):
         year = 2000 + k
-        age_year(sex, age, entry, full[0], size, year, survival[k - 1], fertility[k],
-                 MAX_AGE, 1, full[1])
+        age_year_reference(sex, age, entry, full[0], size, year, survival[k - 1],
+                           fertility[k], MAX_AGE, 1, full[1])
         n_active = age_year_women(sex, age, entry, women[0], active, n_active, year,
                                   survival[k - 1], fertility[k], MAX_AGE, fertile_until,
                                   women[1])
@@ -166,7 +208,7 @@ def test_years_of_births_women_only_as_over_everyone(seed: int, n: int, years: i
             continue
         got = draw_mothers_among(women[2], women[1][:size], active, n_active, 4,
                                  np.empty(cap))
-        assert np.array_equal(got, draw_mothers(full[2], full[1][:size], 4, np.empty(cap)))
+        assert np.array_equal(got, choice(full[2], full[1][:size], 4))
         sex[size:size + 4] = (0, 0, 1, 1)
         entry[size:size + 4] = year
         full[0][size:size + 4] = women[0][size:size + 4] = 1.0
