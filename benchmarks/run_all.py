@@ -3,8 +3,8 @@ tables of docs/performance.md from their figures.
 
 Not part of the test suite. From the repository root:
 
-    .venv/bin/python benchmarks/run_all.py [--quick] [--write-docs] [--reuse]
-        [--memory]
+    .venv/bin/python benchmarks/run_all.py [--quick] [--separate N] [--write-docs]
+        [--reuse] [--memory]
 
 * start-up: ``spsim --help`` and ``spsim --version`` in fresh processes (best of 5,
   wall and CPU time) and ``python -X importtime -c "import simulate.cli"``;
@@ -15,7 +15,9 @@ Not part of the test suite. From the repository root:
   ``--quick``);
 * Monte Carlo: benchmarks/bench_uncertainty.py (1,000 draws fused against 1,000
   separate runs, 200,000 base records; ``--quick`` times the first 10 separate runs and
-  extrapolates, and the table says so);
+  extrapolates, and the table says so; ``--separate N`` times the first N, with or
+  without ``--quick``: the projection at the issue's full size, 1,000,000 base records,
+  beside a Monte Carlo comparison that takes minutes, not the hour of 1,000 runs);
 * memory at scale: benchmarks/bench_memory.py (10,000,000 base records over 30 years)
   only with ``--memory`` (minutes and several GB: run it once); otherwise its last
   figures are read from benchmarks/results/memory.json when present, and the table
@@ -506,6 +508,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="the projection benchmark's --quick")
     ap.add_argument("--write-docs", action="store_true",
                     help="rewrite the generated tables of docs/performance.md")
+    ap.add_argument("--separate", type=int, default=None, metavar="N",
+                    help="Monte Carlo: time the first N separate runs and extrapolate "
+                         "(default: all 1,000; 10 with --quick)")
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the benchmarks' JSON in benchmarks/results/ where present")
     ap.add_argument("--memory", action="store_true",
@@ -522,8 +527,10 @@ def main() -> None:
     fig["projection"] = run_json("projection", ["benchmarks/bench_projection.py",
                                                 *(["--quick"] if a.quick else []),
                                                 "--no-ablation"], a.reuse)
+    separate = a.separate if a.separate is not None else (10 if a.quick else None)
     fig["uncertainty"] = run_json("uncertainty", ["benchmarks/bench_uncertainty.py",
-                                                  *(["--separate", "10"] if a.quick else [])],
+                                                  *(["--separate", str(separate)]
+                                                    if separate is not None else [])],
                                   a.reuse)
     mem = RESULTS / "memory.json"
     if a.memory:
