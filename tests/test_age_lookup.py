@@ -112,3 +112,38 @@ def test_age_lookup_hand_case() -> None:
     assert (at(1), at(2), at(30), at(64), at(70)) == ("E..", "...", "...", "...", ".E.")
     assert (at(3), at(4), at(18), at(19)) == ("...", "..?", "..?", "...")
     assert (at(1, 1), at(30, 1), at(70, 1)) == ("E.?", "..?", ".E?")
+
+
+@given(_PROGRAMMES, st.integers(0, 60), st.integers(1, 80), st.data())
+@settings(max_examples=200, deadline=None)
+def test_reach_rows_finds_the_first_row_that_looks_at_each_programme(programmes, first,
+                                                                     n_ages, data) -> None:
+    """``_reach_rows``: a span of rows within one half of the table reaches a programme
+    (``reach[r_lo, p] <= r_hi``) exactly when one of its rows is not ``LOOK_SKIP`` for it
+    (the kernel's test of whether a member's draws for the programme can be read), and
+    the rows of one half never report the other half's."""
+    t = _tables(programmes)
+    look, _ = _lookup(t, first, n_ages)
+    n_rows = look.shape[0] // 2
+    reach = kc._reach_rows(look, n_rows)
+    half = data.draw(st.integers(0, 1))
+    r_lo = data.draw(st.integers(0, n_rows - 1))
+    r_hi = data.draw(st.integers(r_lo, n_rows - 1))
+    lo, hi = half * n_rows + r_lo, half * n_rows + r_hi
+    for p in range(look.shape[1]):
+        expected = any(look[r, p] != kc.LOOK_SKIP for r in range(lo, hi + 1))
+        assert (reach[lo, p] <= hi) == expected
+        assert reach[lo, p] >= lo
+        assert reach[lo, p] == 2 * n_rows or reach[lo, p] < (half + 1) * n_rows
+
+
+def test_reach_rows_hand_case() -> None:
+    """Rows 0..3 of a child grant [0, 2) and a pension [65, inf) at ages 0..3: the grant
+    is looked at from rows 0 and 1, the pension never (``2 n_rows``); in the second half
+    the same."""
+    t = _tables([(False, [[(kp.VAR_AGE, 0, 0.0, 2.0)]]),
+                 (False, [[(kp.VAR_AGE, 0, 65.0, np.inf)]])])
+    look, _ = _lookup(t, 0, 4)
+    reach = kc._reach_rows(look, 4)
+    assert list(reach[:, 0]) == [0, 1, 8, 8, 4, 5, 8, 8]
+    assert list(reach[:, 1]) == [8] * 8

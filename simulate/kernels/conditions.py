@@ -193,3 +193,22 @@ def _age_lookup(age0, entry_idx, first, last, n_years, prog_group_start, group_c
                     look[r, p] = LOOK_EVALUATE
                 look[n_rows + r, p] = LOOK_EVALUATE
     return look, age_first
+
+
+@njit(cache=True)
+def _reach_rows(look, n_rows):
+    """Per row ``r`` of an :func:`_age_lookup` table and programme ``p``, the first row
+    ``r2 >= r`` of the same half (rows ``0..n_rows - 1``, or ``n_rows..2 n_rows - 1``)
+    at which ``p`` is not ``LOOK_SKIP``, else ``2 n_rows``: a member whose years read the
+    rows ``r..r_last`` (one half: its ages over the horizon) is looked at for ``p`` in
+    some year only if ``reach[r, p] <= r_last``."""
+    n_prog = look.shape[1]
+    reach = np.empty(look.shape, dtype=np.int64)
+    for half in range(2):
+        for p in range(n_prog):
+            nxt = 2 * n_rows
+            for r in range(half * n_rows + n_rows - 1, half * n_rows - 1, -1):
+                if look[r, p] != LOOK_SKIP:
+                    nxt = r
+                reach[r, p] = nxt
+    return reach

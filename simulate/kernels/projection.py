@@ -42,6 +42,7 @@ from .conditions import (  # the eligibility conditions' helpers, and their code
     _holds,
     _popcount12,
     _pregnancy_mask,
+    _reach_rows,
 )
 from .reduction import (  # the welfare histogram and the chunks' reductions
     _bin,
@@ -162,9 +163,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
     need_incl = np.zeros(n_prog, dtype=np.bool_)  # u < 0 never does
     need_month = False
     for p in range(n_prog):
-        if monthly[p]:
-            need_month = True
-    for p in range(n_prog):
+        need_month = need_month or monthly[p]
         need_roll[p] = rollout[p].min() < 1.0
         need_take[p] = take_up_rate[p].min() < 1.0
         need_excl[p] = target_row[p] >= 0 and exclusion[p].max() > 0.0
@@ -176,6 +175,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                   group_cond_start, cond_var, cond_kind, cond_lo, cond_hi,
                                   monthly)
     n_rows = look.shape[0] // 2
+    reach = _reach_rows(look, n_rows)  # the first row from each row looking at each p
     m_max = max_members
     w = np.empty(m_max)
     ages = np.empty(m_max, dtype=np.int64)  # -1: not present this year
@@ -218,7 +218,16 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 if S_DISABLED and need_dis else 1.0
             b_month[m] = int(12.0 * uniform(useed, uu, np.uint64(0), np.uint64(BIRTH_MONTH))) \
                 if S_MONTHLY and need_month else 0
+            # draws (and `paid`) only for the programmes that look at one of the age
+            # table's rows its years read (r_lo to r_hi; no other lists it as eligible),
+            # and member 0's for every household programme (read whatever its age)
+            e0 = max(entry_idx[i], 0)
+            r_lo = age0[i] + e0 - entry_idx[i] - age_first + (0 if months[i] <= 11 else n_rows)
+            r_hi = r_lo + n_years - 1 - e0
             for p in range(n_prog):
+                if not ((e0 < n_years and reach[r_lo, p] <= r_hi) or (
+                        S_HOUSEHOLD and m == 0 and not monthly[p] and unit[p] == UNIT_HOUSEHOLD)):
+                    continue
                 s = stream[p]
                 u_take[m, p] = uniform(useed, uu, s, np.uint64(TAKE_UP)) \
                     if need_take[p] else 0.0
