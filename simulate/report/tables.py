@@ -97,8 +97,8 @@ def targeting_table(ds: xr.Dataset, year: int) -> list[dict[str, object]]:
     """Per programme in ``year``: households, error rates, the poorest quintile's share."""
     names = ("households_beneficiaries", "inclusion_error_rate", "exclusion_error_rate",
              "share_to_poorest_quintile", "coverage_poorest_quintile")
-    at = ds.sel(year=year)  # one selection; the values read by position
-    values = {v: at[v].transpose("programme").values for v in names if v in ds}
+    y = int(np.flatnonzero(ds["year"].values == year)[0])  # by position: no ds.sel
+    values = {v: ds[v].transpose("year", "programme").values[y] for v in names if v in ds}
     rows = []
     for p, pid in enumerate(ds["programme"].values):
         row: dict[str, object] = {"programme": str(pid)}
