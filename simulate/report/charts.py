@@ -310,10 +310,10 @@ _STANDBY: list[Any] = []
 
 
 def _warm() -> None:
-    """A standby child's preparation: matplotlib imported with the house style, and the
-    charts of every capability registered (outputs.py imports their hooks)."""
-    from . import outputs  # noqa: F401
-
+    """A standby child's preparation: matplotlib imported with the house style. (The
+    charts it knows are those registered when it was forked: spsim run imports
+    outputs.py, and with it every capability's hooks, before; a chart the child does
+    not know is drawn by the run itself.)"""
     style.pyplot()
 
 
