@@ -11,8 +11,10 @@ times, inside it: the imports, loading the scenario, ``engine.prepare``, the fir
 ``project_totals`` (compile + run), a second ``project_totals`` (run only: the
 difference is the compile time), the Dataset (``engine.finish``, ``add_fund``) and
 ``write_run`` into a temporary folder (with the chart child that ``spsim run`` forks
-before ``prepare``: simulate/report/charts.py ``standing_by``). As ``simulate.run`` does, it starts compiling a
-cold projection kernel in a second process before ``prepare`` (simulate/compile_ahead.py;
+before ``prepare``: simulate/report/charts.py ``standing_by``; it is reaped in
+``write_run``, whose CPU holds its import of matplotlib). As ``simulate.run`` does, it
+starts compiling a cold projection kernel in a second process before ``prepare``
+(simulate/compile_ahead.py;
 ``SPSIM_COMPILE_AHEAD``: ``1`` always, ``0`` never, unset only when a CPU is idle): then
 the first ``project_totals`` holds the wait for it and its CPU (the child is reaped
 there), and the JSON's ``compile_ahead`` says when the wait began and when the child
