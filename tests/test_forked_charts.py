@@ -213,3 +213,16 @@ def test_standby_that_fails_leaves_the_drawing_here(ds, monkeypatch) -> None:
             assert charts._ahead is not None
             first = charts.all()[0]
     assert first.png.startswith(b"\x89PNG") and _no_children()
+
+
+def test_standby_is_used_only_by_the_process_that_forked_it() -> None:
+    """A process forked from the run (which inherits the object) neither sends it work
+    nor kills it: here, by pretending another process forked it."""
+    child = forked.Standby(lambda: None)
+    pid, owner = child.pid, child._owner
+    child._owner = -1
+    assert not child.send(partial(_pid_and_modules, ()))
+    os.kill(pid, 0)  # not killed: still there
+    child.pid, child._owner = pid, owner
+    child.cancel()
+    assert _no_children()

@@ -199,6 +199,7 @@ class Standby(Forked):
         self._fd = None
         self._go: int | None = None
         self._job: int | None = None
+        self._owner = os.getpid()  # a process forked from this one must not use it
         if not available():
             return
         try:
@@ -236,7 +237,8 @@ class Standby(Forked):
     def send(self, work: Callable[[], Any]) -> bool:
         """Hand the waiting child ``work`` (once); False when there is no child or
         ``work`` cannot be pickled or written (the child is then ended)."""
-        if self.pid is None or self._go is None or self._job is None:
+        if self.pid is None or self._go is None or self._job is None or \
+                os.getpid() != self._owner:
             return False
         try:
             data = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
@@ -248,6 +250,15 @@ class Standby(Forked):
             return False
         self._close_job()
         return True
+
+    def cancel(self) -> None:
+        """Kill and reap the child (in the process that forked it; elsewhere only this
+        process's copies of the pipes are closed)."""
+        if os.getpid() != self._owner:
+            self.pid = None
+            self._close()
+            return
+        super().cancel()
 
     def _close_job(self) -> None:
         for name in ("_go", "_job"):
