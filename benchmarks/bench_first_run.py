@@ -10,8 +10,11 @@ temporary folder, so the repository's own cache is neither used nor touched) and
 times, inside it: the imports, loading the scenario, ``engine.prepare``, the first
 ``project_totals`` (compile + run), a second ``project_totals`` (run only: the
 difference is the compile time), the Dataset (``engine.finish``, ``add_fund``) and
-``write_run`` into a temporary folder. As ``simulate.run`` does, it starts compiling a
-cold projection kernel in a second process before ``prepare`` (simulate/compile_ahead.py;
+``write_run`` into a temporary folder (with the chart child that ``spsim run`` forks
+before ``prepare``: simulate/report/charts.py ``standing_by``; it is reaped in
+``write_run``, whose CPU holds its import of matplotlib). As ``simulate.run`` does, it
+starts compiling a cold projection kernel in a second process before ``prepare``
+(simulate/compile_ahead.py;
 ``SPSIM_COMPILE_AHEAD``: ``1`` always, ``0`` never, unset only when a CPU is idle): then
 the first ``project_totals`` holds the wait for it and its CPU (the child is reaped
 there), and the JSON's ``compile_ahead`` says when the wait began and when the child
@@ -55,6 +58,7 @@ def phases(scenario: str) -> dict:
     t, c = time.perf_counter(), cpu_seconds()
     from simulate import compile_ahead, engine
     from simulate.fund import add_fund
+    from simulate.report.charts import standing_by
     from simulate.report.writer import write_run
     from simulate.scenario import load_scenario
     t, c = mark("imports", t, c)
@@ -63,6 +67,10 @@ def phases(scenario: str) -> dict:
     # as simulate.run does: a cold projection kernel compiled in a second process while
     # the population is built (simulate/compile_ahead.py; SPSIM_COMPILE_AHEAD=0: not)
     compile_ahead.start(sc)
+    # as spsim run does: a child that imports matplotlib meanwhile and then draws the
+    # charts (charts.standing_by); its CPU counts in write_run, where it is reaped
+    standby = standing_by()
+    standby.__enter__()
     prep = engine.prepare(sc)
     t, c = mark("prepare", t, c)
     totals = engine.project_totals(prep)  # waits for the child compiling ahead, if any
@@ -76,6 +84,7 @@ def phases(scenario: str) -> dict:
     t, c = mark("dataset", t, c)
     with tempfile.TemporaryDirectory() as tmp:
         write_run(ds, Path(tmp) / "out")
+        standby.__exit__(None, None, None)
         t, c = mark("write_run", t, c)
     out["records"] = int(prep.population.n)
     return out

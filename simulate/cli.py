@@ -153,7 +153,7 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
         from .compile_ahead import start
 
         start(sc)
-    from .report.writer import run_summary, write_run
+    from .report.writer import write_run
     from .runs import run as run_scenario
 
     if draws is not None:
@@ -176,7 +176,10 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
     target = out or Path("outputs") / sc.id
     start = time.perf_counter()
     label = "draws" if sc.section("uncertainty") else "projecting"
-    with _reserved(target, out, force, "run", sc), _progress(label, quiet, sc) as progress:
+    from .report.charts import standing_by
+
+    with _reserved(target, out, force, "run", sc), _progress(label, quiet, sc) as progress, \
+            standing_by():  # a child imports matplotlib meanwhile: it draws the charts
         if precision is not None:
             from .uncertainty.convergence import run_to_precision
 
@@ -188,8 +191,8 @@ def run(scenario: Path, out: Path | None, sets: tuple[str, ...], draws: int | No
             ds.attrs["summary_years"] = ",".join(map(str, chosen))
         write_run(ds, target)
     _warn(str(ds.attrs.get("warnings", "")).splitlines())
-    if not quiet:
-        _say(run_summary(ds))
+    if not quiet:  # the summary as written (summary.txt: run_summary(ds) and a newline)
+        _say((Path(target) / "summary.txt").read_text(encoding="utf-8").removesuffix("\n"))
         files = ", ".join(sorted(p.name for p in Path(target).iterdir()
                                  if not p.name.startswith(".")))
         _say(f"\nwrote {target}/ ({files}) in {time.perf_counter() - start:.1f} s")

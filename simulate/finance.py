@@ -35,7 +35,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 __all__ = [
     "MultipleIRRError",
@@ -163,6 +162,8 @@ def irr_all(flows: Sequence[float] | np.ndarray) -> list[float]:
         if vals[i] * vals[j] > 0.0:
             continue
         if j == i + 1:
+            from scipy.optimize import brentq  # here: a run without returns never needs it
+
             v = brentq(lambda x: _scaled(f, x), pts[i], pts[j], xtol=1e-300, maxiter=200)
         else:
             v = pts[(i + j + 1) // 2]

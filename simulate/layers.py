@@ -26,10 +26,10 @@ PACKAGE = "simulate"
 #: module or package itself and everything below it; the bare package name is only
 #: ``simulate/__init__.py``)
 LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("leaves", "errors, version, payment timing, provenance, the numba kernels: import "
-     "nothing above them",
+    ("leaves", "errors, version, payment timing, provenance, the numba kernels, the root "
+     "finder, xarray without dask: import nothing above them",
      ("simulate._version", "simulate.errors", "simulate.timing", "simulate.provenance",
-      "simulate.kernels", "simulate.layers")),
+      "simulate.kernels", "simulate.layers", "simulate.rootfind", "simulate.nodask")),
     ("scenario", "the scenario file: keys, parsing, validation, the typed Scenario",
      ("simulate.scenario",)),
     ("population", "country profiles, records (synthetic or microdata), demography",
@@ -64,6 +64,8 @@ LEAVES: dict[str, tuple[str, ...]] = {
     "simulate.layers": (),
     "simulate.kernels": ("simulate.kernels",),
     "simulate.provenance": ("simulate._version",),
+    "simulate.rootfind": (),
+    "simulate.nodask": (),
 }
 
 #: type-only imports (under ``if TYPE_CHECKING:``) allowed against the layers, each with

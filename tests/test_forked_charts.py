@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,90 @@ def test_no_child_when_fork_fails(ds, monkeypatch) -> None:
     with drawing_ahead():
         charts = ChartSet(ds)
         assert charts.all()[0].png.startswith(b"\x89PNG")
+
+
+# --- the standby child forked at the start of spsim run (charts.standing_by) ---------
+
+
+def _pid_and_modules(names: tuple[str, ...]) -> tuple[int, list[str]]:
+    import sys
+
+    return os.getpid(), [n for n in names if n in sys.modules]
+
+
+def test_standby_warms_then_does_the_work_sent() -> None:
+    """The child runs warm() first, then the work sent later; its result as Forked's."""
+    child = forked.Standby(lambda: __import__("json.tool"))
+    assert child.pid is not None
+    assert child.send(partial(_pid_and_modules, ("json.tool",)))
+    pid, loaded = child.result()
+    assert pid != os.getpid() and loaded == ["json.tool"]  # done there, after warm()
+    assert _no_children()
+
+
+def test_standby_not_sent_work_ends_and_unpicklable_work_is_refused() -> None:
+    idle = forked.Standby(lambda: None)
+    pid = idle.pid
+    idle.cancel()
+    assert idle.pid is None and _no_children()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    refused = forked.Standby(lambda: None)
+    assert not refused.send(lambda: 1)  # a lambda cannot be pickled: the child is ended
+    assert refused.pid is None and refused.result() is None and _no_children()
+
+
+def test_standby_ends_when_this_process_closes_its_end() -> None:
+    """A standby whose parent goes away (its end of the pipe closed) exits by itself."""
+    child = forked.Standby(lambda: None)
+    child._close_job()  # as when this process ends: the child reads EOF
+    assert child._wait() == 0 and _no_children()
+
+
+def test_standing_by_draws_the_run_charts_same_bytes(ds) -> None:
+    expected = {r.chart.file: (r.png, r.svg) for r in ChartSet(ds).all()}
+    with charts_mod.standing_by():
+        assert len(charts_mod._STANDBY) == 1
+        standby = charts_mod._STANDBY[0]
+        with drawing_ahead():
+            ahead = ChartSet(ds)
+            assert ahead._ahead is standby and not charts_mod._STANDBY
+            got = {r.chart.file: (r.png, r.svg) for r in ahead.all()}
+    assert got == expected and _no_children()
+
+
+def test_standing_by_unused_is_ended(ds) -> None:
+    with charts_mod.standing_by():
+        pid = charts_mod._STANDBY[0].pid
+    assert not charts_mod._STANDBY and _no_children()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_standby_that_fails_leaves_the_drawing_here(ds, monkeypatch) -> None:
+    """Work that fails in the standby (its drawing raises: patched before the fork, so
+    only there) is drawn here."""
+    def failing(*args):
+        raise RuntimeError("drawing failed in the child")
+
+    monkeypatch.setattr(charts_mod, "_render", failing)
+    with charts_mod.standing_by():
+        monkeypatch.undo()  # here the drawing works again
+        with drawing_ahead():
+            charts = ChartSet(ds)
+            assert charts._ahead is not None
+            first = charts.all()[0]
+    assert first.png.startswith(b"\x89PNG") and _no_children()
+
+
+def test_standby_is_used_only_by_the_process_that_forked_it() -> None:
+    """A process forked from the run (which inherits the object) neither sends it work
+    nor kills it: here, by pretending another process forked it."""
+    child = forked.Standby(lambda: None)
+    pid, owner = child.pid, child._owner
+    child._owner = -1
+    assert not child.send(partial(_pid_and_modules, ()))
+    os.kill(pid, 0)  # not killed: still there
+    child.pid, child._owner = pid, owner
+    child.cancel()
+    assert _no_children()

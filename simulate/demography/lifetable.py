@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import brentq
+
+from ..rootfind import brentq  # scipy.optimize's, without importing it (rootfind.py)
 
 B1 = 1.5
 A2 = 7.5e-4

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -279,8 +280,64 @@ class Rendered:
     svg: str
 
 
+def _render(chart: Chart, ds: xr.Dataset, mean: xr.Dataset) -> tuple[bytes, str]:
+    """``chart`` drawn from ``ds`` (``mean``: its mean over draws): PNG bytes, SVG text."""
+    fig = chart.draw(ds if chart.draws else mean, chart.title)
+    try:
+        return style.png_bytes(fig), style.svg_text(fig)
+    finally:
+        style.close(fig)
+
+
+def draw_charts(ds: xr.Dataset, files: list[str]) -> dict[str, tuple[bytes, str]]:
+    """The available charts of ``ds`` named in ``files``, each drawn (PNG bytes, SVG
+    text), by file name; the work of a forked child (a :func:`forked.beat` after each)."""
+    from .forked import beat
+
+    mean = central(ds) if has_draws(ds) else ds
+    drawn = {}
+    for c in available(ds):
+        if c.file in files:
+            drawn[c.file] = _render(c, ds, mean)
+            beat()  # in the child: still drawing (forked.TIMEOUT counts from here)
+    return drawn
+
+
 #: ChartSets made inside :func:`drawing_ahead` (innermost last), to stop their children
 _AHEAD: list[list[ChartSet]] = []
+#: processes forked by :func:`standing_by`, not yet given charts to draw
+_STANDBY: list[Any] = []
+
+
+def _warm() -> None:
+    """A standby child's preparation: matplotlib imported with the house style. (The
+    charts it knows are those registered when it was forked: spsim run imports
+    outputs.py, and with it every capability's hooks, before; a chart the child does
+    not know is drawn by the run itself.)"""
+    style.pyplot()
+
+
+@contextlib.contextmanager
+def standing_by() -> Iterator[None]:
+    """A child process forked now imports matplotlib while this process computes the
+    run (:class:`simulate.report.forked.Standby`); the first ChartSet made inside a
+    :func:`drawing_ahead` block within this one hands it its charts, so that importing
+    matplotlib (about 0.5 s of CPU) is not on the writing's way. A child not used by
+    the end of the block is ended. Nothing is forked where forking does not pay
+    (forked.available)."""
+    from .forked import Standby
+
+    child = Standby(_warm)
+    if child.pid is None:
+        yield
+        return
+    _STANDBY.append(child)
+    try:
+        yield
+    finally:
+        if child in _STANDBY:
+            _STANDBY.remove(child)
+            child.cancel()
 
 
 @contextlib.contextmanager
@@ -310,24 +367,19 @@ class ChartSet:
         if _AHEAD and self.charts:
             from .forked import Forked
 
-            self._ahead = Forked(self._draw_all)
+            standby = _STANDBY.pop() if _STANDBY else None
+            files = [c.file for c in self.charts]
+            if standby is not None and standby.send(partial(draw_charts, ds, files)):
+                self._ahead = standby  # imported matplotlib while the run computed
+            else:
+                self._ahead = Forked(self._draw_all)
             _AHEAD[-1].append(self)
 
     def _draw(self, chart: Chart) -> tuple[bytes, str]:
-        fig = chart.draw(self.ds if chart.draws else self.mean, chart.title)
-        try:
-            return style.png_bytes(fig), style.svg_text(fig)
-        finally:
-            style.close(fig)
+        return _render(chart, self.ds, self.mean)
 
     def _draw_all(self) -> dict[str, tuple[bytes, str]]:
-        from .forked import beat
-
-        drawn = {}
-        for c in self.charts:
-            drawn[c.file] = self._draw(c)
-            beat()  # in the child: still drawing (forked.TIMEOUT counts from here)
-        return drawn
+        return draw_charts(self.ds, [c.file for c in self.charts])
 
     def _collect(self) -> None:
         """The charts drawn by the child, if one was started (drawn here if it failed)."""

@@ -25,6 +25,7 @@ import pickle
 import select
 import signal
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -67,8 +68,11 @@ class Forked:
     def __init__(self, work: Callable[[], Any]) -> None:
         self.pid: int | None = None
         self._fd: int | None = None
-        if not available():
-            return
+        if available():
+            self._start(work)
+
+    def _start(self, work: Callable[[], Any]) -> None:
+        """Fork; the child sends ``work()``'s result (pickled) through the pipe and exits."""
         try:
             read, write = os.pipe()
         except OSError:  # no file descriptors left: the work is done by the caller
@@ -176,3 +180,106 @@ class Forked:
             self.pid = None
             return os.waitstatus_to_exitcode(status)
         return None
+
+
+class Standby(Forked):
+    """A child forked now that runs ``warm()`` (e.g. imports matplotlib) while this
+    process goes on, then waits for its work: :meth:`send` hands it a picklable
+    callable, :meth:`result` collects what it returns, as :class:`Forked`'s.
+
+    The work travels through an unlinked temporary file (a pipe would block the sender
+    until the child, perhaps still warming up, reads it); one byte on a second pipe says
+    it is there. A child never sent work ends when that pipe closes (:meth:`cancel`, or
+    this process ending in any way); an error in ``warm()`` is ignored (the work then
+    fails or not on its own). Nothing is forked where :func:`available` says no.
+    """
+
+    def __init__(self, warm: Callable[[], Any]) -> None:
+        self.pid = None
+        self._fd = None
+        self._go: int | None = None
+        self._job: int | None = None
+        self._owner = os.getpid()  # a process forked from this one must not use it
+        if not available():
+            return
+        try:
+            self._job = _anonymous_file()
+            read, self._go = os.pipe()
+        except OSError:  # no file descriptors or room: nothing forked
+            self._close()
+            return
+        job, go = self._job, self._go
+
+        def wait_and_work() -> Any:
+            os.close(go)  # the child's copy: EOF once this process has closed its own
+            with contextlib.suppress(Exception):
+                warm()
+            while True:
+                try:
+                    ready = os.read(read, 1)
+                    break
+                except InterruptedError:
+                    continue
+            if not ready:  # never sent work: end quietly
+                os._exit(0)
+            with os.fdopen(os.dup(job), "rb") as fh:
+                fh.seek(0)
+                work = pickle.load(fh)
+            return work()
+
+        try:
+            self._start(wait_and_work)
+        finally:
+            os.close(read)
+        if self.pid is None:
+            self._close()
+
+    def send(self, work: Callable[[], Any]) -> bool:
+        """Hand the waiting child ``work`` (once); False when there is no child or
+        ``work`` cannot be pickled or written (the child is then ended)."""
+        if self.pid is None or self._go is None or self._job is None or \
+                os.getpid() != self._owner:
+            return False
+        try:
+            data = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(os.dup(self._job), "wb") as fh:
+                fh.write(data)
+            os.write(self._go, b"\x01")
+        except Exception:
+            self.cancel()
+            return False
+        self._close_job()
+        return True
+
+    def cancel(self) -> None:
+        """Kill and reap the child (in the process that forked it; elsewhere only this
+        process's copies of the pipes are closed)."""
+        if os.getpid() != self._owner:
+            self.pid = None
+            self._close()
+            return
+        super().cancel()
+
+    def _close_job(self) -> None:
+        for name in ("_go", "_job"):
+            fd = getattr(self, name)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+                setattr(self, name, None)
+
+    def _close(self) -> None:
+        self._close_job()
+        super()._close()
+
+
+def _anonymous_file() -> int:
+    """A file descriptor of a new file that has no name (memfd, or an unlinked
+    temporary file), closed on exec."""
+    if hasattr(os, "memfd_create"):
+        with contextlib.suppress(OSError):
+            return os.memfd_create("spsim-work", os.MFD_CLOEXEC)
+    fh = tempfile.TemporaryFile()
+    fd = os.dup(fh.fileno())
+    fh.close()
+    return fd
