@@ -34,7 +34,7 @@ import numpy as np
 
 import simulate
 from simulate import engine
-from simulate.kernels import projection, specialise
+from simulate.kernels import projection, reduction, specialise
 from simulate.uncertainty import blocks
 from simulate.uncertainty.sampling import read_uncertainty, sample
 
@@ -59,7 +59,34 @@ def load(name: str, template: Path, flags: tuple[bool, ...], folder: Path):
     module = importlib.util.module_from_spec(spec)
     sys.modules[file.stem] = module
     spec.loader.exec_module(module)
-    return getattr(module, specialise.ENTRY)
+    # the generated module takes its globals from the real projection module; a variant's
+    # own helpers (and its histogram's allocation and reduction, below) come from the
+    # template itself, imported as a module of the package (its relative imports work)
+    own = template_module(name, template)
+    vars(module).update({k: v for k, v in vars(own).items()
+                         if not k.startswith("__") and not k.startswith("S_")
+                         and k not in ("household_chunk", "project_chunks", specialise.ENTRY)})
+    return getattr(module, specialise.ENTRY), own
+
+
+def template_module(name: str, template: Path):
+    """``template`` imported as ``simulate.kernels._variant_<name>``."""
+    if template.resolve() == Path(projection.__file__).resolve():
+        return projection
+    full = f"simulate.kernels._variant_{name}"
+    spec = importlib.util.spec_from_file_location(full, template)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[full] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def histogram_functions(own) -> tuple:
+    """The variant's ``histogram_rows`` and ``reduce_histogram`` (a layout of its own),
+    else those of kernels/reduction.py."""
+    return (getattr(own, "histogram_rows", reduction.histogram_rows),
+            getattr(own, "reduce_histogram", reduction.reduce_histogram))
 
 
 def digest(totals: engine.Totals) -> str:
@@ -92,11 +119,18 @@ def main() -> None:
     print(f"{specialise.describe(flags)}; {args.draws} draws; load {os.getloadavg()}")
     current: dict = {}
     engine.specialised_kernel = lambda flags: current["kernel"]
-    kernels, first = {}, None
+    kernels, first, hist = {}, None, {}
     folder = Path(tempfile.mkdtemp(prefix="draw-variants-"))
+
+    def use(name: str) -> None:  # the variant's histogram layout in the engine
+        engine.histogram_rows, engine.reduce_histogram = hist[name]
+
     for item in args.variants:
         name, template = item.split("=", 1)
-        current["kernel"] = kernels[name] = load(name, Path(template), flags, folder)
+        current["kernel"], own = load(name, Path(template), flags, folder)
+        kernels[name] = current["kernel"]
+        hist[name] = histogram_functions(own)
+        use(name)
         found = digest(engine.project_draws(preps[0], params,
                                             hist_bins=blocks.DRAW_HIST_BINS))
         first = first or found
@@ -118,6 +152,7 @@ def main() -> None:
         random.shuffle(names)
         for name in names:
             current["kernel"], spent[0] = timed(kernels[name]), 0
+            use(name)
             c0 = time.process_time()
             engine.project_draws(preps[0], params, hist_bins=blocks.DRAW_HIST_BINS)
             best[name] = min(best[name], time.process_time() - c0)
