@@ -9,7 +9,10 @@ Not part of the test suite. Run from the repository root:
 Each variant is a copy of ``simulate/kernels/projection.py`` (edited: one piece of
 per-draw work removed for an ablation, or a candidate change); it is specialised to the
 scenario's structure as the engine does it (``kernels/specialise.py``) and swapped in
-for ``engine.specialised_kernel``. The draws are those of
+for ``engine.specialised_kernel``. A variant file may define helpers of its own (its
+module-level functions replace the package's of the same name in the generated module)
+and a histogram layout of its own (``histogram_rows`` and ``reduce_histogram`` defined in
+it are swapped into the engine while it runs). The draws are those of
 ``scenarios/lao_mecg_uncertainty.toml``, prepared as ``uncertainty.blocks.run_block``
 prepares them (one block). Printed per variant: a digest of its totals (``same`` when
 equal to the first variant's, bit for bit), then the best CPU time
