@@ -17,7 +17,8 @@ it are swapped into the engine while it runs). The draws are those of
 prepares them (one block). Printed per variant: a digest of its totals (``same`` when
 equal to the first variant's, bit for bit), then the best CPU time
 (``time.process_time``) of ``engine.project_draws`` over shuffled rounds and the CPU
-time inside the kernel's calls, on one numba thread. Compare only within one run.
+time inside the kernel's calls (the calling thread's), on one numba thread unless
+``--threads``. Compare only within one run.
 """
 
 from __future__ import annotations
@@ -104,10 +105,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--draws", type=int, default=128)
     ap.add_argument("--records", type=int, default=50_000)
+    ap.add_argument("--threads", type=int, default=1, help="numba threads (default 1)")
     ap.add_argument("--costs-only", action="store_true",
                     help="[outputs] poverty = false, overlap = false")
     args = ap.parse_args()
-    numba.set_num_threads(1)
+    numba.set_num_threads(args.threads)
     overrides = {"uncertainty.draws": args.draws, "population.records": args.records}
     if args.costs_only:
         overrides.update({"outputs.poverty": False, "outputs.overlap": False})
