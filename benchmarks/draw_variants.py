@@ -9,12 +9,16 @@ Not part of the test suite. Run from the repository root:
 Each variant is a copy of ``simulate/kernels/projection.py`` (edited: one piece of
 per-draw work removed for an ablation, or a candidate change); it is specialised to the
 scenario's structure as the engine does it (``kernels/specialise.py``) and swapped in
-for ``engine.specialised_kernel``. The draws are those of
+for ``engine.specialised_kernel``. A variant file may define helpers of its own (its
+module-level functions replace the package's of the same name in the generated module)
+and a histogram layout of its own (``histogram_rows`` and ``reduce_histogram`` defined in
+it are swapped into the engine while it runs). The draws are those of
 ``scenarios/lao_mecg_uncertainty.toml``, prepared as ``uncertainty.blocks.run_block``
 prepares them (one block). Printed per variant: a digest of its totals (``same`` when
 equal to the first variant's, bit for bit), then the best CPU time
 (``time.process_time``) of ``engine.project_draws`` over shuffled rounds and the CPU
-time inside the kernel's calls, on one numba thread. Compare only within one run.
+time inside the kernel's calls (the calling thread's), on one numba thread unless
+``--threads``. Compare only within one run.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import numpy as np
 
 import simulate
 from simulate import engine
-from simulate.kernels import projection, specialise
+from simulate.kernels import projection, reduction, specialise
 from simulate.uncertainty import blocks
 from simulate.uncertainty.sampling import read_uncertainty, sample
 
@@ -59,7 +63,34 @@ def load(name: str, template: Path, flags: tuple[bool, ...], folder: Path):
     module = importlib.util.module_from_spec(spec)
     sys.modules[file.stem] = module
     spec.loader.exec_module(module)
-    return getattr(module, specialise.ENTRY)
+    # the generated module takes its globals from the real projection module; a variant's
+    # own helpers (and its histogram's allocation and reduction, below) come from the
+    # template itself, imported as a module of the package (its relative imports work)
+    own = template_module(name, template)
+    vars(module).update({k: v for k, v in vars(own).items()
+                         if not k.startswith("__") and not k.startswith("S_")
+                         and k not in ("household_chunk", "project_chunks", specialise.ENTRY)})
+    return getattr(module, specialise.ENTRY), own
+
+
+def template_module(name: str, template: Path):
+    """``template`` imported as ``simulate.kernels._variant_<name>``."""
+    if template.resolve() == Path(projection.__file__).resolve():
+        return projection
+    full = f"simulate.kernels._variant_{name}"
+    spec = importlib.util.spec_from_file_location(full, template)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[full] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def histogram_functions(own) -> tuple:
+    """The variant's ``histogram_rows`` and ``reduce_histogram`` (a layout of its own),
+    else those of kernels/reduction.py."""
+    return (getattr(own, "histogram_rows", reduction.histogram_rows),
+            getattr(own, "reduce_histogram", reduction.reduce_histogram))
 
 
 def digest(totals: engine.Totals) -> str:
@@ -74,10 +105,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--draws", type=int, default=128)
     ap.add_argument("--records", type=int, default=50_000)
+    ap.add_argument("--threads", type=int, default=1, help="numba threads (default 1)")
     ap.add_argument("--costs-only", action="store_true",
                     help="[outputs] poverty = false, overlap = false")
     args = ap.parse_args()
-    numba.set_num_threads(1)
+    numba.set_num_threads(args.threads)
     overrides = {"uncertainty.draws": args.draws, "population.records": args.records}
     if args.costs_only:
         overrides.update({"outputs.poverty": False, "outputs.overlap": False})
@@ -92,11 +124,18 @@ def main() -> None:
     print(f"{specialise.describe(flags)}; {args.draws} draws; load {os.getloadavg()}")
     current: dict = {}
     engine.specialised_kernel = lambda flags: current["kernel"]
-    kernels, first = {}, None
+    kernels, first, hist = {}, None, {}
     folder = Path(tempfile.mkdtemp(prefix="draw-variants-"))
+
+    def use(name: str) -> None:  # the variant's histogram layout in the engine
+        engine.histogram_rows, engine.reduce_histogram = hist[name]
+
     for item in args.variants:
         name, template = item.split("=", 1)
-        current["kernel"] = kernels[name] = load(name, Path(template), flags, folder)
+        current["kernel"], own = load(name, Path(template), flags, folder)
+        kernels[name] = current["kernel"]
+        hist[name] = histogram_functions(own)
+        use(name)
         found = digest(engine.project_draws(preps[0], params,
                                             hist_bins=blocks.DRAW_HIST_BINS))
         first = first or found
@@ -118,6 +157,7 @@ def main() -> None:
         random.shuffle(names)
         for name in names:
             current["kernel"], spent[0] = timed(kernels[name]), 0
+            use(name)
             c0 = time.process_time()
             engine.project_draws(preps[0], params, hist_bins=blocks.DRAW_HIST_BINS)
             best[name] = min(best[name], time.process_time() - c0)

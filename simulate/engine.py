@@ -11,7 +11,7 @@ draws sharing a population, for the analyses above it); which way a run goes
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -483,14 +483,13 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
                           CALL_MEMORY // per_chunk))
     n_chunks = len(chunk_hh) - 1
     todo = range(-(-n_chunks // CHUNKS_PER_BATCH)) if batches is None else batches
+    reused = CallOutputs(shapes, min(per_call, n_chunks), rows, n_draws)
     for done, batch in enumerate(todo):
         partial = [np.zeros(s) for s in shapes]
         first, last = batch * CHUNKS_PER_BATCH, min(n_chunks, (batch + 1) * CHUNKS_PER_BATCH)
         for start in range(first, last, per_call):
             stop = min(last, start + per_call)
-            outs: list = [np.zeros((stop - start, *s)) if i != HIST else
-                          histogram_rows(stop - start, rows, n_draws)
-                          for i, s in enumerate(shapes)]
+            outs = reused.take(stop - start)
             with _KERNEL_LOCK:  # one call at a time: its threads use every core
                 run_threads(project, stop - start, threads, hh_start,
                             np.ascontiguousarray(chunk_hh[start:stop + 1]), records,
@@ -506,6 +505,38 @@ def batch_totals(prep: Prepared, draws: list[DrawParameters], batches: range | N
         by_programme, by_poverty, histogram, by_combination = partial
         yield Totals(by_programme, demog.population[batch].copy(), by_poverty, histogram,
                      by_combination, demog.groups[batch].copy(), n_groups=n_groups)
+
+
+class CallOutputs:
+    """The per-chunk outputs of the kernel's calls, allocated once for up to ``n`` chunks
+    and reused by every call of a :func:`batch_totals` (``shapes`` as there; the
+    histogram as its compact rows, :func:`histogram_rows`, ``rows`` a chunk).
+
+    Fresh arrays for every call were paged in and cleared by the operating system at
+    their first touch, call after call (about 6 % of the CPU of a block of 128 draws:
+    docs/performance.md, "Round 9 (mc3)"). :meth:`take` zeroes the dense outputs of the
+    first ``k`` chunks, as ``np.zeros`` gave them; the histogram's rows need no clearing
+    (the kernel zeroes a row at its first use and writes each chunk's row count), so a
+    call's outputs are those of fresh arrays and the results the same."""
+
+    def __init__(self, shapes: Sequence[tuple[int, ...]], n: int, rows: int,
+                 n_draws: int) -> None:
+        n = max(1, n)
+        self.arrays = [np.empty((n, *s)) if i != HIST else histogram_rows(n, rows, n_draws)
+                       for i, s in enumerate(shapes)]
+
+    def take(self, k: int) -> tuple:
+        """The outputs of a call over ``k`` chunks (C-contiguous views of the first
+        ``k``), the dense ones zeroed."""
+        outs: list = []
+        for i, a in enumerate(self.arrays):
+            if i == HIST:
+                outs.append(tuple(part[:k] for part in a))
+            else:
+                view = a[:k]
+                view.fill(0.0)
+                outs.append(view)
+        return tuple(outs)
 
 
 def run_local(scenario: Scenario, progress: Progress | None = None,

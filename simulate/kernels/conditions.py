@@ -30,10 +30,16 @@ def _holds(v, kind, lo, hi, mask):
 
 @njit(cache=True)
 def _popcount12(mask):
-    n = 0
-    for t in range(12):
-        n += (mask >> t) & 1
-    return n
+    """The number of bits set among bits 0..11 of ``mask`` (months of a 12-bit mask),
+    counted in parallel within the word (pairs, nibbles, bytes): the same integer as
+    adding ``(mask >> t) & 1`` for t = 0..11, in a few operations that LLVM inlines into
+    the monthly programme loop's draws (the loop was a call per paid draw there:
+    docs/performance.md, "Round 9 (mc3)")."""
+    v = mask & 0xFFF
+    v = v - ((v >> 1) & 0x555)
+    v = (v & 0x333) + ((v >> 2) & 0x333)
+    v = (v + (v >> 4)) & 0x0F0F
+    return (v + (v >> 8)) & 0x1F
 
 
 @njit(cache=True)

@@ -46,6 +46,8 @@ from .conditions import (  # the eligibility conditions' helpers, and their code
 )
 from .reduction import (  # the welfare histogram and the chunks' reductions
     _bin,
+    _bin_bounds,
+    _new_row,
 )
 from .rng import (
     BIRTH_IN_YEAR,
@@ -151,6 +153,8 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 if not price_index[y, d] > 0.0:
                     price_ok[y] = False
     do_overlap = S_OVERLAP and overlap_out.shape[2] > 1
+    # a monthly programme's amount a month (the same division as per paid member and draw)
+    month_amount = amount / 12.0 if S_MONTHLY else amount
     useed = np.uint64(seed)
     # draws nobody needs are not made: a unit always passes a rate >= 1 (u < 1)
     need_dis = False
@@ -250,10 +254,12 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                 static_ok[m, g] = ok
         grp_h = group[first]
         welfare_h = welfare[first]
-        # the bin and gap of welfare before transfers, for the line they were computed at
+        # the bin and gap of welfare before transfers, for the line they were computed at,
+        # and the welfare (x_lo, x_hi) surely in that bin at that line
         z_binned = np.nan
         b0 = 0
         gap0 = 0.0
+        x_lo = x_hi = 0.0
         for y in range(n_years):
             # population and the household's expected composition
             size = 0.0
@@ -491,7 +497,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                     continue
                                 if S_OVERLAP:
                                     combo_r[m, d] |= bit
-                                per_month = amount[p, y, d] / 12.0
+                                per_month = month_amount[p, y, d]
                                 n_early = _popcount12(mask & early)
                                 hh_benefit[p, d] += wm / w_h * per_month * n_paid
                                 out[c, y, p, grp_h, BENEFICIARIES, d] += wm
@@ -665,6 +671,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                         z_binned = z0
                         b0 = _bin(welfare_h / z0, n_bins) if z0 > 0.0 else 0
                         gap0 = (z0 - welfare_h) / z0 if z0 > 0.0 else 0.0
+                        x_lo, x_hi = _bin_bounds(b0, z0, n_bins)
                     # with one line for every draw, a household-year that no draw pays
                     # has the same welfare after transfers in every draw: its bin and
                     # gap are draw 0's, and each draw's sums receive the same additions
@@ -696,15 +703,7 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                             cell = (y * 2 + k) * n_bins + b0
                             r = slot[cell]
                             if r < 0:  # a new row, as below
-                                r = n_cells
-                                if r >= hist_key.shape[1]:
-                                    raise ValueError("histogram rows of a chunk exhausted")
-                                n_cells += 1
-                                slot[cell] = r
-                                hist_key[c, r] = cell
-                                for hj in range(2):
-                                    for hd in range(n_draws):
-                                        hist_value[c, r, hj, hd] = 0.0
+                                r, n_cells = _new_row(c, cell, slot, hist_out, n_cells)
                             for d in range(nd):
                                 hist_value[c, r, 0, d] += persons
                             for d in range(nd):
@@ -725,22 +724,17 @@ def household_chunk(c, hh_start, chunk_hh, records, demography, rules, params, o
                                 pov_out[c, y, k, POV_POOR, d] += persons
                                 pov_out[c, y, k, POV_GAP, d] += persons * gap
                                 pov_out[c, y, k, POV_SEVERITY, d] += persons * gap * gap
-                            b = b0 if same else _bin(x / z, n_bins)
+                            # (no logarithm where x is surely in the bin of welfare_h)
+                            b = b0 if same or (z == z0 and x_lo < x < x_hi) else _bin(
+                                x / z, n_bins)
                             # the cell's row in the chunk's compact histogram (made,
                             # zero, at its first use: each row is the chunk's sum
-                            # from zero, in household order, as a dense one would be)
+                            # from zero, in household order, as a dense one would be;
+                            # the lookup inline, a new row, rare, by a call)
                             cell = (y * 2 + k) * n_bins + b
                             r = slot[cell]
                             if r < 0:
-                                r = n_cells
-                                if r >= hist_key.shape[1]:
-                                    raise ValueError("histogram rows of a chunk exhausted")
-                                n_cells += 1
-                                slot[cell] = r
-                                hist_key[c, r] = cell
-                                for hj in range(2):
-                                    for hd in range(n_draws):
-                                        hist_value[c, r, hj, hd] = 0.0
+                                r, n_cells = _new_row(c, cell, slot, hist_out, n_cells)
                             hist_value[c, r, 0, d] += persons
                             hist_value[c, r, 1, d] += persons * x
                 if S_OVERLAP and do_overlap:

@@ -22,6 +22,48 @@ def _bin(x, n_bins=HIST_BINS):
 
 
 @njit(cache=True)
+def _new_row(c, cell, slot, hist_out, n_cells):
+    """A new row of chunk ``c``'s compact histogram (``hist_out``: keys, values, counts,
+    :func:`histogram_rows`) for ``cell``, the chunk's ``n_cells``-th: entered in the
+    calling thread's ``slot`` map and in the keys, its values zero (each row is the
+    chunk's sum from zero, in household order, as a dense histogram's cell would be).
+    Returns the row and the rows now in use; raises if the chunk's rows are exhausted.
+    The kernel looks an existing row up inline (``slot[cell] >= 0``) and calls this
+    only for a new one."""
+    hist_key, hist_value, _ = hist_out
+    r = n_cells
+    if r >= hist_key.shape[1]:
+        raise ValueError("histogram rows of a chunk exhausted")
+    slot[cell] = r
+    hist_key[c, r] = cell
+    for j in range(hist_value.shape[2]):
+        for d in range(hist_value.shape[3]):
+            hist_value[c, r, j, d] = 0.0
+    return r, n_cells + 1
+
+
+@njit(cache=True)
+def _bin_bounds(b, z, n_bins=HIST_BINS):
+    """Welfare ``(lo, hi)`` such that every ``x`` with ``lo < x < hi`` has
+    ``_bin(x / z, n_bins) == b``: bin ``b``'s edges at line ``z`` (``exp`` of the nominal
+    log-edges times ``z``), each moved a relative 1e-9 inwards, so that the rounding of
+    ``exp``, ``x / z``, ``log`` and the bin's arithmetic (each a few 1e-16 relative)
+    cannot carry such an ``x`` across an edge; ``hi`` infinite for the last bin (the
+    bin is clamped there). An empty interval ``(0, 0)`` where ``z`` is not positive. A
+    sufficient test only: an ``x`` outside is binned by :func:`_bin` (the kernel's
+    paid household-years, where most draws stay in the bin of welfare before
+    transfers, skip the logarithm for those inside; docs/performance.md, "Round 9
+    (mc3)")."""
+    if not z > 0.0:
+        return 0.0, 0.0
+    width = (HIST_LOG_MAX - HIST_LOG_MIN) / n_bins
+    lo = np.exp(HIST_LOG_MIN + b * width) * z * (1.0 + 1e-9)
+    hi = np.exp(HIST_LOG_MIN + (b + 1) * width) * z * (1.0 - 1e-9) if b < n_bins - 1 \
+        else np.inf
+    return lo, hi
+
+
+@njit(cache=True)
 def reduce_chunks(chunks, total):
     """Add ``chunks[c]`` into ``total`` in chunk order (deterministic summation)."""
     flat_total = total.reshape(-1)

@@ -11,7 +11,10 @@ which import it and not each other's internals (no cycle: tests/test_layers.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from .. import engine
 from ..errors import Problem, ScenarioError
@@ -70,4 +73,10 @@ def run_block(scenarios: Sequence[Scenario], cache: PreparedCache | None = None
     preps = [cache.get(sc) for sc in scenarios]
     params = [engine.draw_parameters(p) for p in preps]
     totals = engine.project_draws(preps[0], params, hist_bins=DRAW_HIST_BINS)
-    return [engine.results(p, totals.draw(d), provenance=False) for d, p in enumerate(preps)]
+    # each draw's histogram contiguous (one copy for the block, the draws' axis first): a
+    # draw's view of the draws-last array is 1 KB between cells, so that each draw's
+    # Gini read 30 MB (the same values, so the same results: docs/performance.md,
+    # "Round 9 (mc3)")
+    hist = np.ascontiguousarray(np.moveaxis(totals.histogram, -1, 0))
+    return [engine.results(p, replace(totals.draw(d), histogram=hist[d]), provenance=False)
+            for d, p in enumerate(preps)]
