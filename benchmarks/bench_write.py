@@ -61,12 +61,28 @@ def _summary(times: dict[str, list[tuple[float, float]]]) -> dict:
     return out
 
 
+def _alternately(once, rounds: int) -> tuple[dict[str, list], list]:
+    """``once("before")`` and ``once("after")`` once each (warm-up: each package's numba
+    cache), then ``rounds`` rounds calling both in a shuffled order: each one's results
+    in call order, and the load average before and after the rounds."""
+    got: dict[str, list] = {"before": [], "after": []}
+    for which in got:
+        once(which)
+    load = [os.getloadavg()]
+    for _ in range(rounds):
+        order = list(got)
+        random.shuffle(order)
+        for which in order:
+            got[which].append(once(which))
+    load.append(os.getloadavg())
+    return got, load
+
+
 def cli(before: Path, scenario: str, rounds: int) -> dict:
     """Fresh ``spsim run`` processes of both packages, alternately (module doc)."""
     env = {**os.environ, "SPSIM_COMPILE_AHEAD": "0",
            "PYTHONPATH": os.pathsep.join([str(before), os.environ.get("PYTHONPATH", "")])}
     code = "import sys; from {pkg}.cli import main; main(sys.argv[1:], prog_name='spsim')"
-    times: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
 
     def once(which: str) -> tuple[float, float]:
         pkg = "simulate_before" if which == "before" else "simulate"
@@ -77,15 +93,7 @@ def cli(before: Path, scenario: str, rounds: int) -> dict:
                            stdout=subprocess.DEVNULL)
             return time.perf_counter() - t0, _children_cpu() - c0
 
-    for which in times:  # warm-up: each package's numba cache
-        once(which)
-    load = [os.getloadavg()]
-    for _ in range(rounds):
-        order = list(times)
-        random.shuffle(order)
-        for which in order:
-            times[which].append(once(which))
-    load.append(os.getloadavg())
+    times, load = _alternately(once, rounds)
     return {"mode": "cli", "scenario": scenario, "rounds": rounds, "load": load,
             "times": _summary(times)}
 
@@ -142,7 +150,6 @@ def phases(before: Path, scenario: str, rounds: int) -> dict:
     ``spsim run`` does them (the standby chart child where the package has it), wall
     and CPU (with reaped children) of each phase; best over the rounds."""
     env = {**os.environ, "SPSIM_COMPILE_AHEAD": "0"}
-    got: dict[str, list[dict]] = {"before": [], "after": []}
 
     def once(which: str) -> dict:
         pkg = "simulate_before" if which == "before" else "simulate"
@@ -150,15 +157,7 @@ def phases(before: Path, scenario: str, rounds: int) -> dict:
                              cwd=ROOT, env=env, check=True, capture_output=True, text=True)
         return json.loads(res.stdout.strip().splitlines()[-1])
 
-    for which in got:
-        once(which)
-    load = [os.getloadavg()]
-    for _ in range(rounds):
-        order = list(got)
-        random.shuffle(order)
-        for which in order:
-            got[which].append(once(which))
-    load.append(os.getloadavg())
+    got, load = _alternately(once, rounds)
     best = {w: {ph: {"wall": round(min(r[ph][0] for r in runs), 3),
                      "cpu": round(min(r[ph][1] for r in runs), 3),
                      "wall_median": round(statistics.median(r[ph][0] for r in runs), 3),
@@ -183,7 +182,6 @@ def write(before: Path, scenario: str, rounds: int, compute: float) -> dict:
     for name in ds_a.variables:
         if ds_a[name].values.tobytes() != ds_b[name].values.tobytes():
             raise SystemExit(f"before and after differ in {name}")
-    times: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
 
     def once(which: str) -> tuple[float, float]:
         with tempfile.TemporaryDirectory() as tmp:
@@ -197,15 +195,7 @@ def write(before: Path, scenario: str, rounds: int, compute: float) -> dict:
                     write_after(ds_a, Path(tmp) / "out")
             return time.perf_counter() - t0, time.process_time() + _children_cpu() - c0
 
-    for which in times:
-        once(which)
-    load = [os.getloadavg()]
-    for _ in range(rounds):
-        order = list(times)
-        random.shuffle(order)
-        for which in order:
-            times[which].append(once(which))
-    load.append(os.getloadavg())
+    times, load = _alternately(once, rounds)
     return {"mode": "write", "scenario": scenario, "rounds": rounds, "compute_s": compute,
             "load": load, "times": _summary(times)}
 

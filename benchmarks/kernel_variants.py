@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import os
 import random
 import sys
@@ -39,9 +38,10 @@ sys.path.insert(0, str(ROOT))
 import bench_projection as bp  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
+from draw_variants import load  # noqa: E402
 
 from simulate import engine  # noqa: E402
-from simulate.kernels import projection, specialise  # noqa: E402
+from simulate.kernels import specialise  # noqa: E402
 from simulate.scenario import load_scenario, scenario_from_dict  # noqa: E402
 
 
@@ -57,23 +57,9 @@ def case_scenario(name: str):
 
 def load_variant(name: str, template: Path, flags: tuple[bool, ...], gen: Path):
     """The entry point of ``template`` specialised to ``flags`` (a module file in ``gen``,
-    named by a hash of its text, so that numba's cache serves a later run)."""
-    real = projection.__file__
-    projection.__file__ = str(template)
-    try:
-        src = specialise.source(flags)
-    finally:
-        projection.__file__ = real
-    digest = hashlib.sha256(src.encode()).hexdigest()[:12]
-    path = gen / f"v_{name}_{digest}.py"
-    if not path.exists():
-        path.write_text(src)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = mod
-    spec.loader.exec_module(mod)
-    return getattr(mod, specialise.ENTRY)
+    named by a hash of its text, so that numba's cache serves a later run), with the
+    template's own helpers: ``draw_variants.load``."""
+    return load(name, template, flags, gen)[0]
 
 
 def totals_digest(totals) -> str:
