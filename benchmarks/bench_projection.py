@@ -781,21 +781,23 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=None,
                     help="base records (default 1,000,000; 100,000 with --quick)")
     ap.add_argument("--years", type=int, default=30)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="timed rounds, the best of them kept (default 3; 2 with --quick)")
     ap.add_argument("--no-ablation", action="store_true",
                     help="skip the breakdown of the engine's extra work")
     ap.add_argument("--quick", action="store_true",
                     help="for checks during development (under a minute): 100,000 base "
-                    "records (unless --records), best of 2, no ablation, no compile or "
-                    "fresh-process memory probes")
+                    "records (unless --records), best of 2 (unless --repeat), no ablation, "
+                    "no compile or fresh-process memory probes")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     ap.add_argument("--_probe", choices=("compile", "peak"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.records is None:
         a.records = 100_000 if a.quick else 1_000_000
+    if a.repeat is None:
+        a.repeat = 2 if a.quick else 3
     if a.quick:
         a.no_ablation = True
-        a.repeat = min(a.repeat, 2)
 
     if a._probe == "compile":
         print(json.dumps(probe_compile(a.years)))
