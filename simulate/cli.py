@@ -405,11 +405,20 @@ def reference() -> None:
 
 
 @main.command()
+@click.option("--clean", is_flag=True,
+              help="First remove the generated kernels that this version would never use "
+                   "(another template, numba or Python) and their compiled files.")
 @_guard
-def warmup() -> None:
+def warmup(clean: bool) -> None:
     """Compile every kernel on tiny arrays (fills numba's cache)."""
     from .runs import warmup as warm
 
+    if clean:
+        from .kernels.specialise import kernel_dir, remove_stale
+
+        count, size = remove_stale()
+        click.echo(f"removed {count} stale kernel file{'s' if count != 1 else ''} "
+                   f"({size / 2**20:.1f} MiB) from {kernel_dir()}")
     start = time.perf_counter()
     warm()
     click.echo(f"kernels compiled in {time.perf_counter() - start:.1f} s")

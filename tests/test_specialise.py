@@ -113,6 +113,59 @@ def test_files_go_to_xdg_cache_and_are_never_rewritten(tmp_path, monkeypatch) ->
     assert specialise.key(flags) != specialise.key((False,) * N_FLAGS)
 
 
+def test_clean_removes_only_modules_of_other_templates(tmp_path, monkeypatch) -> None:
+    """``spsim warmup --clean``: the generated modules whose first line names another
+    template (or none: written before modules were stamped) go, with their compiled
+    files; this template's modules, their compiled files and every other file stay."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    flags = (True, False) * (N_FLAGS // 2)
+    current = specialise.path(flags)
+    assert current.read_text().splitlines()[0].endswith(specialise.stamp())
+    d, cache = current.parent, current.parent / "__pycache__"
+    cache.mkdir()
+
+    def compiled(stem: str) -> list[Path]:
+        files = [cache / f"{stem}.project_households-674.py311.nbi",
+                 cache / f"{stem}.project_households-674.py311.1.nbc",
+                 cache / f"{stem}.cpython-311.pyc"]
+        for f in files:
+            f.write_bytes(b"x" * 10)
+        return files
+
+    keep = [current, *compiled(current.stem)]
+    other = d / f"projection_{'a' * 20}.py"
+    other.write_text('# simulate kernel template 0123456789abcdef0123\n"""old"""\n')
+    unstamped = d / f"projection_{'b' * 20}.py"
+    unstamped.write_text('"""The projection kernel specialised to the structure none."""\n')
+    gone = [other, *compiled(other.stem), unstamped, *compiled(unstamped.stem)]
+    mine = [d / "notes.py", d / "projection_abc.py", cache / "notes.cpython-311.pyc"]
+    for f in mine:  # not generated modules (names), whatever their first line
+        f.write_text("# simulate kernel template 0\n")
+    keep += mine
+    assert sorted(specialise.stale()) == sorted(gone)
+    size = sum(f.stat().st_size for f in gone)
+    assert specialise.remove_stale() == (len(gone), size)
+    assert not any(f.exists() for f in gone)
+    assert all(f.exists() for f in keep)
+    assert specialise.stale() == []
+    assert specialise.remove_stale() == (0, 0)
+
+
+def test_warmup_clean_says_what_it_removed(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from simulate import cli, runs
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(runs, "warmup", lambda: None)  # the compile itself: not here
+    d = specialise.kernel_dir()
+    (d / f"projection_{'c' * 20}.py").write_text("# simulate kernel template x\n")
+    result = CliRunner().invoke(cli.main, ["warmup", "--clean"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"removed 1 stale kernel file (0.0 MiB) from {d}\n")
+    assert list(d.iterdir()) == []
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_flags_agree_with_the_rule_tables(path) -> None:
     """The compile notice reads the structure from the scenario; the engine from the

@@ -21,7 +21,11 @@ temporary directory for this process only. A file is named by a hash of the stru
 the template's source (projection.py and the modules its body calls: rng.py,
 conditions.py, reduction.py), and the numba and Python versions,
 so a new template or numba never reuses an old file; an existing file is never
-rewritten (numba's cache index is keyed by the file's time stamp).
+rewritten (numba's cache index is keyed by the file's time stamp). Nothing removes
+the old files by itself (two installs may share ``$XDG_CACHE_HOME``); each file's
+first line names its template (:func:`stamp`), so that ``spsim warmup --clean``
+(:func:`remove_stale`) removes the modules this version would never use and their
+compiled files.
 
 Hot loop support only: nothing else of the package is imported.
 """
@@ -49,6 +53,9 @@ _FLAG = re.compile(r"\bS_[A-Z_]+\b")
 _LOCK = threading.Lock()
 _MODULES: dict[tuple[bool, ...], ModuleType] = {}
 _TEMP: list[Path] = []
+_STAMP_LINE = "# simulate kernel template "
+#: the generated modules' names (:func:`path`)
+_GENERATED = re.compile(r"projection_[0-9a-f]{20}\.py")
 
 
 def structure_flags(unit: np.ndarray, kind: np.ndarray, once: np.ndarray,
@@ -94,11 +101,23 @@ def _template() -> str:
     return "".join(Path(m.__file__).read_text() for m in (projection, rng, conditions, reduction))
 
 
-def key(flags: tuple[bool, ...]) -> str:
-    """The file key of a structure: a hash of the flags, the template's source and the
-    numba and Python versions."""
+def stamp() -> str:
+    """A hash of the template's source and the numba and Python versions: the part of
+    :func:`key` that is the same for every structure, written on the first line of each
+    generated module (:func:`stale`)."""
     h = hashlib.sha256()
-    for part in (repr(tuple(flags)), _template(), numba.__version__, sys.version):
+    for part in (_template(), numba.__version__, sys.version):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def key(flags: tuple[bool, ...]) -> str:
+    """The file key of a structure: a hash of the flags, the template's source, the
+    numba and Python versions and the form of the stamp line (:func:`stamp`)."""
+    h = hashlib.sha256()
+    for part in (repr(tuple(flags)), _template(), numba.__version__, sys.version,
+                 _STAMP_LINE):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()[:20]
@@ -127,6 +146,7 @@ def source(flags: tuple[bool, ...]) -> str:
     body = _FLAG.sub(literal, function("household_chunk"))
     entry = _fused(function("project_chunks"), body)
     return (
+        f"{_STAMP_LINE}{stamp()}\n"
         f'"""The projection kernel specialised to the structure {describe(flags)}.\n\n'
         "Written by simulate/kernels/specialise.py from simulate/kernels/projection.py;\n"
         'do not edit (a new template writes a new file)."""\n\n'
@@ -233,3 +253,41 @@ def kernel(flags: tuple[bool, ...]):
     """The parallel entry point specialised to ``flags``: called as
     :func:`~simulate.kernels.projection.project_chunks` (the same bundles)."""
     return getattr(module(flags), ENTRY)
+
+
+def stale() -> list[Path]:
+    """The files in :func:`kernel_dir` that this version of the package would never use:
+    each generated module (``projection_<key>.py``) whose first line is not this
+    template's :func:`stamp` (another template, numba or Python, or a module written
+    before modules were stamped), and its compiled files in ``__pycache__`` (numba's
+    index and code, Python's bytecode: names starting with the module's). Nothing else
+    (a file of another name, numba's cache under ``NUMBA_CACHE_DIR``) is listed."""
+    d = kernel_dir()
+    current = f"{_STAMP_LINE}{stamp()}"
+    cache = d / "__pycache__"
+    found: list[Path] = []
+    for file in sorted(d.iterdir()):
+        if not _GENERATED.fullmatch(file.name) or not file.is_file():
+            continue
+        with file.open(encoding="utf-8", errors="replace") as f:
+            if f.readline().rstrip("\n") == current:
+                continue
+        found.append(file)
+        if cache.is_dir():
+            found.extend(sorted(c for c in cache.iterdir()
+                                if c.name.startswith(file.stem + ".") and c.is_file()))
+    return found
+
+
+def remove_stale() -> tuple[int, int]:
+    """Remove :func:`stale`'s files; returns how many and their size in bytes."""
+    count = size = 0
+    for file in stale():
+        try:
+            n = file.stat().st_size
+            file.unlink()
+        except FileNotFoundError:  # removed meanwhile (another process's clean)
+            continue
+        count += 1
+        size += n
+    return count, size
