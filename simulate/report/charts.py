@@ -289,18 +289,24 @@ def _render(chart: Chart, ds: xr.Dataset, mean: xr.Dataset) -> tuple[bytes, str]
         style.close(fig)
 
 
-def draw_charts(ds: xr.Dataset, files: list[str]) -> dict[str, tuple[bytes, str]]:
-    """The available charts of ``ds`` named in ``files``, each drawn (PNG bytes, SVG
-    text), by file name; the work of a forked child (a :func:`forked.beat` after each)."""
+def _render_each(charts: list[Chart], ds: xr.Dataset, mean: xr.Dataset
+                 ) -> dict[str, tuple[bytes, str]]:
+    """Each of ``charts`` drawn (:func:`_render`), by file name; the work of a forked
+    child (a :func:`forked.beat` after each)."""
     from .forked import beat
 
-    mean = central(ds) if has_draws(ds) else ds
     drawn = {}
-    for c in available(ds):
-        if c.file in files:
-            drawn[c.file] = _render(c, ds, mean)
-            beat()  # in the child: still drawing (forked.TIMEOUT counts from here)
+    for c in charts:
+        drawn[c.file] = _render(c, ds, mean)
+        beat()  # in the child: still drawing (forked.TIMEOUT counts from here)
     return drawn
+
+
+def draw_charts(ds: xr.Dataset, files: list[str]) -> dict[str, tuple[bytes, str]]:
+    """The available charts of ``ds`` named in ``files``, each drawn (PNG bytes, SVG
+    text), by file name: the work handed to a standby child, which has only ``ds``."""
+    mean = central(ds) if has_draws(ds) else ds
+    return _render_each([c for c in available(ds) if c.file in files], ds, mean)
 
 
 #: ChartSets made inside :func:`drawing_ahead` (innermost last), to stop their children
@@ -379,7 +385,7 @@ class ChartSet:
         return _render(chart, self.ds, self.mean)
 
     def _draw_all(self) -> dict[str, tuple[bytes, str]]:
-        return draw_charts(self.ds, [c.file for c in self.charts])
+        return _render_each(self.charts, self.ds, self.mean)
 
     def _collect(self) -> None:
         """The charts drawn by the child, if one was started (drawn here if it failed)."""

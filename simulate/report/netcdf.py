@@ -17,20 +17,17 @@ either way (tests/test_netcdf_write.py compares the bytes).
 
 from __future__ import annotations
 
-import sys
+import contextlib
 from pathlib import Path
 
 import xarray as xr
 
-from ..nodask import DASK, without_dask
+from ..nodask import without_dask
 
 
 def write_netcdf(ds: xr.Dataset, path: Path) -> None:
     """``ds.to_netcdf(path, engine="h5netcdf")``, without importing dask's modules for
     a Dataset of numpy arrays (module doc; simulate/nodask.py)."""
-    hidden = tuple(n for n in DASK if n not in sys.modules)
-    if not hidden or any(v.chunks is not None for v in ds.variables.values()):
-        ds.to_netcdf(path, engine="h5netcdf")
-        return
-    with without_dask(hidden):
+    chunked = any(v.chunks is not None for v in ds.variables.values())
+    with contextlib.nullcontext() if chunked else without_dask():  # hides those not imported
         ds.to_netcdf(path, engine="h5netcdf")
